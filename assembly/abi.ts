@@ -1,0 +1,212 @@
+// The shared-memory line between the AssemblyScript core and the TypeScript host.
+//
+// This file is the single declaration of the layout. It is written in the
+// subset of TypeScript that AssemblyScript also compiles (integer constants
+// only), and BOTH halves import it: the core compiles these offsets into its
+// loads and stores, the host builds its typed-array views from them. The core
+// exports ABI_VERSION and the host refuses a core built from another layout.
+//
+// Linear memory map (byte offsets in the WebAssembly.Memory):
+//   0x0000_1000  EXIT record        (core -> host: why run() returned)
+//   0x0000_1100  CONTROL block      (host -> core: interrupt lines, stop)
+//   0x0000_1200  CONFIG block       (host -> core, read at init/run entry)
+//   0x0000_1400  MESSAGE            (INTERNAL_ERROR text, NUL-terminated)
+//   0x0000_2000  VCPU state         (architectural registers of the running vCPU)
+//   0x0000_4000  COUNTERS           (instructions, exceptions, ERETs, exits)
+//   0x0000_8000  MMIO replay log
+//   0x0001_0000  TLB                (TLB_ENTRIES x TLB_ENTRY_SIZE)
+//   0x0004_0000  AssemblyScript static data (--memoryBase)
+//   0x0010_0000  decoded-code slots (CODE_SLOTS x CODE_SLOT_SIZE)
+//   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
+//   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
+
+export const ABI_VERSION = 1;
+
+// ---- EXIT record -----------------------------------------------------------
+export const EXIT_BASE = 0x1000;
+export const EXIT_REASON = EXIT_BASE + 0x00; // u32, one of EXIT_*
+export const EXIT_MMIO_ADDR = EXIT_BASE + 0x08; // u64 physical address
+export const EXIT_MMIO_DATA = EXIT_BASE + 0x10; // u64 write data / read result (host fills)
+export const EXIT_MMIO_SIZE = EXIT_BASE + 0x18; // u32 bytes: 1, 2, 4, 8
+export const EXIT_MMIO_WRITE = EXIT_BASE + 0x1c; // u32 1 = write
+export const EXIT_MMIO_STATUS = EXIT_BASE + 0x20; // u32 host's answer: MMIO_OK / MMIO_ABORT
+export const EXIT_MMIO_REG = EXIT_BASE + 0x24; // u32 target/source register (informational)
+export const EXIT_IMM = EXIT_BASE + 0x28; // u32 HVC/SMC/HLT immediate
+export const EXIT_PC = EXIT_BASE + 0x30; // u64 PC of the exiting instruction
+export const EXIT_EL = EXIT_BASE + 0x38; // u32 exception level at the exit
+
+export const EXIT_NONE = 0;
+export const EXIT_MMIO = 1;
+export const EXIT_HVC = 2;
+export const EXIT_SMC = 3;
+export const EXIT_SYSREG = 4;
+export const EXIT_WFI = 5;
+export const EXIT_WFE = 6;
+export const EXIT_DEBUG = 7; // semihosting call (HLT #0xF000), when enabled
+export const EXIT_BUDGET = 8;
+export const EXIT_HALT = 9;
+export const EXIT_STOP = 10; // host asked the core to stop (CONTROL_STOP)
+export const EXIT_INTERNAL_ERROR = 11;
+export const EXIT_REASON_COUNT = 16;
+
+export const MMIO_OK = 0;
+export const MMIO_ABORT = 1; // no device: the core takes a synchronous external abort
+
+// ---- CONTROL block (host -> core) -------------------------------------------
+export const CONTROL_BASE = 0x1100;
+export const CONTROL_LINES = CONTROL_BASE + 0x00; // u32: bit0 IRQ, bit1 FIQ, bit2 SError, bit31 STOP
+export const LINE_IRQ = 1;
+export const LINE_FIQ = 2;
+export const LINE_SERROR = 4;
+export const LINE_STOP = 0x80000000;
+
+// ---- CONFIG block (host -> core) --------------------------------------------
+export const CONFIG_BASE = 0x1200;
+export const CONFIG_RAM_BASE = CONFIG_BASE + 0x00; // u64 guest-physical base of RAM
+export const CONFIG_RAM_SIZE = CONFIG_BASE + 0x08; // u64 bytes
+export const CONFIG_HIGHEST_EL = CONFIG_BASE + 0x10; // u32 highest EL the guest owns (1..3)
+export const CONFIG_SEMIHOSTING = CONFIG_BASE + 0x14; // u32 1 = HLT #0xF000 exits to host
+export const CONFIG_CPU_INDEX = CONFIG_BASE + 0x18; // u32 -> MPIDR_EL1.Aff0
+
+// ---- MESSAGE ----------------------------------------------------------------
+export const MESSAGE_BASE = 0x1400;
+export const MESSAGE_SIZE = 0x100;
+
+// ---- VCPU state -------------------------------------------------------------
+export const VCPU_BASE = 0x2000;
+// Register slots, 8 bytes each. Slots 0..30 are X0..X30. The decoder maps the
+// register number 31 to ZR or SP at decode time, so execution never tests it:
+export const X_BASE = VCPU_BASE;
+export const SLOT_ZR = 31; // reads as zero, never written
+export const SLOT_SINK = 32; // writes to XZR land here
+export const SLOT_SP = 33; // the stack pointer selected by PSTATE.{EL,SP}
+export const PC = VCPU_BASE + 0x200; // u64
+export const PSTATE_NZCV = VCPU_BASE + 0x208; // u32, N Z C V in bits 31..28 (the NZCV register layout)
+export const PSTATE_EL = VCPU_BASE + 0x20c; // u32 0..3
+export const PSTATE_SP = VCPU_BASE + 0x210; // u32 SPSel
+export const PSTATE_DAIF = VCPU_BASE + 0x214; // u32, D A I F in bits 9..6 (the DAIF register layout)
+export const PSTATE_PAN = VCPU_BASE + 0x218; // u32
+export const PSTATE_UAO = VCPU_BASE + 0x21c; // u32
+export const PSTATE_SS = VCPU_BASE + 0x220; // u32
+export const PSTATE_IL = VCPU_BASE + 0x224; // u32
+export const EVENT_REGISTER = VCPU_BASE + 0x228; // u32 (SEV/WFE)
+export const EXCL_ADDR = VCPU_BASE + 0x230; // u64 exclusive monitor address (physical)
+export const EXCL_SIZE = VCPU_BASE + 0x238; // u32 bytes, 0 = open
+export const SP_EL_BASE = VCPU_BASE + 0x240; // u64 x4: SP_EL0..SP_EL3 (the banked copies)
+// System registers: SYSREG_BASE + 8 * SR_<name>.
+export const SYSREG_BASE = VCPU_BASE + 0x400;
+
+// System-register storage indices (names from the Arm ARM).
+export const SR_SCTLR_EL1 = 0;
+export const SR_SCTLR_EL2 = 1;
+export const SR_SCTLR_EL3 = 2;
+export const SR_ACTLR_EL1 = 3;
+export const SR_ACTLR_EL2 = 4;
+export const SR_ACTLR_EL3 = 5;
+export const SR_CPACR_EL1 = 6;
+export const SR_CPTR_EL2 = 7;
+export const SR_CPTR_EL3 = 8;
+export const SR_HCR_EL2 = 9;
+export const SR_SCR_EL3 = 10;
+export const SR_MDCR_EL2 = 11;
+export const SR_MDCR_EL3 = 12;
+export const SR_TTBR0_EL1 = 13;
+export const SR_TTBR1_EL1 = 14;
+export const SR_TCR_EL1 = 15;
+export const SR_MAIR_EL1 = 16;
+export const SR_AMAIR_EL1 = 17;
+export const SR_TTBR0_EL2 = 18;
+export const SR_TCR_EL2 = 19;
+export const SR_MAIR_EL2 = 20;
+export const SR_AMAIR_EL2 = 21;
+export const SR_TTBR0_EL3 = 22;
+export const SR_TCR_EL3 = 23;
+export const SR_MAIR_EL3 = 24;
+export const SR_AMAIR_EL3 = 25;
+export const SR_VTTBR_EL2 = 26;
+export const SR_VTCR_EL2 = 27;
+export const SR_ESR_EL1 = 28;
+export const SR_ESR_EL2 = 29;
+export const SR_ESR_EL3 = 30;
+export const SR_FAR_EL1 = 31;
+export const SR_FAR_EL2 = 32;
+export const SR_FAR_EL3 = 33;
+export const SR_ELR_EL1 = 34;
+export const SR_ELR_EL2 = 35;
+export const SR_ELR_EL3 = 36;
+export const SR_SPSR_EL1 = 37;
+export const SR_SPSR_EL2 = 38;
+export const SR_SPSR_EL3 = 39;
+export const SR_VBAR_EL1 = 40;
+export const SR_VBAR_EL2 = 41;
+export const SR_VBAR_EL3 = 42;
+export const SR_AFSR0_EL1 = 43;
+export const SR_AFSR1_EL1 = 44;
+export const SR_AFSR0_EL2 = 45;
+export const SR_AFSR1_EL2 = 46;
+export const SR_AFSR0_EL3 = 47;
+export const SR_AFSR1_EL3 = 48;
+export const SR_PAR_EL1 = 49;
+export const SR_CONTEXTIDR_EL1 = 50;
+export const SR_TPIDR_EL0 = 51;
+export const SR_TPIDRRO_EL0 = 52;
+export const SR_TPIDR_EL1 = 53;
+export const SR_TPIDR_EL2 = 54;
+export const SR_TPIDR_EL3 = 55;
+export const SR_CNTKCTL_EL1 = 56;
+export const SR_CNTHCTL_EL2 = 57;
+export const SR_CNTVOFF_EL2 = 58;
+export const SR_CNTFRQ_EL0 = 59;
+export const SR_MDSCR_EL1 = 60;
+export const SR_CSSELR_EL1 = 61;
+export const SR_VPIDR_EL2 = 62;
+export const SR_VMPIDR_EL2 = 63;
+export const SR_HPFAR_EL2 = 64;
+export const SR_HSTR_EL2 = 65;
+export const SR_HACR_EL2 = 66;
+export const SR_OSLSR_EL1 = 67; // OSLK lives here; OSLAR_EL1 writes it
+export const SR_OSDLR_EL1 = 68;
+export const SR_MPIDR_EL1 = 69;
+export const SR_MIDR_EL1 = 70;
+export const SR_RVBAR_EL3 = 71;
+export const SR_COUNT = 72;
+
+// ---- COUNTERS (u64 each) ----------------------------------------------------
+export const COUNTERS_BASE = 0x4000;
+export const CNT_INSTRET = COUNTERS_BASE + 0x00; // instructions retired (also drives CNTPCT)
+export const CNT_DECODED = COUNTERS_BASE + 0x08; // instructions decoded into the code cache
+export const CNT_CODE_SLOT_FILLS = COUNTERS_BASE + 0x10; // code pages (re)allocated
+export const CNT_CODE_INVALIDATIONS = COUNTERS_BASE + 0x18; // decoded instructions dropped by writes/IC
+export const CNT_TLB_FILLS = COUNTERS_BASE + 0x20;
+export const CNT_TLB_FLUSHES = COUNTERS_BASE + 0x28;
+export const CNT_ERET = COUNTERS_BASE + 0x40; // [from EL][to EL], 16 x u64
+export const CNT_EXIT = COUNTERS_BASE + 0xc0; // [EXIT_*], EXIT_REASON_COUNT x u64
+// Exceptions taken, [from EL][to EL][EC]: index ((from * 4 + to) * 64 + ec), 1024 x u64.
+export const CNT_EXCEPTION = COUNTERS_BASE + 0x400;
+export const COUNTERS_END = CNT_EXCEPTION + 1024 * 8;
+
+// ---- MMIO replay log --------------------------------------------------------
+// An instruction that touches MMIO leaves run() before it changes any state;
+// once the host has answered, the instruction is executed again and its
+// accesses are satisfied from this log, in order.
+export const REPLAY_BASE = 0x8000;
+export const REPLAY_MAX = 8;
+
+// ---- TLB ----------------------------------------------------------------------
+export const TLB_BASE = 0x10000;
+export const TLB_ENTRIES = 1024;
+export const TLB_ENTRY_SIZE = 64;
+
+// ---- Decoded code cache and guest RAM -------------------------------------------
+export const AS_MEMORY_BASE = 0x40000; // keep in step with asconfig.json memoryBase
+export const CODE_BASE = 0x100000;
+export const CODE_SLOTS = 1024;
+export const CODE_SLOT_ENTRIES = 1025; // 1024 instructions + an end-of-page sentinel
+export const CODE_ENTRY_SIZE = 16;
+export const CODE_SLOT_SIZE = CODE_SLOT_ENTRIES * CODE_ENTRY_SIZE;
+export const PAGE_SLOT_MAP = 0x1200000; // u16 per RAM page: slot + 1, 0 = not decoded
+export const PAGE_SLOT_MAP_SIZE = 0x200000; // 1 Mi pages = 4 GiB of RAM
+export const RAM_HOST_BASE = 0x1400000;
+export const WASM_PAGE = 65536;
+export const MAX_MEMORY_PAGES = 65536; // 4 GiB, the wasm32 limit
+export const CODE_SLOT_OWNER = 0xa000; // u32 per code slot: RAM page index + 1, 0 = free

@@ -1,0 +1,22 @@
+// Machine configuration the host writes into the CONFIG block; copied into
+// globals at run() entry so the hot path never re-reads it.
+import {
+  CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING,
+} from "../abi";
+
+export let ramBase: u64 = 0x4000_0000;
+export let ramSize: u64 = 0;
+let highest: u32 = 3;
+export let semihosting: bool = false;
+
+export function loadConfig(): void {
+  ramBase = load<u64>(CONFIG_RAM_BASE);
+  ramSize = load<u64>(CONFIG_RAM_SIZE);
+  highest = load<u32>(CONFIG_HIGHEST_EL);
+  if (highest < 1 || highest > 3) highest = 1;
+  semihosting = load<u32>(CONFIG_SEMIHOSTING) != 0;
+}
+
+// The highest exception level implemented for guest software. Levels above
+// it are owned by the host: HVC and SMC aimed at them leave run().
+@inline export function highestEL(): u32 { return highest; }

@@ -1,0 +1,24 @@
+// Run-loop state shared between the loop and the handlers: where execution
+// continues, which guest page is being executed, and a pending exit.
+import { EXIT_REASON } from "../abi";
+
+export let nextPC: u64 = 0;
+@inline export function setNextPC(v: u64): void { nextPC = v; }
+
+// The page being executed: its virtual address (1 = none: forces a lookup),
+// its decoded-code slot and its bytes in guest RAM.
+export let curPageVA: u64 = 1;
+export let curSlotBase: usize = 0;
+export let curHostPage: usize = 0;
+export function setFetchPage(va: u64, slot: usize, host: usize): void {
+  curPageVA = va; curSlotBase = slot; curHostPage = host;
+}
+@inline export function invalidateFetchPage(): void { curPageVA = 1; }
+
+// The PC of the instruction whose decoded entry is at e.
+@inline export function pcOf(e: usize): u64 { return curPageVA + <u64>((e - curSlotBase) >> 2); }
+
+// A reason to leave run() after the current instruction, 0 = none.
+export let exitPending: u32 = 0;
+export function requestExit(reason: u32): void { exitPending = reason; store<u32>(EXIT_REASON, reason); }
+export function clearExit(): void { exitPending = 0; }

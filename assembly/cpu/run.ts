@@ -1,0 +1,326 @@
+// The run loop: executes predecoded code until the host must act.
+//
+// Execution proceeds in blocks: from an entry point to the end of its 4 KiB
+// page, or to the first instruction that leaves the straight line (a taken
+// branch, an exception, an exit). Per instruction the loop loads one entry
+// and dispatches on its op (a br_table); all checks that are not part of an
+// instruction's semantics -- budget, interrupt lines, stop requests, PSTATE.IL
+// -- happen at block boundaries only.
+import {
+  PC, CNT_INSTRET, CNT_DECODED, CNT_EXIT, CONTROL_LINES, LINE_STOP, LINE_IRQ, LINE_FIQ, LINE_SERROR,
+  EXIT_REASON, EXIT_BUDGET, EXIT_STOP, CODE_SLOT_ENTRIES, CODE_ENTRY_SIZE,
+} from "../abi";
+import * as O from "../decode/ops";
+import { decodeInstruction } from "../decode/decoder";
+import { setPC, getIL } from "./state";
+import { nextPC, setNextPC, curPageVA, curSlotBase, curHostPage, exitPending, clearExit, pcOf } from "./context";
+import { attention, syncContext } from "./sync";
+import { fetchSlow } from "./fetch";
+import { replayActive, replayReset } from "../mmu/memory";
+import { illegalState } from "../except/exception";
+import { pendingInterrupt } from "../except/interrupt";
+import * as I from "../exec/dp_imm";
+import { execLogicalSR, execAddSubSR, execAddSubER, execAdc, execCcmp, execCsel, execDP1, execDP2, execMadd, execMadd32, execMsub, execMsub32, execDP3, execMovReg, execMovReg32 } from "../exec/dp_reg";
+import * as B from "../exec/branch";
+import * as S from "../exec/system";
+import {
+  execLdSt, execPair, execLdrLiteral, execLoadExclusive, execStoreExclusive, execLoadAcquire,
+  execStoreRelease, execAtomic, execSwap, execCAS, execCASP,
+} from "../exec/ldst";
+import { undefinedInstruction } from "../except/exception";
+
+const LEAVE: usize = <usize>0xffff_fff0;     // e after an instruction left the block
+const R_REDO = 4;                            // entry was just decoded: dispatch it again
+const PAGE_ENTRIES_BYTES: usize = <usize>(CODE_SLOT_ENTRIES - 1) * CODE_ENTRY_SIZE;
+
+function finish(reason: u32, n: u64): u32 {
+  setPC(nextPC);
+  store<u64>(CNT_INSTRET, n);
+  store<u32>(EXIT_REASON, reason);
+  let a = CNT_EXIT + (<usize>reason << 3);
+  store<u64>(a, load<u64>(a) + 1);
+  clearExit();
+  return reason;
+}
+
+// Block-boundary events other than the budget: stop requests, interrupts,
+// PSTATE.IL. Returns an exit reason, or 0 to continue at nextPC.
+function boundaryEvents(): u32 {
+  let lines = load<u32>(CONTROL_LINES);
+  if (lines & LINE_STOP) return EXIT_STOP;
+  if (lines & (LINE_IRQ | LINE_FIQ | LINE_SERROR)) {
+    let pc = pendingInterrupt(lines, nextPC);
+    if (pc != 1) { setNextPC(pc); syncContext(); }
+  }
+  if (getIL()) { setNextPC(illegalState(nextPC)); syncContext(); }
+  return 0;
+}
+
+// Runs at most about `budget` instructions (the budget is checked at block
+// boundaries). Returns the exit reason, also left in the exit record.
+export function runLoop(budget: u64, singleStep: bool): u32 {
+  let n = load<u64>(CNT_INSTRET);
+  let limit = n + budget;
+  let e: usize = LEAVE, eStart: usize = 0, eEnd: usize = 0;
+  // MMIO replay: 1 = the next block is the one instruction being replayed, 2 = it has been entered.
+  let step: i32 = singleStep ? 1 : 0;
+  while (true) {
+    if (e >= eEnd) {
+      // ---- block boundary ----
+      if (e == eEnd) { n += <u64>((eEnd - eStart) >> 4); setNextPC(curPageVA + <u64>((eEnd - curSlotBase) >> 2)); }
+      if (exitPending) return finish(exitPending, n);
+      if (step == 2) { replayReset(); step = 0; } // the replayed instruction has run
+      if (n >= limit) return finish(EXIT_BUDGET, n);
+      if (load<u32>(CONTROL_LINES) != 0 || attention) {
+        let x = boundaryEvents();
+        if (x) return finish(x, n);
+      }
+      let pc = nextPC;
+      if (((pc ^ curPageVA) & 0xffff_ffff_ffff_f003) == 0) {
+        e = curSlotBase + (<usize>(pc & 0xfff) << 2);
+      } else {
+        e = fetchSlow(pc);
+        if (!e) { e = LEAVE; limit--; continue; } // fault on fetch: consumes budget so a fault loop ends
+      }
+      eStart = e;
+      if (step == 1) { eEnd = e + CODE_ENTRY_SIZE; step = 2; }
+      else eEnd = curSlotBase + PAGE_ENTRIES_BYTES;
+      continue;
+    }
+    let w = load<u64>(e);
+    let r: i32 = O.R_NEXT;
+    switch (<u32>w & 0xffff) {
+      case O.OP_DECODE: {
+        decodeInstruction(load<u32>(curHostPage + ((e - curSlotBase) >> 2)), e);
+        store<u64>(CNT_DECODED, load<u64>(CNT_DECODED) + 1);
+        r = R_REDO;
+        break;
+      }
+      case O.OP_UNDEF: setNextPC(undefinedInstruction(pcOf(e))); r = O.R_FAULT; break;
+      // Data processing - immediate
+      case O.OP_ADR: I.execADR(w, e); break;
+      case O.OP_ADRP: I.execADRP(w, e); break;
+      case O.OP_ADD_IMM: I.execAddImm(w, e); break;
+      case O.OP_ADD_IMM32: I.execAddImm32(w, e); break;
+      case O.OP_SUB_IMM: I.execSubImm(w, e); break;
+      case O.OP_SUB_IMM32: I.execSubImm32(w, e); break;
+      case O.OP_ADDS_IMM: I.execAddsImm(w, e); break;
+      case O.OP_ADDS_IMM32: I.execAddsImm32(w, e); break;
+      case O.OP_SUBS_IMM: I.execSubsImm(w, e); break;
+      case O.OP_SUBS_IMM32: I.execSubsImm32(w, e); break;
+      case O.OP_AND_IMM: I.execAndImm(w, e); break;
+      case O.OP_ORR_IMM: I.execOrrImm(w, e); break;
+      case O.OP_ORR_IMM32: I.execOrrImm32(w, e); break;
+      case O.OP_EOR_IMM: I.execEorImm(w, e); break;
+      case O.OP_EOR_IMM32: I.execEorImm32(w, e); break;
+      case O.OP_ANDS_IMM: I.execAndsImm(w, e); break;
+      case O.OP_ANDS_IMM32: I.execAndsImm32(w, e); break;
+      case O.OP_MOVI: I.execMovi(w, e); break;
+      case O.OP_MOVK: I.execMovk(w, e); break;
+      case O.OP_MOVK32: I.execMovk32(w, e); break;
+      case O.OP_UBFM: I.execUBFM(w, e); break;
+      case O.OP_SBFM: I.execSBFM(w, e); break;
+      case O.OP_BFM: I.execBFM(w, e, 0xffff_ffff_ffff_ffff); break;
+      case O.OP_BFM32: I.execBFM(w, e, 0xffff_ffff); break;
+      case O.OP_EXTR: I.execExtr(w); break;
+      case O.OP_EXTR32: I.execExtr32(w); break;
+      // Branches, exception generating and system
+      case O.OP_B: r = B.execB(e); break;
+      case O.OP_BL: r = B.execBL(e); break;
+      case O.OP_BCOND: r = B.execBcond(w, e); break;
+      case O.OP_CBZ: r = B.execCBZ(w, e, false, true); break;
+      case O.OP_CBNZ: r = B.execCBZ(w, e, true, true); break;
+      case O.OP_CBZ32: r = B.execCBZ(w, e, false, false); break;
+      case O.OP_CBNZ32: r = B.execCBZ(w, e, true, false); break;
+      case O.OP_TBZ: r = B.execTBZ(w, e, false); break;
+      case O.OP_TBNZ: r = B.execTBZ(w, e, true); break;
+      case O.OP_BR: r = B.execBR(w); break;
+      case O.OP_BLR: r = B.execBLR(w, e); break;
+      case O.OP_SVC: r = B.execSVC(w, e); break;
+      case O.OP_HVC: r = B.execHVC(w, e); break;
+      case O.OP_SMC: r = B.execSMC(w, e); break;
+      case O.OP_BRK: r = B.execBRK(w, e); break;
+      case O.OP_HLT: r = B.execHLT(w, e); break;
+      case O.OP_ERET: r = B.execERET(e); break;
+      case O.OP_MRS: r = S.execMRS(w, e, n + <u64>((e - eStart) >> 4)); break;
+      case O.OP_MSR: r = S.execMSR(w, e); break;
+      case O.OP_MSR_IMM: r = S.execMSRImm(w, e); break;
+      case O.OP_NOP: break;
+      case O.OP_WFI: r = S.execWFx(e, false); break;
+      case O.OP_WFE: r = S.execWFx(e, true); break;
+      case O.OP_SEV: S.execSEV(); break;
+      case O.OP_SEVL: S.execSEV(); break;
+      case O.OP_CLREX: S.execCLREX(); break;
+      case O.OP_SYS: r = S.execSYS(w, e); break;
+      // Data processing - register
+      case O.OP_MOV_REG: execMovReg(w); break;
+      case O.OP_MOV_REG32: execMovReg32(w); break;
+      case O.OP_LOG_SR + 0: execLogicalSR(w, 0, 0); break;
+      case O.OP_LOG_SR + 1: execLogicalSR(w, 0, 1); break;
+      case O.OP_LOG_SR + 2: execLogicalSR(w, 1, 0); break;
+      case O.OP_LOG_SR + 3: execLogicalSR(w, 1, 1); break;
+      case O.OP_LOG_SR + 4: execLogicalSR(w, 2, 0); break;
+      case O.OP_LOG_SR + 5: execLogicalSR(w, 2, 1); break;
+      case O.OP_LOG_SR + 6: execLogicalSR(w, 3, 0); break;
+      case O.OP_LOG_SR + 7: execLogicalSR(w, 3, 1); break;
+      case O.OP_LOG_SR + 8: execLogicalSR(w, 4, 0); break;
+      case O.OP_LOG_SR + 9: execLogicalSR(w, 4, 1); break;
+      case O.OP_LOG_SR + 10: execLogicalSR(w, 5, 0); break;
+      case O.OP_LOG_SR + 11: execLogicalSR(w, 5, 1); break;
+      case O.OP_LOG_SR + 12: execLogicalSR(w, 6, 0); break;
+      case O.OP_LOG_SR + 13: execLogicalSR(w, 6, 1); break;
+      case O.OP_LOG_SR + 14: execLogicalSR(w, 7, 0); break;
+      case O.OP_LOG_SR + 15: execLogicalSR(w, 7, 1); break;
+      case O.OP_ADDSUB_SR + 0: execAddSubSR(w, 0, 0); break;
+      case O.OP_ADDSUB_SR + 1: execAddSubSR(w, 0, 1); break;
+      case O.OP_ADDSUB_SR + 2: execAddSubSR(w, 1, 0); break;
+      case O.OP_ADDSUB_SR + 3: execAddSubSR(w, 1, 1); break;
+      case O.OP_ADDSUB_SR + 4: execAddSubSR(w, 2, 0); break;
+      case O.OP_ADDSUB_SR + 5: execAddSubSR(w, 2, 1); break;
+      case O.OP_ADDSUB_SR + 6: execAddSubSR(w, 3, 0); break;
+      case O.OP_ADDSUB_SR + 7: execAddSubSR(w, 3, 1); break;
+      case O.OP_ADDSUB_ER + 0: execAddSubER(w, 0, 0); break;
+      case O.OP_ADDSUB_ER + 1: execAddSubER(w, 0, 1); break;
+      case O.OP_ADDSUB_ER + 2: execAddSubER(w, 1, 0); break;
+      case O.OP_ADDSUB_ER + 3: execAddSubER(w, 1, 1); break;
+      case O.OP_ADDSUB_ER + 4: execAddSubER(w, 2, 0); break;
+      case O.OP_ADDSUB_ER + 5: execAddSubER(w, 2, 1); break;
+      case O.OP_ADDSUB_ER + 6: execAddSubER(w, 3, 0); break;
+      case O.OP_ADDSUB_ER + 7: execAddSubER(w, 3, 1); break;
+      case O.OP_ADC + 0: execAdc(w, 0, 0); break;
+      case O.OP_ADC + 1: execAdc(w, 0, 1); break;
+      case O.OP_ADC + 2: execAdc(w, 1, 0); break;
+      case O.OP_ADC + 3: execAdc(w, 1, 1); break;
+      case O.OP_ADC + 4: execAdc(w, 2, 0); break;
+      case O.OP_ADC + 5: execAdc(w, 2, 1); break;
+      case O.OP_ADC + 6: execAdc(w, 3, 0); break;
+      case O.OP_ADC + 7: execAdc(w, 3, 1); break;
+      case O.OP_CCMP + 0: execCcmp(w, e, 0, 0); break;
+      case O.OP_CCMP + 1: execCcmp(w, e, 0, 1); break;
+      case O.OP_CCMP + 2: execCcmp(w, e, 1, 0); break;
+      case O.OP_CCMP + 3: execCcmp(w, e, 1, 1); break;
+      case O.OP_CSEL + 0: execCsel(w, 0, 0); break;
+      case O.OP_CSEL + 1: execCsel(w, 0, 1); break;
+      case O.OP_CSEL + 2: execCsel(w, 1, 0); break;
+      case O.OP_CSEL + 3: execCsel(w, 1, 1); break;
+      case O.OP_CSEL + 4: execCsel(w, 2, 0); break;
+      case O.OP_CSEL + 5: execCsel(w, 2, 1); break;
+      case O.OP_CSEL + 6: execCsel(w, 3, 0); break;
+      case O.OP_CSEL + 7: execCsel(w, 3, 1); break;
+      case O.OP_DP1: execDP1(w, 0); break;
+      case O.OP_DP1 + 1: execDP1(w, 1); break;
+      case O.OP_DP2: execDP2(w, 0); break;
+      case O.OP_DP2 + 1: execDP2(w, 1); break;
+      case O.OP_MADD: execMadd(w); break;
+      case O.OP_MADD32: execMadd32(w); break;
+      case O.OP_MSUB: execMsub(w); break;
+      case O.OP_MSUB32: execMsub32(w); break;
+      case O.OP_DP3: execDP3(w); break;
+      // Loads and stores
+      case O.OP_LDR_LIT: r = execLdrLiteral(w, e); break;
+      case O.OP_LDX: r = execLoadExclusive(w, e, false); break;
+      case O.OP_STX: r = execStoreExclusive(w, e, false); break;
+      case O.OP_LDXP: r = execLoadExclusive(w, e, true); break;
+      case O.OP_STXP: r = execStoreExclusive(w, e, true); break;
+      case O.OP_LDAR: r = execLoadAcquire(w, e); break;
+      case O.OP_STLR: r = execStoreRelease(w, e); break;
+      case O.OP_LSE_LD: r = execAtomic(w, e); break;
+      case O.OP_SWP: r = execSwap(w, e); break;
+      case O.OP_CAS: r = execCAS(w, e); break;
+      case O.OP_CASP: r = execCASP(w, e); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRB: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRB); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRH: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRH); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRW: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRW); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRX: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRX); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRSBX: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRSBX); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRSBW: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRSBW); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRSHX: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRSHX); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRSHW: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRSHW); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_LDRSW: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_LDRSW); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_STRB: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_STRB); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_STRH: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_STRH); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_STRW: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_STRW); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_STRX: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_STRX); break;
+      case O.OP_LDST + O.MODE_OFF * O.MEMOP_COUNT + O.MEMOP_PRFM: r = execLdSt(w, e, O.MODE_OFF, O.MEMOP_PRFM); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRB: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRB); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRH: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRH); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRW: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRW); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRX: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRX); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRSBX: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRSBX); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRSBW: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRSBW); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRSHX: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRSHX); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRSHW: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRSHW); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_LDRSW: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_LDRSW); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_STRB: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_STRB); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_STRH: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_STRH); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_STRW: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_STRW); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_STRX: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_STRX); break;
+      case O.OP_LDST + O.MODE_PRE * O.MEMOP_COUNT + O.MEMOP_PRFM: r = execLdSt(w, e, O.MODE_PRE, O.MEMOP_PRFM); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRB: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRB); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRH: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRH); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRW: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRW); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRX: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRX); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRSBX: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRSBX); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRSBW: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRSBW); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRSHX: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRSHX); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRSHW: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRSHW); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_LDRSW: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_LDRSW); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_STRB: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_STRB); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_STRH: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_STRH); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_STRW: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_STRW); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_STRX: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_STRX); break;
+      case O.OP_LDST + O.MODE_POST * O.MEMOP_COUNT + O.MEMOP_PRFM: r = execLdSt(w, e, O.MODE_POST, O.MEMOP_PRFM); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRB: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRB); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRH: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRH); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRW: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRW); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRX: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRX); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRSBX: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRSBX); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRSBW: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRSBW); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRSHX: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRSHX); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRSHW: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRSHW); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_LDRSW: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_LDRSW); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_STRB: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_STRB); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_STRH: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_STRH); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_STRW: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_STRW); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_STRX: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_STRX); break;
+      case O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + O.MEMOP_PRFM: r = execLdSt(w, e, O.MODE_REG, O.MEMOP_PRFM); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRB: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRB); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRH: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRH); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRW: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRW); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRX: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRX); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRSBX: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRSBX); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRSBW: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRSBW); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRSHX: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRSHX); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRSHW: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRSHW); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_LDRSW: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_LDRSW); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_STRB: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_STRB); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_STRH: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_STRH); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_STRW: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_STRW); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_STRX: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_STRX); break;
+      case O.OP_LDST + O.MODE_UNPRIV * O.MEMOP_COUNT + O.MEMOP_PRFM: r = execLdSt(w, e, O.MODE_UNPRIV, O.MEMOP_PRFM); break;
+      case O.OP_PAIR + O.MODE_OFF * O.PAIROP_COUNT + O.PAIROP_LDPW: r = execPair(w, e, O.MODE_OFF, O.PAIROP_LDPW); break;
+      case O.OP_PAIR + O.MODE_OFF * O.PAIROP_COUNT + O.PAIROP_LDPX: r = execPair(w, e, O.MODE_OFF, O.PAIROP_LDPX); break;
+      case O.OP_PAIR + O.MODE_OFF * O.PAIROP_COUNT + O.PAIROP_LDPSW: r = execPair(w, e, O.MODE_OFF, O.PAIROP_LDPSW); break;
+      case O.OP_PAIR + O.MODE_OFF * O.PAIROP_COUNT + O.PAIROP_STPW: r = execPair(w, e, O.MODE_OFF, O.PAIROP_STPW); break;
+      case O.OP_PAIR + O.MODE_OFF * O.PAIROP_COUNT + O.PAIROP_STPX: r = execPair(w, e, O.MODE_OFF, O.PAIROP_STPX); break;
+      case O.OP_PAIR + O.MODE_PRE * O.PAIROP_COUNT + O.PAIROP_LDPW: r = execPair(w, e, O.MODE_PRE, O.PAIROP_LDPW); break;
+      case O.OP_PAIR + O.MODE_PRE * O.PAIROP_COUNT + O.PAIROP_LDPX: r = execPair(w, e, O.MODE_PRE, O.PAIROP_LDPX); break;
+      case O.OP_PAIR + O.MODE_PRE * O.PAIROP_COUNT + O.PAIROP_LDPSW: r = execPair(w, e, O.MODE_PRE, O.PAIROP_LDPSW); break;
+      case O.OP_PAIR + O.MODE_PRE * O.PAIROP_COUNT + O.PAIROP_STPW: r = execPair(w, e, O.MODE_PRE, O.PAIROP_STPW); break;
+      case O.OP_PAIR + O.MODE_PRE * O.PAIROP_COUNT + O.PAIROP_STPX: r = execPair(w, e, O.MODE_PRE, O.PAIROP_STPX); break;
+      case O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_LDPW: r = execPair(w, e, O.MODE_POST, O.PAIROP_LDPW); break;
+      case O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_LDPX: r = execPair(w, e, O.MODE_POST, O.PAIROP_LDPX); break;
+      case O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_LDPSW: r = execPair(w, e, O.MODE_POST, O.PAIROP_LDPSW); break;
+      case O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_STPW: r = execPair(w, e, O.MODE_POST, O.PAIROP_STPW); break;
+      case O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_STPX: r = execPair(w, e, O.MODE_POST, O.PAIROP_STPX); break;
+      default: setNextPC(undefinedInstruction(pcOf(e))); r = O.R_FAULT;
+    }
+    if (r == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; }
+    if (r == R_REDO) continue;
+    // The instruction left the block: account for it and the ones before it.
+    n += <u64>((e - eStart) >> 4) + <u64>(r & 1);
+    if (r & 2) syncContext();
+    e = LEAVE;
+  }
+}
+

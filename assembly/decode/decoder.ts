@@ -1,0 +1,16 @@
+// The A64 decoder: the top level of the encoding index (Arm ARM C4.1), by op0 = insn[28:25].
+import { undef } from "./entry";
+import { decodeDataProcessingImmediate } from "./dp_imm";
+import { decodeBranchSystem } from "./branch_sys";
+import { decodeLoadStore } from "./ldst";
+import { decodeDataProcessingRegister } from "./dp_reg";
+
+// Decode one instruction into the 16-byte entry at e.
+export function decodeInstruction(insn: u32, e: usize): void {
+  let op0 = (insn >> 25) & 0xf;
+  if ((op0 & 0xe) == 0x8) decodeDataProcessingImmediate(insn, e);      // 100x
+  else if ((op0 & 0xe) == 0xa) decodeBranchSystem(insn, e);            // 101x
+  else if ((op0 & 0x5) == 0x4) decodeLoadStore(insn, e);               // x1x0
+  else if ((op0 & 0x7) == 0x5) decodeDataProcessingRegister(insn, e);  // x101
+  else undef(e);  // 0000 reserved (UDF), 0001/0011 unallocated, 0010 SVE, x111 SIMD&FP (not implemented)
+}

@@ -1,0 +1,135 @@
+// Operation numbers of the predecoded form. One number per specialised
+// handler; the run loop dispatches on it with a dense switch (br_table).
+//
+// A decoded entry is 16 bytes:
+//   u64 w   = op | a << 16 | b << 24 | c << 32 | d << 40 | f << 48
+//   u64 imm
+// a, b, c, d are register slots or small fields; f is a 16-bit field.
+
+export const OP_DECODE = 0;   // not yet decoded: decode in place, then dispatch
+export const OP_UNDEF = 1;    // UNDEFINED: EC 0x00
+
+// Data processing - immediate
+export const OP_ADR = 2;
+export const OP_ADRP = 3;
+export const OP_ADD_IMM = 4;
+export const OP_ADD_IMM32 = 5;
+export const OP_SUB_IMM = 6;
+export const OP_SUB_IMM32 = 7;
+export const OP_ADDS_IMM = 8;
+export const OP_ADDS_IMM32 = 9;
+export const OP_SUBS_IMM = 10;
+export const OP_SUBS_IMM32 = 11;
+export const OP_AND_IMM = 12;     // both widths: the 32-bit mask keeps the top clear
+export const OP_ORR_IMM = 13;
+export const OP_ORR_IMM32 = 14;
+export const OP_EOR_IMM = 15;
+export const OP_EOR_IMM32 = 16;
+export const OP_ANDS_IMM = 17;
+export const OP_ANDS_IMM32 = 18;
+export const OP_MOVI = 19;        // MOVZ/MOVN, value precomputed
+export const OP_MOVK = 20;
+export const OP_MOVK32 = 21;
+export const OP_UBFM = 22;        // ((Rn << c) >>> d) << f & imm
+export const OP_SBFM = 23;        // ((Rn << c) >> d) << f & imm
+export const OP_BFM = 24;
+export const OP_BFM32 = 25;
+export const OP_EXTR = 26;
+export const OP_EXTR32 = 27;
+
+// Branches, exception generating and system
+export const OP_B = 30;
+export const OP_BL = 31;
+export const OP_BCOND = 32;
+export const OP_CBZ = 33;
+export const OP_CBNZ = 34;
+export const OP_CBZ32 = 35;
+export const OP_CBNZ32 = 36;
+export const OP_TBZ = 37;
+export const OP_TBNZ = 38;
+export const OP_BR = 39;
+export const OP_BLR = 40;
+export const OP_SVC = 41;
+export const OP_HVC = 42;
+export const OP_SMC = 43;
+export const OP_BRK = 44;
+export const OP_HLT = 45;
+export const OP_ERET = 46;
+export const OP_MRS = 47;
+export const OP_MSR = 48;
+export const OP_MSR_IMM = 49;
+export const OP_NOP = 50;
+export const OP_WFI = 51;
+export const OP_WFE = 52;
+export const OP_SEV = 53;
+export const OP_SEVL = 54;
+export const OP_CLREX = 55;
+export const OP_SYS = 56;         // DC / IC / AT / TLBI
+
+// Data processing - register
+export const OP_MOV_REG = 60;
+export const OP_MOV_REG32 = 61;
+export const OP_LOG_SR = 62;      // + ((opc << 1 | N) << 1 | sf): 16 ops
+export const OP_ADDSUB_SR = 78;   // + ((op << 1 | S) << 1 | sf): 8 ops
+export const OP_ADDSUB_ER = 86;   // + ((op << 1 | S) << 1 | sf): 8 ops
+export const OP_ADC = 94;         // + ((op << 1 | S) << 1 | sf): 8 ops
+export const OP_CCMP = 102;       // + (op << 1 | sf): 4 ops
+export const OP_CSEL = 106;       // + ((op << 1 | o2) << 1 | sf): 8 ops
+export const OP_DP1 = 114;        // + sf
+export const OP_DP2 = 116;        // + sf
+export const OP_MADD = 118;
+export const OP_MADD32 = 119;
+export const OP_MSUB = 120;
+export const OP_MSUB32 = 121;
+export const OP_DP3 = 122;        // SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH
+
+// Loads and stores
+export const OP_LDR_LIT = 130;
+export const OP_LDX = 131;        // LDXR / LDAXR
+export const OP_STX = 132;        // STXR / STLXR
+export const OP_LDXP = 133;
+export const OP_STXP = 134;
+export const OP_LDAR = 135;
+export const OP_STLR = 136;
+export const OP_LSE_LD = 137;     // LDADD..LDUMIN
+export const OP_SWP = 138;
+export const OP_CAS = 139;
+export const OP_CASP = 140;
+// Single register: OP_LDST + mode * MEMOP_COUNT + memop
+export const OP_LDST = 150;
+export const MODE_OFF = 0;        // unsigned offset and unscaled (imm is the byte offset)
+export const MODE_PRE = 1;
+export const MODE_POST = 2;
+export const MODE_REG = 3;        // register offset: c = Rm, f = option << 4 | shift
+export const MODE_UNPRIV = 4;     // LDTR / STTR
+export const MODE_COUNT = 5;
+export const MEMOP_LDRB = 0;
+export const MEMOP_LDRH = 1;
+export const MEMOP_LDRW = 2;
+export const MEMOP_LDRX = 3;
+export const MEMOP_LDRSBX = 4;
+export const MEMOP_LDRSBW = 5;
+export const MEMOP_LDRSHX = 6;
+export const MEMOP_LDRSHW = 7;
+export const MEMOP_LDRSW = 8;
+export const MEMOP_STRB = 9;
+export const MEMOP_STRH = 10;
+export const MEMOP_STRW = 11;
+export const MEMOP_STRX = 12;
+export const MEMOP_PRFM = 13;
+export const MEMOP_COUNT = 14;
+// Pairs: OP_PAIR + mode * PAIROP_COUNT + pairop (mode OFF, PRE, POST)
+export const OP_PAIR = OP_LDST + MODE_COUNT * MEMOP_COUNT; // 220
+export const PAIROP_LDPW = 0;
+export const PAIROP_LDPX = 1;
+export const PAIROP_LDPSW = 2;
+export const PAIROP_STPW = 3;
+export const PAIROP_STPX = 4;
+export const PAIROP_COUNT = 5;
+export const OP_COUNT = OP_PAIR + 3 * PAIROP_COUNT; // 235
+
+// Handler results: what the run loop does after the instruction.
+export const R_NEXT = 0;    // fall through to the next entry
+export const R_BRANCH = 1;  // retired; continue at nextPC (translation context unchanged)
+export const R_FAULT = 2;   // not retired (exception taken or MMIO exit); continue at nextPC
+export const R_SYNC = 3;    // retired; context may have changed: re-resolve the fetch page

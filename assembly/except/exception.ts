@@ -1,0 +1,123 @@
+// Exception entry and return: AArch64.TakeException and AArch64.ExceptionReturn.
+import {
+  PSTATE_NZCV, PSTATE_DAIF, PSTATE_PAN, PSTATE_UAO, PSTATE_SS, PSTATE_IL, EXCL_SIZE,
+  SR_SCTLR_EL1, SR_HCR_EL2, SR_SCR_EL3, SR_VBAR_EL1, SR_ELR_EL1, SR_SPSR_EL1, SR_ESR_EL1, SR_FAR_EL1,
+  CNT_EXCEPTION, CNT_ERET,
+} from "../abi";
+import { currentEL, spSel, sysreg, setSysreg, setELAndSP } from "../cpu/state";
+import { highestEL } from "../cpu/config";
+import { syndrome, VECT_SYNC, EC_UNKNOWN, EC_ILLEGAL_STATE } from "./syndrome";
+
+// Per-EL banked registers are stored consecutively: X_EL1, X_EL2, X_EL3.
+@inline function banked(base: i32, el: u32): i32 { return base + <i32>el - 1; }
+
+const HCR_TGE: u64 = 1 << 27;
+const SCR_NS: u64 = 1;
+const SCTLR_SPAN: u64 = 1 << 23;
+
+// Is EL2 enabled in the current Security state (EL2 implemented and, with EL3, SCR_EL3.NS set).
+export function el2Enabled(): bool {
+  let hi = highestEL();
+  if (hi < 2) return false;
+  if (hi == 3) return (sysreg(SR_SCR_EL3) & SCR_NS) != 0;
+  return true;
+}
+
+// HCR_EL2.TGE in effect.
+@inline export function tgeInEffect(): bool { return el2Enabled() && (sysreg(SR_HCR_EL2) & HCR_TGE) != 0; }
+
+// The EL that a synchronous exception from the current EL is taken to, when
+// no trap routes it elsewhere: EL0 goes to EL1, or EL2 under HCR_EL2.TGE.
+export function syncTargetEL(): u32 {
+  let el = currentEL();
+  if (el == 0) return tgeInEffect() ? 2 : 1;
+  return el;
+}
+
+// PSTATE as it is saved in SPSR_ELx.
+export function pstateToSPSR(): u64 {
+  let v: u64 = <u64>load<u32>(PSTATE_NZCV) & 0xf000_0000;
+  v |= <u64>load<u32>(PSTATE_UAO) << 23;
+  v |= <u64>load<u32>(PSTATE_PAN) << 22;
+  v |= <u64>load<u32>(PSTATE_SS) << 21;
+  v |= <u64>load<u32>(PSTATE_IL) << 20;
+  v |= <u64>load<u32>(PSTATE_DAIF) & 0x3c0;
+  v |= <u64>(currentEL() << 2) | <u64>spSel();
+  return v;
+}
+
+// AArch64.TakeException. Returns the PC to continue at (the vector).
+export function takeException(target: u32, vect: u32, esr: u64, far: u64, hasFar: bool, preferredReturn: u64): u64 {
+  let from = currentEL();
+  let offset: u32;
+  if (target > from) offset = 0x400;         // lower EL, AArch64
+  else if (spSel() == 0) offset = 0x000;     // current EL with SP_EL0
+  else offset = 0x200;                       // current EL with SP_ELx
+  let spsr = pstateToSPSR();
+  setSysreg(banked(SR_SPSR_EL1, target), spsr);
+  setSysreg(banked(SR_ELR_EL1, target), preferredReturn);
+  if (vect == VECT_SYNC || vect == 0x180) setSysreg(banked(SR_ESR_EL1, target), esr);
+  if (hasFar) setSysreg(banked(SR_FAR_EL1, target), far);
+  setELAndSP(target, 1);
+  store<u32>(PSTATE_DAIF, 0x3c0);
+  store<u32>(PSTATE_SS, 0);
+  store<u32>(PSTATE_IL, 0);
+  store<u32>(PSTATE_UAO, 0);
+  // FEAT_PAN: PSTATE.PAN is set on taking an exception to EL1 when SCTLR_EL1.SPAN is 0.
+  if (target == 1 && (sysreg(SR_SCTLR_EL1) & SCTLR_SPAN) == 0) store<u32>(PSTATE_PAN, 1);
+  countException(from, target, vect == VECT_SYNC ? <u32>(esr >> 26) & 0x3f : asyncClass(vect));
+  return sysreg(banked(SR_VBAR_EL1, target)) + offset + vect;
+}
+
+// Asynchronous exceptions have no EC; they are counted in the unused EC
+// numbers 0x3D (IRQ), 0x3E (FIQ) and 0x3F (SError) of the counter table.
+@inline function asyncClass(vect: u32): u32 { return vect == 0x80 ? 0x3d : vect == 0x100 ? 0x3e : 0x3f; }
+
+@inline function countException(from: u32, to: u32, ec: u32): void {
+  let a = CNT_EXCEPTION + ((((from << 2) | to) << 6 | ec) << 3);
+  store<u64>(a, load<u64>(a) + 1);
+}
+
+// A synchronous exception to the default target for the current EL.
+export function takeSync(ec: u32, iss: u32, pc: u64): u64 {
+  return takeException(syncTargetEL(), VECT_SYNC, syndrome(ec, iss), 0, false, pc);
+}
+
+export function undefinedInstruction(pc: u64): u64 { return takeSync(EC_UNKNOWN, 0, pc); }
+
+// AArch64.ExceptionReturn. Returns the new PC.
+export function exceptionReturn(): u64 {
+  let from = currentEL();
+  let spsr = sysreg(banked(SR_SPSR_EL1, from));
+  let elr = sysreg(banked(SR_ELR_EL1, from));
+  let m = <u32>spsr & 0x1f;
+  let target = (m >> 2) & 3;
+  let illegal = false;
+  if (m & 0x10) illegal = true;                         // AArch32 is not implemented
+  else if (m & 0x2) illegal = true;                     // M[1] is reserved
+  else if (target > from) illegal = true;
+  else if (target > highestEL()) illegal = true;
+  else if (target == 2 && !el2Enabled()) illegal = true;  // EL2 not enabled in this Security state
+  else if (target == 1 && tgeInEffect()) illegal = true;  // EL1 with HCR_EL2.TGE set
+  else if (target == 0 && (m & 1)) illegal = true;      // EL0 has only SP_EL0
+
+  store<u32>(PSTATE_NZCV, <u32>spsr & 0xf000_0000);
+  store<u32>(PSTATE_DAIF, <u32>spsr & 0x3c0);
+  store<u32>(PSTATE_PAN, <u32>(spsr >> 22) & 1);
+  store<u32>(PSTATE_UAO, <u32>(spsr >> 23) & 1);
+  store<u32>(PSTATE_SS, <u32>(spsr >> 21) & 1);
+  if (illegal) {
+    // IllegalExceptionReturn: EL, SP and nRW are unchanged; PSTATE.IL is set.
+    store<u32>(PSTATE_IL, 1);
+  } else {
+    store<u32>(PSTATE_IL, <u32>(spsr >> 20) & 1);
+    setELAndSP(target, m & 1);
+  }
+  store<u32>(EXCL_SIZE, 0); // ClearExclusiveLocal
+  let a = CNT_ERET + (((from << 2) | currentEL()) << 3);
+  store<u64>(a, load<u64>(a) + 1);
+  return elr;
+}
+
+// The Illegal Execution state exception (PSTATE.IL set when an instruction executes).
+export function illegalState(pc: u64): u64 { return takeSync(EC_ILLEGAL_STATE, 0, pc); }

@@ -1,0 +1,99 @@
+// Semantics: branches and exception-generating instructions.
+import { getX, setX, getW, getNZCV, conditionHolds, currentEL, sysreg } from "../cpu/state";
+import { fA, fB, fC, fF, imm } from "../decode/entry";
+import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { highestEL, semihosting } from "../cpu/config";
+import { R_NEXT, R_BRANCH, R_SYNC } from "../decode/ops";
+import { EXIT_HVC, EXIT_SMC, EXIT_DEBUG, EXIT_IMM, EXIT_PC, SR_SCR_EL3, SR_HCR_EL2 } from "../abi";
+import {
+  takeException, takeSync, syncTargetEL, undefinedInstruction, exceptionReturn, el2Enabled,
+} from "../except/exception";
+import { syndrome, EC_SVC64, EC_HVC64, EC_SMC64, EC_BRK64, VECT_SYNC } from "../except/syndrome";
+
+const SCR_SMD: u64 = 1 << 7;
+const SCR_HCE: u64 = 1 << 8;
+const HCR_TSC: u64 = 1 << 19;
+const HCR_HCD: u64 = 1 << 29;
+const SEMIHOSTING_HLT: u32 = 0xf000;
+
+@inline function branchTo(target: u64): i32 { setNextPC(target); return R_BRANCH; }
+
+@inline export function execB(e: usize): i32 { return branchTo(pcOf(e) + imm(e)); }
+@inline export function execBL(e: usize): i32 { let pc = pcOf(e); setX(30, pc + 4); return branchTo(pc + imm(e)); }
+@inline export function execBcond(w: u64, e: usize): i32 {
+  return conditionHolds(fC(w), getNZCV()) ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
+}
+@inline export function execCBZ(w: u64, e: usize, nonzero: bool, sf: bool): i32 {
+  let z = sf ? getX(fA(w)) == 0 : getW(fA(w)) == 0;
+  return z != nonzero ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
+}
+@inline export function execTBZ(w: u64, e: usize, nonzero: bool): i32 {
+  let set = ((getX(fA(w)) >> <u64>fC(w)) & 1) != 0;
+  return set == nonzero ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
+}
+// BR, RET; BLR reads the target before writing X30.
+@inline export function execBR(w: u64): i32 { return branchTo(getX(fB(w))); }
+@inline export function execBLR(w: u64, e: usize): i32 {
+  let t = getX(fB(w));
+  setX(30, pcOf(e) + 4);
+  return branchTo(t);
+}
+
+function exitToHost(reason: u32, immediate: u32, pc: u64, next: u64): i32 {
+  store<u32>(EXIT_IMM, immediate);
+  store<u64>(EXIT_PC, pc);
+  setNextPC(next);
+  requestExit(reason);
+  return R_SYNC;
+}
+
+export function execSVC(w: u64, e: usize): i32 {
+  let pc = pcOf(e);
+  setNextPC(takeException(syncTargetEL(), VECT_SYNC, syndrome(EC_SVC64, fF(w)), 0, false, pc + 4));
+  return R_SYNC;
+}
+
+export function execHVC(w: u64, e: usize): i32 {
+  let pc = pcOf(e), el = currentEL();
+  if (el == 0) { setNextPC(undefinedInstruction(pc)); return R_SYNC; }
+  if (highestEL() < 2) return exitToHost(EXIT_HVC, fF(w), pc, pc + 4); // the host owns EL2
+  let enabled = highestEL() == 3 ? (sysreg(SR_SCR_EL3) & SCR_HCE) != 0 : (sysreg(SR_HCR_EL2) & HCR_HCD) == 0;
+  if (!enabled || (el == 1 && !el2Enabled())) { setNextPC(undefinedInstruction(pc)); return R_SYNC; }
+  let target: u32 = el == 3 ? 3 : 2;
+  setNextPC(takeException(target, VECT_SYNC, syndrome(EC_HVC64, fF(w)), 0, false, pc + 4));
+  return R_SYNC;
+}
+
+export function execSMC(w: u64, e: usize): i32 {
+  let pc = pcOf(e), el = currentEL();
+  if (el == 0) { setNextPC(undefinedInstruction(pc)); return R_SYNC; }
+  // HCR_EL2.TSC traps SMC at EL1 to EL2; the preferred return is the SMC itself.
+  if (el == 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & HCR_TSC) != 0) {
+    setNextPC(takeException(2, VECT_SYNC, syndrome(EC_SMC64, fF(w)), 0, false, pc));
+    return R_SYNC;
+  }
+  if (highestEL() < 3) return exitToHost(EXIT_SMC, fF(w), pc, pc + 4); // the host owns EL3
+  if (sysreg(SR_SCR_EL3) & SCR_SMD) { setNextPC(undefinedInstruction(pc)); return R_SYNC; }
+  setNextPC(takeException(3, VECT_SYNC, syndrome(EC_SMC64, fF(w)), 0, false, pc + 4));
+  return R_SYNC;
+}
+
+export function execBRK(w: u64, e: usize): i32 {
+  setNextPC(takeSync(EC_BRK64, fF(w), pcOf(e)));
+  return R_SYNC;
+}
+
+// HLT: UNDEFINED unless halting debug is enabled, which it never is; with
+// semihosting on, HLT #0xF000 is the Arm semihosting call and goes to the host.
+export function execHLT(w: u64, e: usize): i32 {
+  let pc = pcOf(e);
+  if (semihosting && fF(w) == SEMIHOSTING_HLT) return exitToHost(EXIT_DEBUG, fF(w), pc, pc + 4);
+  setNextPC(undefinedInstruction(pc));
+  return R_SYNC;
+}
+
+export function execERET(e: usize): i32 {
+  if (currentEL() == 0) { setNextPC(undefinedInstruction(pcOf(e))); return R_SYNC; }
+  setNextPC(exceptionReturn());
+  return R_SYNC;
+}

@@ -1,0 +1,117 @@
+// Semantics: system instructions -- MRS/MSR, hints, barriers, DC/IC/AT/TLBI.
+import { getX, setX, currentEL, sysreg, setSysreg } from "../cpu/state";
+import { fA, fB, fC, fF, imm } from "../decode/entry";
+import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { highestEL } from "../cpu/config";
+import { R_NEXT, R_SYNC, R_FAULT } from "../decode/ops";
+import {
+  EVENT_REGISTER, EXCL_SIZE, EXIT_WFI, EXIT_WFE, EXIT_PC, SR_SCTLR_EL1, SR_HCR_EL2, SR_SCR_EL3, SR_PAR_EL1,
+} from "../abi";
+import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
+import * as S from "../sysreg/sysops";
+import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect } from "../except/exception";
+import { syndrome, issSysreg, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
+import { hostWrite, tlbFlushAll } from "../mmu/tlb";
+import { writableHost } from "../mmu/memory";
+import { flushCodeCache, flushCodePage } from "../decode/cache";
+import { DC_ZVA_BYTES } from "../sysreg/idregs";
+
+const SCTLR_DZE: u64 = 1 << 14;
+const SCTLR_UCI: u64 = 1 << 26;
+const SCTLR_NTWI: u64 = 1 << 16;
+const SCTLR_NTWE: u64 = 1 << 18;
+const HCR_TWI: u64 = 1 << 13;
+const HCR_TWE: u64 = 1 << 14;
+const SCR_TWI: u64 = 1 << 12;
+const SCR_TWE: u64 = 1 << 13;
+
+@inline export function execMRS(w: u64, e: usize, now: u64): i32 {
+  if (!mrs(<i32>imm(e), fF(w), fB(w), e, now)) return R_FAULT;
+  setX(fA(w), sysValue);
+  return R_NEXT;
+}
+
+// MSR may change the translation regime, masking or the stack pointer: resynchronise.
+@inline export function execMSR(w: u64, e: usize): i32 {
+  if (!msr(<i32>imm(e), fF(w), fB(w), getX(fA(w)), e)) return R_FAULT;
+  setNextPC(pcOf(e) + 4);
+  return R_SYNC;
+}
+
+@inline export function execMSRImm(w: u64, e: usize): i32 {
+  if (!msrImmediate(fF(w), fC(w), e)) return R_FAULT;
+  setNextPC(pcOf(e) + 4);
+  return R_SYNC;
+}
+
+// WFI/WFE: trapped by SCTLR_EL1.nTWx at EL0, HCR_EL2.TWx at EL0/1, SCR_EL3.TWx
+// below EL3 (AArch64.CheckForWFxTrap); otherwise the host decides how to idle.
+export function execWFx(e: usize, isWFE: bool): i32 {
+  let pc = pcOf(e), el = currentEL();
+  if (isWFE && load<u32>(EVENT_REGISTER) != 0) { store<u32>(EVENT_REGISTER, 0); return R_NEXT; }
+  let target: u32 = 0;
+  if (el == 0 && !tgeInEffect() && (sysreg(SR_SCTLR_EL1) & (isWFE ? SCTLR_NTWE : SCTLR_NTWI)) == 0) target = 1;
+  else if (el <= 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & (isWFE ? HCR_TWE : HCR_TWI)) != 0) target = 2;
+  else if (el <= 2 && highestEL() == 3 && (sysreg(SR_SCR_EL3) & (isWFE ? SCR_TWE : SCR_TWI)) != 0) target = 3;
+  if (target != 0) {
+    // ISS: CV = 1, COND = 0b1110, TI = 1 for WFE.
+    let iss: u32 = (1 << 24) | (0xe << 20) | (isWFE ? 1 : 0);
+    setNextPC(takeException(target, VECT_SYNC, syndrome(EC_WFX_TRAP, iss), 0, false, pc));
+    return R_SYNC;
+  }
+  store<u64>(EXIT_PC, pc);
+  setNextPC(pc + 4);
+  requestExit(isWFE ? EXIT_WFE : EXIT_WFI);
+  return R_SYNC;
+}
+
+@inline export function execSEV(): void { store<u32>(EVENT_REGISTER, 1); }
+@inline export function execCLREX(): void { store<u32>(EXCL_SIZE, 0); }
+
+// Minimum EL of a SYS operation from op1 of its encoding.
+function sysMinimumEL(key: u32): u32 {
+  let op1 = (key >> 11) & 7;
+  return op1 == 3 ? 0 : op1 == 4 ? 2 : op1 == 6 ? 3 : 1;
+}
+
+export function execSYS(w: u64, e: usize): i32 {
+  let key = fF(w), op = <i32>imm(e), el = currentEL();
+  let min = sysMinimumEL(key);
+  if (min > highestEL() || el < min) { setNextPC(undefinedInstruction(pcOf(e))); return R_FAULT; }
+  if (el == 0) {
+    // EL0 cache maintenance needs SCTLR_EL1.UCI, DC ZVA needs SCTLR_EL1.DZE.
+    let sctlr = sysreg(SR_SCTLR_EL1);
+    let enabled = op == S.SYS_DC_ZVA ? (sctlr & SCTLR_DZE) != 0 : (sctlr & SCTLR_UCI) != 0;
+    if (!enabled) { setNextPC(takeSync(EC_SYSREG, issSysreg(key, fB(w), false), pcOf(e))); return R_FAULT; }
+  }
+  switch (op) {
+    case S.SYS_DC_ZVA: {
+      let va = getX(fA(w)) & ~(DC_ZVA_BYTES - 1);
+      let h = hostWrite(va, <u32>DC_ZVA_BYTES);
+      if (!h) { h = writableHost(va, <u32>DC_ZVA_BYTES, 0, e); if (!h) return R_FAULT; }
+      memory.fill(h, 0, <usize>DC_ZVA_BYTES);
+      return R_NEXT;
+    }
+    case S.SYS_DC_BY_VA:
+    case S.SYS_DC_BY_SETWAY:
+      return R_NEXT; // no caches are modelled: RAM is always coherent
+    case S.SYS_IC_IALLU:
+      flushCodeCache();
+      break;
+    case S.SYS_IC_IVAU:
+      flushCodePage(getX(fA(w))); // VA == PA until stage 1 exists
+      break;
+    case S.SYS_AT: {
+      // No translation yet: the output address is the input address, attributes
+      // Device-nGnRnE (ATTR 0x00), Outer Shareable (SH = 0b10).
+      let va = getX(fA(w));
+      setSysreg(SR_PAR_EL1, (va & 0x0000_ffff_ffff_f000) | (0b10 << 7));
+      break;
+    }
+    case S.SYS_TLBI:
+      tlbFlushAll(); // over-invalidation is permitted; the MMU narrows each scope
+      break;
+  }
+  setNextPC(pcOf(e) + 4);
+  return R_SYNC;
+}

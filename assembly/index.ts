@@ -1,0 +1,65 @@
+// armvisor core: the exports the host calls. None is called per instruction.
+import { ABI_VERSION, PC, EXIT_REASON, EXIT_MMIO, EXIT_NONE, EXIT_MMIO_STATUS, EXIT_MMIO_ADDR,
+  EXIT_MMIO_DATA, EXIT_MMIO_WRITE, EXIT_PC, MMIO_ABORT, MESSAGE_BASE } from "./abi";
+import { loadConfig } from "./cpu/config";
+import { setNextPC, clearExit } from "./cpu/context";
+import { syncContext } from "./cpu/sync";
+import { runLoop } from "./cpu/run";
+import { resetVCPU } from "./cpu/reset";
+import { replayPush, replayReset, replayRestart, replayActive, dataAbort } from "./mmu/memory";
+import { tlbFlushAll } from "./mmu/tlb";
+import { invalidateCode, flushCodeCache } from "./decode/cache";
+import { initCrc } from "./util/bits";
+import { FSC_SYNC_EXTERNAL } from "./except/syndrome";
+
+export function abiVersion(): i32 { return ABI_VERSION; }
+
+// Once, after the host has written the CONFIG block and sized memory.
+export function init(): void {
+  initCrc();
+  loadConfig();
+  tlbFlushAll();
+  flushCodeCache();
+  replayReset();
+  store<u32>(EXIT_REASON, EXIT_NONE);
+  store<u8>(MESSAGE_BASE, 0);
+}
+
+// Reset the vCPU into AArch64 at `el` (the host then sets PC and registers).
+export function reset(el: u32): void {
+  loadConfig();
+  resetVCPU(el);
+  replayReset();
+  store<u32>(EXIT_REASON, EXIT_NONE);
+}
+
+// Run for about `budget` instructions. The host may have changed any state
+// in shared memory since the last call; it is all re-read here.
+export function run(budget: u64): u32 {
+  loadConfig();
+  clearExit();
+  setNextPC(load<u64>(PC));
+  syncContext();
+  let single = false;
+  if (load<u32>(EXIT_REASON) == EXIT_MMIO) {
+    // The host has answered the MMIO access: execute the instruction again,
+    // alone, with the answer in the replay log.
+    if (load<u32>(EXIT_MMIO_STATUS) == MMIO_ABORT) {
+      replayReset();
+      dataAbort(load<u64>(EXIT_MMIO_ADDR), FSC_SYNC_EXTERNAL, load<u32>(EXIT_MMIO_WRITE) != 0, load<u64>(EXIT_PC));
+      syncContext();
+    } else {
+      replayPush(load<u64>(EXIT_MMIO_DATA));
+      replayRestart();
+      single = true;
+    }
+  } else if (replayActive()) {
+    replayReset();
+  }
+  store<u32>(EXIT_REASON, EXIT_NONE);
+  return runLoop(budget, single);
+}
+
+// The host wrote guest RAM (loader, DMA): drop decoded code there.
+export function invalidateCodeRange(pa: u64, len: u64): u32 { return invalidateCode(pa, len); }
+export function flushTlb(): void { tlbFlushAll(); }

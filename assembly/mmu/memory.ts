@@ -1,0 +1,160 @@
+// The slow path of data accesses: alignment, page crossing, translation
+// (physical at this stage: SCTLR_ELx.M is not yet honoured), TLB fill, code
+// invalidation on writes, and MMIO through the exit record with replay.
+import {
+  RAM_HOST_BASE, REPLAY_BASE, REPLAY_MAX, EXIT_MMIO, EXIT_MMIO_ADDR, EXIT_MMIO_DATA,
+  EXIT_MMIO_SIZE, EXIT_MMIO_WRITE, EXIT_MMIO_STATUS, EXIT_MMIO_REG, EXIT_PC,
+} from "../abi";
+import { ramBase, ramSize } from "../cpu/config";
+import { currentEL } from "../cpu/state";
+import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { tlbFill, alignMask } from "./tlb";
+import { pageHasCode, invalidateCode } from "../decode/cache";
+import { syncTargetEL, takeException } from "../except/exception";
+import {
+  syndrome, issDataAbort, EC_DABT_LOW, EC_DABT_CUR, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL,
+  FSC_ADDRESS_SIZE_L0, VECT_SYNC,
+} from "../except/syndrome";
+
+// Access flags.
+export const ACC_WRITE: u32 = 1;
+export const ACC_ALIGNED: u32 = 2;    // alignment required whatever SCTLR_ELx.A says (exclusives, acquire/release, atomics)
+export const ACC_RAM_ONLY: u32 = 4;   // not to MMIO: exclusives, atomics, DC ZVA
+export const ACC_UNPRIV: u32 = 8;     // LDTR/STTR: checked as EL0 once the MMU exists
+
+const PA_BITS: u64 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
+const SCRATCH = REPLAY_BASE + 0x100;   // read data of an MMIO access, 16 bytes
+const REPLAY_DATA = REPLAY_BASE;       // u64 per completed MMIO access
+
+// ---- MMIO replay -------------------------------------------------------------
+let replayCount: u32 = 0;   // completed accesses of the instruction being replayed
+let replayCursor: u32 = 0;  // next access to match in this execution
+export function replayActive(): bool { return replayCount != 0; }
+export function replayReset(): void { replayCount = 0; replayCursor = 0; }
+export function replayRestart(): void { replayCursor = 0; }
+export function replayPush(data: u64): void {
+  if (replayCount < <u32>REPLAY_MAX) store<u64>(REPLAY_DATA + (<usize>replayCount << 3), data);
+  replayCount++;
+}
+
+// ---- Faults --------------------------------------------------------------------
+export function dataAbort(va: u64, fsc: u32, isWrite: bool, pc: u64): void {
+  let target = syncTargetEL();
+  let ec = target > currentEL() ? EC_DABT_LOW : EC_DABT_CUR;
+  setNextPC(takeException(target, VECT_SYNC, syndrome(ec, issDataAbort(fsc, isWrite)), va, true, pc));
+}
+
+// ---- Translation -------------------------------------------------------------
+// A data address to its physical address, or -1 after taking a fault. With no
+// stage 1 or stage 2 yet, VA == PA, and bits above the PA size fault.
+function translateData(va: u64, acc: u32, e: usize): i64 {
+  if ((va >> PA_BITS) != 0) {
+    dataAbort(va, FSC_ADDRESS_SIZE_L0, (acc & ACC_WRITE) != 0, pcOf(e));
+    return -1;
+  }
+  return <i64>va;
+}
+
+@inline function isRAM(pa: u64): bool { return pa - ramBase < ramSize; }
+@inline function hostOf(pa: u64): usize { return RAM_HOST_BASE + <usize>(pa - ramBase); }
+
+// Alignment: required by the access kind, or by SCTLR_ELx.A (alignMask).
+function misaligned(va: u64, size: u32, acc: u32): bool {
+  let need: u64 = (acc & ACC_ALIGNED) ? <u64>(size - 1) : <u64>(size - 1) & alignMask;
+  return (va & need) != 0;
+}
+
+// An MMIO access: satisfied from the replay log, or recorded as an exit.
+// Returns the host address of the data (reads), 1 (writes), or 0 after an exit.
+function mmio(pa: u64, size: u32, isWrite: bool, data: u64, e: usize): usize {
+  if (replayCursor < replayCount) {
+    let v = load<u64>(REPLAY_DATA + (<usize>replayCursor << 3));
+    replayCursor++;
+    if (isWrite) return 1;
+    store<u64>(SCRATCH, v);
+    return SCRATCH;
+  }
+  if (replayCount >= <u32>REPLAY_MAX) { dataAbort(pa, FSC_SYNC_EXTERNAL, isWrite, pcOf(e)); return 0; }
+  store<u64>(EXIT_MMIO_ADDR, pa);
+  store<u64>(EXIT_MMIO_DATA, isWrite ? data : 0);
+  store<u32>(EXIT_MMIO_SIZE, size);
+  store<u32>(EXIT_MMIO_WRITE, isWrite ? 1 : 0);
+  store<u32>(EXIT_MMIO_STATUS, 0);
+  store<u32>(EXIT_MMIO_REG, <u32>(load<u64>(e) >> 16) & 0xff);
+  let pc = pcOf(e);
+  store<u64>(EXIT_PC, pc);
+  setNextPC(pc); // the instruction runs again once the host has answered
+  requestExit(EXIT_MMIO);
+  return 0;
+}
+
+// Resolve one access that stays within a page: the host address in RAM, the
+// MMIO data (reads), or 0 after a fault or an exit.
+function resolve(va: u64, size: u32, acc: u32, data: u64, e: usize): usize {
+  let p = translateData(va, acc, e);
+  if (p < 0) return 0;
+  let pa = <u64>p;
+  let isWrite = (acc & ACC_WRITE) != 0;
+  if (isRAM(pa)) {
+    let pageIndex = (pa - ramBase) >> 12;
+    let code = pageHasCode(pageIndex);
+    if (isWrite && code) invalidateCode(pa, <u64>size);
+    tlbFill(va, pa, hostOf(pa), true, !code, true);
+    return hostOf(pa);
+  }
+  if (acc & ACC_RAM_ONLY) { dataAbort(va, FSC_SYNC_EXTERNAL, isWrite, pcOf(e)); return 0; }
+  return mmio(pa, size, isWrite, data, e);
+}
+
+// Read slow path: the host address holding the data, or 0 (exception or exit taken).
+export function readSlow(va: u64, size: u32, acc: u32, e: usize): usize {
+  if (misaligned(va, size, acc)) { dataAbort(va, FSC_ALIGNMENT, false, pcOf(e)); return 0; }
+  if (((va & 0xfff) + <u64>size) <= 0x1000) return resolve(va, size, acc, 0, e);
+  // Crosses a page (RAM only): gather byte by byte into the scratch buffer.
+  let tmp: u64 = 0;
+  for (let i: u32 = 0; i < size; i++) {
+    let h = resolve(va + i, 1, acc | ACC_RAM_ONLY, 0, e);
+    if (h == 0) return 0;
+    tmp |= <u64>load<u8>(h) << (i * 8);
+  }
+  store<u64>(SCRATCH + 8, tmp);
+  return SCRATCH + 8;
+}
+
+// Write slow path: performs the write; false if an exception or exit was taken.
+export function writeSlow(va: u64, size: u32, data: u64, acc: u32, e: usize): bool {
+  acc |= ACC_WRITE;
+  if (misaligned(va, size, acc)) { dataAbort(va, FSC_ALIGNMENT, true, pcOf(e)); return false; }
+  if (((va & 0xfff) + <u64>size) <= 0x1000) {
+    let h = resolve(va, size, acc, data, e);
+    if (h == 0) return false;
+    if (h >= <usize>RAM_HOST_BASE) storeSized(h, data, size);
+    return true;
+  }
+  // Crosses a page (RAM only): translate both pages before writing anything.
+  acc |= ACC_RAM_ONLY;
+  let split = <u32>(0x1000 - (va & 0xfff));
+  if (resolve(va, 1, acc, 0, e) == 0 || resolve(va + split, 1, acc, 0, e) == 0) return false;
+  for (let i: u32 = 0; i < size; i++) {
+    let h = resolve(va + i, 1, acc, 0, e);
+    if (h == 0) return false;
+    store<u8>(h, <u8>(data >> (i * 8)));
+  }
+  return true;
+}
+
+// For read-modify-write accesses (exclusives, atomics, DC ZVA): the RAM host
+// address with write permission, code invalidated, or 0 after a fault.
+export function writableHost(va: u64, size: u32, acc: u32, e: usize): usize {
+  acc |= ACC_WRITE | ACC_RAM_ONLY;
+  if (misaligned(va, size, acc)) { dataAbort(va, FSC_ALIGNMENT, true, pcOf(e)); return 0; }
+  return resolve(va, size, acc, 0, e);
+}
+
+@inline function storeSized(h: usize, v: u64, size: u32): void {
+  if (size == 8) store<u64>(h, v);
+  else if (size == 4) store<u32>(h, <u32>v);
+  else if (size == 2) store<u16>(h, <u16>v);
+  else if (size == 1) store<u8>(h, <u8>v);
+  else memory.fill(h, 0, size); // DC ZVA-sized block writes carry no data
+}

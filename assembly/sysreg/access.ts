@@ -1,0 +1,168 @@
+// MRS, MSR (register) and MSR (immediate): access checks, traps and the
+// semantics of computed registers. Storage-backed registers live at
+// SYSREG_BASE + 8 * SR_<name>.
+import {
+  PSTATE_PAN, PSTATE_UAO, SR_SCTLR_EL1, SR_CNTKCTL_EL1, SR_CNTVOFF_EL2, SR_VPIDR_EL2,
+  SR_VMPIDR_EL2, SR_HCR_EL2, SR_SCR_EL3, SR_OSLSR_EL1, SR_RVBAR_EL3,
+} from "../abi";
+import {
+  currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
+  setELAndSP, getPAN, getUAO,
+} from "../cpu/state";
+import { highestEL } from "../cpu/config";
+import { pcOf, setNextPC } from "../cpu/context";
+import { takeSync, undefinedInstruction, el2Enabled } from "../except/exception";
+import { issSysreg, EC_SYSREG } from "../except/syndrome";
+import * as T from "./table";
+import * as ID from "./idregs";
+
+// The value an MRS read, when mrs() returns true.
+export let sysValue: u64 = 0;
+
+const SCTLR_UMA: u64 = 1 << 9;
+const SCTLR_DZE: u64 = 1 << 14;
+const SCTLR_UCT: u64 = 1 << 15;
+const CNTKCTL_EL0PCTEN: u64 = 1;
+const CNTKCTL_EL0VCTEN: u64 = 2;
+const HCR_RW: u64 = 1 << 31;
+const SCR_RW: u64 = 1 << 10;
+
+// The lowest EL that may access a register, from op1 of its encoding; 4 = never.
+function minimumEL(key: u32): u32 {
+  let op1 = (key >> 11) & 7;
+  if (op1 <= 2) return 1;
+  if (op1 == 3) return 0;
+  if (op1 == 4) return 2;
+  if (op1 == 6) return 3;
+  return 4; // op1 = 5 (*_EL12/_EL02, FEAT_VHE) and 7: not implemented
+}
+
+// Trap a system register access to EL1 (or EL2 under HCR_EL2.TGE) with EC 0x18.
+function trapSysreg(key: u32, rt: u32, isRead: bool, e: usize): bool {
+  setNextPC(takeSync(EC_SYSREG, issSysreg(key, rt, isRead), pcOf(e)));
+  return false;
+}
+
+function undefined_(e: usize): bool { setNextPC(undefinedInstruction(pcOf(e))); return false; }
+
+// Checks whether the access may proceed; if not, takes the exception and returns false.
+function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): bool {
+  let el = currentEL();
+  let min = minimumEL(key);
+  if (min > 3 || min > highestEL() || el < min) return undefined_(e);
+  if (isRead ? T.sysregWriteOnly(reg) : T.sysregReadOnly(reg)) return undefined_(e);
+  if (reg == T.SPR_SP_EL0 && spSel() == 0) return undefined_(e);
+  if (el == 0) {
+    let sctlr = sysreg(SR_SCTLR_EL1);
+    let kctl = sysreg(SR_CNTKCTL_EL1);
+    if (reg == T.SPR_DAIF && (sctlr & SCTLR_UMA) == 0) return trapSysreg(key, rt, isRead, e);
+    if (reg == T.SPR_CTR && (sctlr & SCTLR_UCT) == 0) return trapSysreg(key, rt, isRead, e);
+    if (reg == SR_CNTFRQ_EL0_ID && (kctl & (CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN)) == 0) return trapSysreg(key, rt, isRead, e);
+    if (reg == T.SPR_CNTPCT && (kctl & CNTKCTL_EL0PCTEN) == 0) return trapSysreg(key, rt, isRead, e);
+    if (reg == T.SPR_CNTVCT && (kctl & CNTKCTL_EL0VCTEN) == 0) return trapSysreg(key, rt, isRead, e);
+    if (reg == SR_TPIDRRO_EL0_ID && !isRead) return undefined_(e);
+  }
+  // CNTFRQ_EL0 is writable only at the highest implemented EL.
+  if (reg == SR_CNTFRQ_EL0_ID && !isRead && el != highestEL()) return undefined_(e);
+  return true;
+}
+import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID } from "../abi";
+
+// The virtual counter: CNTPCT_EL0 minus CNTVOFF_EL2 when EL2 is implemented.
+function virtualCount(now: u64): u64 { return highestEL() >= 2 ? now - sysreg(SR_CNTVOFF_EL2) : now; }
+
+// MRS. `now` is the physical count (instructions retired) at this instruction.
+export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
+  if (!accessAllowed(reg, key, rt, true, e)) return false;
+  let el = currentEL();
+  let v: u64;
+  switch (reg) {
+    case T.SPR_SP_EL0: v = readSPEL(0); break;
+    case T.SPR_SP_EL1: v = readSPEL(1); break;
+    case T.SPR_SP_EL2: v = readSPEL(2); break;
+    case T.SPR_NZCV: v = <u64>getNZCV(); break;
+    case T.SPR_DAIF: v = <u64>getDAIF(); break;
+    case T.SPR_CURRENTEL: v = <u64>(el << 2); break;
+    case T.SPR_SPSEL: v = <u64>spSel(); break;
+    case T.SPR_PAN: v = <u64>getPAN() << 22; break;
+    case T.SPR_UAO: v = <u64>getUAO() << 23; break;
+    // At EL1 with EL2 enabled, MIDR/MPIDR read the virtual values EL2 set.
+    case T.SPR_MIDR: v = el == 1 && el2Enabled() ? sysreg(SR_VPIDR_EL2) : ID.midr(); break;
+    case T.SPR_MPIDR: v = el == 1 && el2Enabled() ? sysreg(SR_VMPIDR_EL2) : ID.mpidr(); break;
+    case T.SPR_REVIDR: v = 0; break;
+    case T.SPR_AIDR: v = 0; break;
+    case T.SPR_CTR: v = ID.CTR_EL0; break;
+    case T.SPR_DCZID: {
+      // DZP reads 1 where DC ZVA is prohibited: at EL0 without SCTLR_EL1.DZE.
+      let dzp: u64 = el == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_DZE) == 0 ? 1 : 0;
+      v = ID.DCZID_BS | (dzp << 4);
+      break;
+    }
+    case T.SPR_CLIDR: v = ID.CLIDR_EL1; break;
+    case T.SPR_CCSIDR: v = ID.ccsidr(); break;
+    case T.SPR_CNTPCT: v = now; break;
+    case T.SPR_CNTVCT: v = virtualCount(now); break;
+    case T.SPR_RVBAR_EL3: v = sysreg(SR_RVBAR_EL3); break;
+    case T.SPR_OSLSR: v = 0x8 | ((sysreg(SR_OSLSR_EL1) & 1) << 1); break; // OSLM = 0b10, OSLK
+    case T.SPR_ID_AA64PFR0: v = ID.idAA64PFR0(); break;
+    case T.SPR_ID_AA64PFR1: v = ID.ID_AA64PFR1; break;
+    case T.SPR_ID_AA64DFR0: v = ID.ID_AA64DFR0; break;
+    case T.SPR_ID_AA64DFR1: v = ID.ID_AA64DFR1; break;
+    case T.SPR_ID_AA64ISAR0: v = ID.ID_AA64ISAR0; break;
+    case T.SPR_ID_AA64ISAR1: v = ID.ID_AA64ISAR1; break;
+    case T.SPR_ID_AA64MMFR0: v = ID.ID_AA64MMFR0; break;
+    case T.SPR_ID_AA64MMFR1: v = ID.ID_AA64MMFR1; break;
+    case T.SPR_ID_AA64MMFR2: v = ID.ID_AA64MMFR2; break;
+    case T.SPR_ID_RAZ: v = 0; break;
+    default: v = sysreg(reg);
+  }
+  sysValue = v;
+  return true;
+}
+
+// MSR (register).
+export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize): bool {
+  if (!accessAllowed(reg, key, rt, false, e)) return false;
+  switch (reg) {
+    case T.SPR_SP_EL0: writeSPEL(0, v); break;
+    case T.SPR_SP_EL1: writeSPEL(1, v); break;
+    case T.SPR_SP_EL2: writeSPEL(2, v); break;
+    case T.SPR_NZCV: setNZCV(<u32>v & 0xf000_0000); break;
+    case T.SPR_DAIF: setDAIF(<u32>v); break;
+    case T.SPR_SPSEL: setELAndSP(currentEL(), <u32>v & 1); break;
+    case T.SPR_PAN: store<u32>(PSTATE_PAN, <u32>(v >> 22) & 1); break;
+    case T.SPR_UAO: store<u32>(PSTATE_UAO, <u32>(v >> 23) & 1); break;
+    case T.SPR_OSLAR: setSysreg(SR_OSLSR_EL1, v & 1); break;
+    // RW is RES1: no lower EL can be AArch32.
+    case SR_HCR_EL2: setSysreg(reg, v | HCR_RW); break;
+    case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
+    default: setSysreg(reg, v);
+  }
+  return true;
+}
+
+// MSR (immediate) to a PSTATE field; field = op1 << 3 | op2.
+export function msrImmediate(field: u32, crm: u32, e: usize): bool {
+  let el = currentEL();
+  let key: u32 = (((field >> 3) & 7) << 11) | (4 << 7) | (crm << 3) | (field & 7);
+  switch (field) {
+    case 0x05: // SPSel
+      if (el == 0) return undefined_(e);
+      setELAndSP(el, crm & 1);
+      return true;
+    case 0x1e: // DAIFSet
+    case 0x1f: // DAIFClr
+      if (el == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_UMA) == 0) return trapSysreg(key, 31, false, e);
+      if (field == 0x1e) setDAIF(getDAIF() | (crm << 6)); else setDAIF(getDAIF() & ~(crm << 6));
+      return true;
+    case 0x04: // PAN
+      if (el == 0) return undefined_(e);
+      store<u32>(PSTATE_PAN, crm & 1);
+      return true;
+    case 0x03: // UAO
+      if (el == 0) return undefined_(e);
+      store<u32>(PSTATE_UAO, crm & 1);
+      return true;
+  }
+  return undefined_(e);
+}

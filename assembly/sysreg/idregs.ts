@@ -1,0 +1,49 @@
+// Identification registers. Each advertises exactly what this core implements.
+import { SR_MIDR_EL1, SR_MPIDR_EL1, SR_CSSELR_EL1 } from "../abi";
+import { sysreg } from "../cpu/state";
+import { highestEL } from "../cpu/config";
+
+// ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only (1); EL2/EL3 as configured;
+// FP and AdvSIMD not implemented (0xF); no GIC system registers, RAS, SVE.
+export function idAA64PFR0(): u64 {
+  let el2: u64 = highestEL() >= 2 ? 1 : 0;
+  let el3: u64 = highestEL() >= 3 ? 1 : 0;
+  return 0x1 | (0x1 << 4) | (el2 << 8) | (el3 << 12) | (0xf << 16) | (0xf << 20);
+}
+export const ID_AA64PFR1: u64 = 0;
+// ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug, architecturally required); no PMU.
+export const ID_AA64DFR0: u64 = 0x6;
+export const ID_AA64DFR1: u64 = 0;
+// ID_AA64ISAR0_EL1: CRC32 = 1 (CRC32 instructions), Atomic = 2 (FEAT_LSE).
+export const ID_AA64ISAR0: u64 = (1 << 16) | (2 << 20);
+export const ID_AA64ISAR1: u64 = 0;
+// ID_AA64MMFR0_EL1: PARange = 48 bits, ASIDBits = 8; no translation granule
+// is supported yet (TGran4 = 0xF, TGran64 = 0xF, TGran16 = 0): stage 1 and
+// stage 2 arrive with the MMU.
+export const ID_AA64MMFR0: u64 = 0x5 | (0xf << 24) | (0xf << 28);
+// ID_AA64MMFR1_EL1: PAN = 1 (PSTATE.PAN, MSR PAN, SCTLR_EL1.SPAN).
+export const ID_AA64MMFR1: u64 = 1 << 20;
+// ID_AA64MMFR2_EL1: UAO = 1 (PSTATE.UAO).
+export const ID_AA64MMFR2: u64 = 1 << 4;
+
+// CTR_EL0: RES1 bit 31, CWG = ERG = DminLine = IminLine = 64 bytes, L1Ip = PIPT.
+export const CTR_EL0: u64 = 0x8444_c004;
+// DCZID_EL0.BS: DC ZVA zeroes 2^4 words = 64 bytes.
+export const DCZID_BS: u64 = 4;
+export const DC_ZVA_BYTES: u64 = 64;
+// CLIDR_EL1: L1 separate instruction and data caches; LoUIS = LoC = LoUU = 1.
+export const CLIDR_EL1: u64 = 0x3 | (1 << 21) | (1 << 24) | (1 << 27);
+
+// CCSIDR_EL1 for the cache CSSELR_EL1 selects: 32 KiB, 64-byte lines,
+// 4-way data and 2-way instruction caches.
+export function ccsidr(): u64 {
+  let sel = sysreg(SR_CSSELR_EL1);
+  if (sel == 0) return (127 << 13) | (3 << 3) | 2;
+  if (sel == 1) return (255 << 13) | (1 << 3) | 2;
+  return 0;
+}
+
+export function midr(): u64 { return sysreg(SR_MIDR_EL1); }
+export function mpidr(): u64 { return sysreg(SR_MPIDR_EL1); }
+// MIDR: implementer 0x00 (reserved for software use), architecture 0xF, part 0xA64.
+export const MIDR_DEFAULT: u64 = 0x000f_a640;

@@ -1,0 +1,154 @@
+// System register encodings (op0:op1:CRn:CRm:op2, 16 bits) to register numbers.
+// Register numbers below 0x100 are storage indices (SR_* in abi.ts); the rest
+// are computed or special-purpose registers handled in access.ts.
+import * as SR from "../abi";
+
+export const SPR_SP_EL0 = 0x100;
+export const SPR_SP_EL1 = 0x101;
+export const SPR_SP_EL2 = 0x102;
+export const SPR_NZCV = 0x103;
+export const SPR_DAIF = 0x104;
+export const SPR_CURRENTEL = 0x105;
+export const SPR_SPSEL = 0x106;
+export const SPR_PAN = 0x107;
+export const SPR_UAO = 0x108;
+export const SPR_MIDR = 0x109;
+export const SPR_MPIDR = 0x10a;
+export const SPR_REVIDR = 0x10b;
+export const SPR_AIDR = 0x10c;
+export const SPR_CTR = 0x10d;
+export const SPR_DCZID = 0x10e;
+export const SPR_CLIDR = 0x10f;
+export const SPR_CCSIDR = 0x110;
+export const SPR_CNTPCT = 0x111;
+export const SPR_CNTVCT = 0x112;
+export const SPR_RVBAR_EL3 = 0x113;
+export const SPR_OSLAR = 0x114;
+export const SPR_OSLSR = 0x115;
+export const SPR_ID_AA64PFR0 = 0x120;
+export const SPR_ID_AA64PFR1 = 0x121;
+export const SPR_ID_AA64DFR0 = 0x122;
+export const SPR_ID_AA64DFR1 = 0x123;
+export const SPR_ID_AA64ISAR0 = 0x124;
+export const SPR_ID_AA64ISAR1 = 0x125;
+export const SPR_ID_AA64MMFR0 = 0x126;
+export const SPR_ID_AA64MMFR1 = 0x127;
+export const SPR_ID_AA64MMFR2 = 0x128;
+export const SPR_ID_RAZ = 0x12f; // the rest of the ID space (op0=3, op1=0, CRn=0, CRm=1..7): RAZ
+
+export function sysregLookup(key: u32): i32 {
+  switch (key) {
+    case 0xc080: return SR.SR_SCTLR_EL1;
+    case 0xe080: return SR.SR_SCTLR_EL2;
+    case 0xf080: return SR.SR_SCTLR_EL3;
+    case 0xc081: return SR.SR_ACTLR_EL1;
+    case 0xe081: return SR.SR_ACTLR_EL2;
+    case 0xf081: return SR.SR_ACTLR_EL3;
+    case 0xc082: return SR.SR_CPACR_EL1;
+    case 0xe08a: return SR.SR_CPTR_EL2;
+    case 0xf08a: return SR.SR_CPTR_EL3;
+    case 0xe088: return SR.SR_HCR_EL2;
+    case 0xf088: return SR.SR_SCR_EL3;
+    case 0xe089: return SR.SR_MDCR_EL2;
+    case 0xf099: return SR.SR_MDCR_EL3;
+    case 0xe08b: return SR.SR_HSTR_EL2;
+    case 0xe08f: return SR.SR_HACR_EL2;
+    case 0xc100: return SR.SR_TTBR0_EL1;
+    case 0xc101: return SR.SR_TTBR1_EL1;
+    case 0xc102: return SR.SR_TCR_EL1;
+    case 0xe100: return SR.SR_TTBR0_EL2;
+    case 0xe102: return SR.SR_TCR_EL2;
+    case 0xe108: return SR.SR_VTTBR_EL2;
+    case 0xe10a: return SR.SR_VTCR_EL2;
+    case 0xf100: return SR.SR_TTBR0_EL3;
+    case 0xf102: return SR.SR_TCR_EL3;
+    case 0xc510: return SR.SR_MAIR_EL1;
+    case 0xc518: return SR.SR_AMAIR_EL1;
+    case 0xe510: return SR.SR_MAIR_EL2;
+    case 0xe518: return SR.SR_AMAIR_EL2;
+    case 0xf510: return SR.SR_MAIR_EL3;
+    case 0xf518: return SR.SR_AMAIR_EL3;
+    case 0xc290: return SR.SR_ESR_EL1;
+    case 0xe290: return SR.SR_ESR_EL2;
+    case 0xf290: return SR.SR_ESR_EL3;
+    case 0xc288: return SR.SR_AFSR0_EL1;
+    case 0xc289: return SR.SR_AFSR1_EL1;
+    case 0xe288: return SR.SR_AFSR0_EL2;
+    case 0xe289: return SR.SR_AFSR1_EL2;
+    case 0xf288: return SR.SR_AFSR0_EL3;
+    case 0xf289: return SR.SR_AFSR1_EL3;
+    case 0xc300: return SR.SR_FAR_EL1;
+    case 0xe300: return SR.SR_FAR_EL2;
+    case 0xf300: return SR.SR_FAR_EL3;
+    case 0xe304: return SR.SR_HPFAR_EL2;
+    case 0xc3a0: return SR.SR_PAR_EL1;
+    case 0xc600: return SR.SR_VBAR_EL1;
+    case 0xe600: return SR.SR_VBAR_EL2;
+    case 0xf600: return SR.SR_VBAR_EL3;
+    case 0xc681: return SR.SR_CONTEXTIDR_EL1;
+    case 0xc684: return SR.SR_TPIDR_EL1;
+    case 0xde82: return SR.SR_TPIDR_EL0;
+    case 0xde83: return SR.SR_TPIDRRO_EL0;
+    case 0xe682: return SR.SR_TPIDR_EL2;
+    case 0xf682: return SR.SR_TPIDR_EL3;
+    case 0xc201: return SR.SR_ELR_EL1;
+    case 0xe201: return SR.SR_ELR_EL2;
+    case 0xf201: return SR.SR_ELR_EL3;
+    case 0xc200: return SR.SR_SPSR_EL1;
+    case 0xe200: return SR.SR_SPSR_EL2;
+    case 0xf200: return SR.SR_SPSR_EL3;
+    case 0xc708: return SR.SR_CNTKCTL_EL1;
+    case 0xe708: return SR.SR_CNTHCTL_EL2;
+    case 0xe703: return SR.SR_CNTVOFF_EL2;
+    case 0xdf00: return SR.SR_CNTFRQ_EL0;
+    case 0x8012: return SR.SR_MDSCR_EL1;
+    case 0xd000: return SR.SR_CSSELR_EL1;
+    case 0xe000: return SR.SR_VPIDR_EL2;
+    case 0xe005: return SR.SR_VMPIDR_EL2;
+    case 0x809c: return SR.SR_OSDLR_EL1;
+    case 0xc208: return SPR_SP_EL0;
+    case 0xe208: return SPR_SP_EL1;
+    case 0xf208: return SPR_SP_EL2;
+    case 0xda10: return SPR_NZCV;
+    case 0xda11: return SPR_DAIF;
+    case 0xc212: return SPR_CURRENTEL;
+    case 0xc210: return SPR_SPSEL;
+    case 0xc213: return SPR_PAN;
+    case 0xc214: return SPR_UAO;
+    case 0xc000: return SPR_MIDR;
+    case 0xc005: return SPR_MPIDR;
+    case 0xc006: return SPR_REVIDR;
+    case 0xc807: return SPR_AIDR;
+    case 0xd801: return SPR_CTR;
+    case 0xd807: return SPR_DCZID;
+    case 0xc801: return SPR_CLIDR;
+    case 0xc800: return SPR_CCSIDR;
+    case 0xdf01: return SPR_CNTPCT;
+    case 0xdf02: return SPR_CNTVCT;
+    case 0xf601: return SPR_RVBAR_EL3;
+    case 0x8084: return SPR_OSLAR;
+    case 0x808c: return SPR_OSLSR;
+    case 0xc020: return SPR_ID_AA64PFR0;
+    case 0xc021: return SPR_ID_AA64PFR1;
+    case 0xc028: return SPR_ID_AA64DFR0;
+    case 0xc029: return SPR_ID_AA64DFR1;
+    case 0xc030: return SPR_ID_AA64ISAR0;
+    case 0xc031: return SPR_ID_AA64ISAR1;
+    case 0xc038: return SPR_ID_AA64MMFR0;
+    case 0xc039: return SPR_ID_AA64MMFR1;
+    case 0xc03a: return SPR_ID_AA64MMFR2;
+  }
+  // The rest of the ID register space reads as zero (Arm ARM D17.2, "reserved ID space").
+  if ((key & 0xff80) == 0xc000 && ((key >> 3) & 0xf) != 0) return SPR_ID_RAZ;
+  return -1;
+}
+
+// Registers that software may only read.
+export function sysregReadOnly(reg: i32): bool {
+  if (reg >= SPR_MIDR && reg <= SPR_CNTVCT) return true;
+  if (reg == SPR_CURRENTEL || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg >= SPR_ID_AA64PFR0) return true;
+  return false;
+}
+
+// Registers that software may only write.
+export function sysregWriteOnly(reg: i32): bool { return reg == SPR_OSLAR; }

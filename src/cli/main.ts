@@ -1,0 +1,105 @@
+// The armvisor command line.
+import { Command, InvalidArgumentError } from "commander";
+import { readFileSync } from "node:fs";
+import { Machine } from "../hv/machine";
+import { readStats, formatStats } from "../hv/stats";
+import { loadElf, isElf } from "../loader/elf";
+import { loadRaw, RAW_DEFAULT_LOAD } from "../loader/raw";
+import { UserError } from "../errors";
+import { stdoutSink, attachStdin } from "../node/console";
+import { readCoreWasm } from "../node/core-wasm";
+
+function parseAddress(v: string): bigint {
+  if (!/^(0x[0-9a-fA-F_]+|[0-9_]+)$/.test(v)) throw new InvalidArgumentError(`not an address: ${v}`);
+  return BigInt(v.replace(/_/g, ""));
+}
+
+function parseCount(v: string): bigint {
+  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`not a number: ${v}`);
+  return BigInt(v);
+}
+
+function parseEL(v: string): 1 | 2 | 3 {
+  if (v !== "1" && v !== "2" && v !== "3") throw new InvalidArgumentError(`the boot EL must be 1, 2 or 3`);
+  return Number(v) as 1 | 2 | 3;
+}
+
+function parseMiB(v: string): number {
+  if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError(`not a size in MiB: ${v}`);
+  const n = Number(v);
+  if (n < 1) throw new InvalidArgumentError(`memory size must be at least 1 MiB`);
+  if (n > 4000) throw new InvalidArgumentError(`memory size must be at most 4000 MiB`);
+  return n;
+}
+
+function readInput(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "cannot be read"}`);
+  }
+}
+
+interface RunOptions {
+  el: 1 | 2 | 3; memory: number; entry?: bigint; maxInsns?: bigint; stats?: boolean; raw?: boolean; load?: bigint; semihosting: boolean;
+}
+
+async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  const bytes = readInput(file);
+  let image;
+  if (opts.raw) image = loadRaw(bytes, file, opts.load ?? RAW_DEFAULT_LOAD);
+  else if (isElf(bytes)) image = loadElf(bytes, file);
+  else throw new UserError(`${file}: not an AArch64 ELF64 file (use --raw for a raw binary)`);
+  const machine = await Machine.create({
+    wasm: readCoreWasm(), ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting,
+  });
+  machine.load(image, opts.entry);
+  const detach = attachStdin((b) => machine.board.uart.pushInput(b));
+  const t0 = performance.now();
+  let result;
+  try {
+    result = await machine.run(opts.maxInsns);
+  } finally {
+    detach();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (opts.stats) process.stderr.write(formatStats(readStats(machine.core), seconds) + "\n");
+  if (result.kind === "limit") process.stderr.write(`armvisor: instruction limit reached (${opts.maxInsns} instructions)\n`);
+  if (result.kind === "error") process.stderr.write(`armvisor: internal error: ${result.message}\n`);
+  return result.status;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name("armvisor")
+    .description("AArch64 system emulator with the virtualization extensions")
+    .version("0.1.0")
+    .showHelpAfterError(false);
+  let status = 0;
+  program
+    .command("run")
+    .description("run a bare-metal AArch64 program until it powers off; exits with the guest's status")
+    .argument("<file>", "AArch64 ELF64 executable (or raw binary with --raw)")
+    .option("--el <n>", "exception level to boot at; the host owns the levels above it (1, 2 or 3)", parseEL, 1 as 1 | 2 | 3)
+    .option("-m, --memory <MiB>", "RAM size in MiB", parseMiB, 128)
+    .option("--entry <addr>", "start here instead of the ELF entry point", parseAddress)
+    .option("--max-insns <n>", "stop after this many instructions (exit status 124)", parseCount)
+    .option("--stats", "print instruction, exit and exception counters on stderr")
+    .option("--raw", "the file is a raw binary")
+    .option("--load <addr>", `load address of a raw binary (default 0x${RAW_DEFAULT_LOAD.toString(16)})`, parseAddress)
+    .option("--no-semihosting", "make HLT #0xF000 UNDEFINED instead of a semihosting call")
+    .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
+  await program.parseAsync(argv);
+  return status;
+}
+
+main(process.argv).then(
+  (status) => process.exit(status),
+  (e) => {
+    if (e instanceof UserError) { process.stderr.write(`armvisor: ${e.message}\n`); process.exit(2); }
+    process.stderr.write(`armvisor: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(70);
+  },
+);

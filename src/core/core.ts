@@ -1,0 +1,128 @@
+// Loads the WebAssembly core and gives typed access to the shared memory it
+// works in. Platform-neutral: the caller supplies the wasm bytes.
+import { instantiate } from "@assemblyscript/loader";
+import * as ABI from "../../assembly/abi";
+
+export { ABI };
+
+export interface CoreExports {
+  abiVersion(): number;
+  init(): void;
+  reset(el: number): void;
+  run(budget: bigint): number;
+  invalidateCodeRange(pa: bigint, len: bigint): number;
+  flushTlb(): void;
+}
+
+export interface CoreOptions {
+  ramBase: bigint;
+  ramSize: number;      // bytes
+  highestEL: 1 | 2 | 3;
+  semihosting: boolean;
+  cpuIndex?: number;
+}
+
+// One core instance: one linear memory holding one vCPU and guest RAM.
+export class Core {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: CoreExports;
+  readonly options: CoreOptions;
+  private u8: Uint8Array;
+  private dv: DataView;
+
+  private constructor(memory: WebAssembly.Memory, exports: CoreExports, options: CoreOptions) {
+    this.memory = memory;
+    this.exports = exports;
+    this.options = options;
+    this.u8 = new Uint8Array(memory.buffer);
+    this.dv = new DataView(memory.buffer);
+  }
+
+  static async create(wasm: BufferSource, options: CoreOptions): Promise<Core> {
+    const bytes = ABI.RAM_HOST_BASE + options.ramSize;
+    const pages = Math.ceil(bytes / ABI.WASM_PAGE);
+    if (pages > ABI.MAX_MEMORY_PAGES) throw new RangeError(`RAM of ${options.ramSize} bytes does not fit in a 4 GiB WebAssembly memory`);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = await instantiate<Record<string, unknown>>(wasm, {
+      env: {
+        memory,
+        abort: (_msg: number, _file: number, line: number, col: number) => {
+          throw new Error(`armvisor core aborted at ${line}:${col}`);
+        },
+      },
+    });
+    const exports = instance.exports as unknown as CoreExports;
+    if (exports.abiVersion() !== ABI.ABI_VERSION) {
+      throw new Error(`core ABI version ${exports.abiVersion()} does not match host ABI version ${ABI.ABI_VERSION}; rebuild`);
+    }
+    const core = new Core(memory, exports, options);
+    core.setU64(ABI.CONFIG_RAM_BASE, options.ramBase);
+    core.setU64(ABI.CONFIG_RAM_SIZE, BigInt(options.ramSize));
+    core.setU32(ABI.CONFIG_HIGHEST_EL, options.highestEL);
+    core.setU32(ABI.CONFIG_SEMIHOSTING, options.semihosting ? 1 : 0);
+    core.setU32(ABI.CONFIG_CPU_INDEX, options.cpuIndex ?? 0);
+    exports.init();
+    return core;
+  }
+
+  // ---- raw shared-memory access ----
+  readByte(off: number): number { return this.u8[off]; }
+  u32(off: number): number { return this.dv.getUint32(off, true); }
+  setU32(off: number, v: number): void { this.dv.setUint32(off, v >>> 0, true); }
+  u64(off: number): bigint { return this.dv.getBigUint64(off, true); }
+  setU64(off: number, v: bigint): void { this.dv.setBigUint64(off, BigInt.asUintN(64, v), true); }
+
+  // ---- guest RAM (guest-physical addresses) ----
+  get ramBase(): bigint { return this.options.ramBase; }
+  get ramSize(): number { return this.options.ramSize; }
+
+  // The byte offset in linear memory of [pa, pa+len) in RAM, or -1 if not entirely RAM.
+  ramOffset(pa: bigint, len: number): number {
+    const off = pa - this.options.ramBase;
+    if (off < 0n || off + BigInt(len) > BigInt(this.options.ramSize)) return -1;
+    return ABI.RAM_HOST_BASE + Number(off);
+  }
+
+  // Write bytes into guest RAM; drops any decoded code they overwrite.
+  writeRam(pa: bigint, data: Uint8Array): void {
+    const off = this.ramOffset(pa, data.length);
+    if (off < 0) throw new RangeError(`0x${pa.toString(16)}+${data.length} is outside RAM`);
+    this.u8.set(data, off);
+    this.exports.invalidateCodeRange(pa, BigInt(data.length));
+  }
+
+  readRam(pa: bigint, len: number): Uint8Array {
+    const off = this.ramOffset(pa, len);
+    if (off < 0) throw new RangeError(`0x${pa.toString(16)}+${len} is outside RAM`);
+    return this.u8.slice(off, off + len);
+  }
+
+  // ---- vCPU registers ----
+  x(n: number): bigint { return this.u64(ABI.X_BASE + n * 8); }
+  setX(n: number, v: bigint): void { if (n < 31) this.setU64(ABI.X_BASE + n * 8, v); }
+  get pc(): bigint { return this.u64(ABI.PC); }
+  set pc(v: bigint) { this.setU64(ABI.PC, v); }
+  get sp(): bigint { return this.u64(ABI.X_BASE + ABI.SLOT_SP * 8); }
+  set sp(v: bigint) { this.setU64(ABI.X_BASE + ABI.SLOT_SP * 8, v); }
+  get nzcv(): number { return this.u32(ABI.PSTATE_NZCV); }
+  set nzcv(v: number) { this.setU32(ABI.PSTATE_NZCV, v & 0xf000_0000); }
+  get el(): number { return this.u32(ABI.PSTATE_EL); }
+  get daif(): number { return this.u32(ABI.PSTATE_DAIF); }
+  sysreg(id: number): bigint { return this.u64(ABI.SYSREG_BASE + id * 8); }
+  setSysreg(id: number, v: bigint): void { this.setU64(ABI.SYSREG_BASE + id * 8, v); }
+
+  // ---- counters ----
+  get instructions(): bigint { return this.u64(ABI.CNT_INSTRET); }
+  counter(off: number): bigint { return this.u64(off); }
+  exceptionCount(from: number, to: number, ec: number): bigint {
+    return this.u64(ABI.CNT_EXCEPTION + (((from * 4 + to) * 64 + ec) * 8));
+  }
+  eretCount(from: number, to: number): bigint { return this.u64(ABI.CNT_ERET + (from * 4 + to) * 8); }
+  exitCount(reason: number): bigint { return this.u64(ABI.CNT_EXIT + reason * 8); }
+
+  // ---- interrupt lines and stop request (host -> core) ----
+  setLine(mask: number, asserted: boolean): void {
+    const v = this.u32(ABI.CONTROL_LINES);
+    this.setU32(ABI.CONTROL_LINES, asserted ? v | mask : v & ~mask);
+  }
+}
