@@ -1,9 +1,19 @@
 // Decoding: Branches, Exception Generating and System instructions (Arm ARM C4.1.87).
 import { emit, undef, rZ, wZ, bits, bit } from "./entry";
 import * as O from "./ops";
+import { CODE_BASE, CODE_SLOT_SIZE, CODE_ENTRY_SIZE } from "../abi";
 import { signExtend } from "../util/bits";
 import { sysregLookup } from "../sysreg/table";
 import { sysOpLookup } from "../sysreg/sysops";
+
+// A direct branch: the in-page form when the target lies in the same 4 KiB
+// page (the entry delta is then known at decode time), else the general one.
+function emitBranch(e: usize, op: u32, local: u32, a: u32, c: u32, off: u64): void {
+  let idx = <i64>(((e - CODE_BASE) % CODE_SLOT_SIZE) / CODE_ENTRY_SIZE);
+  let target = idx + (<i64>off >> 2);
+  if (target >= 0 && target < 1024) emit(e, local, a, 0, c, 0, 0, <u64>((target - idx) * CODE_ENTRY_SIZE));
+  else emit(e, op, a, 0, c, 0, 0, off);
+}
 
 export function decodeBranchSystem(insn: u32, e: usize): void {
   let op0 = bits(insn, 31, 29);
@@ -11,7 +21,8 @@ export function decodeBranchSystem(insn: u32, e: usize): void {
   // Unconditional branch (immediate): x00101
   if ((insn & 0x7c00_0000) == 0x1400_0000) {
     let off = signExtend(<u64>bits(insn, 25, 0) << 2, 28);
-    emit(e, bit(insn, 31) ? O.OP_BL : O.OP_B, 0, 0, 0, 0, 0, off);
+    if (bit(insn, 31)) emit(e, O.OP_BL, 0, 0, 0, 0, 0, off);
+    else emitBranch(e, O.OP_B, O.OP_B_LOCAL, 0, 0, off);
     return;
   }
   // Compare and branch: x011010
@@ -19,20 +30,22 @@ export function decodeBranchSystem(insn: u32, e: usize): void {
     let sf = bit(insn, 31), nz = bit(insn, 24);
     let off = signExtend(<u64>bits(insn, 23, 5) << 2, 21);
     let op = sf ? (nz ? O.OP_CBNZ : O.OP_CBZ) : (nz ? O.OP_CBNZ32 : O.OP_CBZ32);
-    emit(e, op, rZ(rt), 0, 0, 0, 0, off);
+    let local = sf ? (nz ? O.OP_CBNZ_LOCAL : O.OP_CBZ_LOCAL) : (nz ? O.OP_CBNZ32_LOCAL : O.OP_CBZ32_LOCAL);
+    emitBranch(e, op, local, rZ(rt), 0, off);
     return;
   }
   // Test and branch: x011011
   if ((insn & 0x7e00_0000) == 0x3600_0000) {
     let b = (bit(insn, 31) << 5) | bits(insn, 23, 19);
     let off = signExtend(<u64>bits(insn, 18, 5) << 2, 16);
-    emit(e, bit(insn, 24) ? O.OP_TBNZ : O.OP_TBZ, rZ(rt), 0, b, 0, 0, off);
+    if (bit(insn, 24)) emitBranch(e, O.OP_TBNZ, O.OP_TBNZ_LOCAL, rZ(rt), b, off);
+    else emitBranch(e, O.OP_TBZ, O.OP_TBZ_LOCAL, rZ(rt), b, off);
     return;
   }
   // Conditional branch (immediate): 0101010 o1=0 ... o0=0
   if ((insn & 0xff00_0010) == 0x5400_0000) {
     let off = signExtend(<u64>bits(insn, 23, 5) << 2, 21);
-    emit(e, O.OP_BCOND, 0, 0, bits(insn, 3, 0), 0, 0, off);
+    emitBranch(e, O.OP_BCOND, O.OP_BCOND_LOCAL, 0, bits(insn, 3, 0), off);
     return;
   }
   if (op0 != 6) { undef(e); return; }

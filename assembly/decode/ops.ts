@@ -95,6 +95,15 @@ export const OP_LSE_LD = 137;     // LDADD..LDUMIN
 export const OP_SWP = 138;
 export const OP_CAS = 139;
 export const OP_CASP = 140;
+// Direct branches whose target lies in the same page: imm = target entry - this entry (bytes).
+export const OP_B_LOCAL = 141;
+export const OP_BCOND_LOCAL = 142;
+export const OP_CBZ_LOCAL = 143;
+export const OP_CBNZ_LOCAL = 144;
+export const OP_CBZ32_LOCAL = 145;
+export const OP_CBNZ32_LOCAL = 146;
+export const OP_TBZ_LOCAL = 147;
+export const OP_TBNZ_LOCAL = 148;
 // Single register: OP_LDST + mode * MEMOP_COUNT + memop
 export const OP_LDST = 150;
 export const MODE_OFF = 0;        // unsigned offset and unscaled (imm is the byte offset)

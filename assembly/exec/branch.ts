@@ -23,13 +23,18 @@ const SEMIHOSTING_HLT: u32 = 0xf000;
 @inline export function execBcond(w: u64, e: usize): i32 {
   return conditionHolds(fC(w), getNZCV()) ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
 }
-@inline export function execCBZ(w: u64, e: usize, nonzero: bool, sf: bool): i32 {
+@inline export function cbzTaken(w: u64, nonzero: bool, sf: bool): bool {
   let z = sf ? getX(fA(w)) == 0 : getW(fA(w)) == 0;
-  return z != nonzero ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
+  return z != nonzero;
+}
+@inline export function tbzTaken(w: u64, nonzero: bool): bool {
+  return (((getX(fA(w)) >> <u64>fC(w)) & 1) != 0) == nonzero;
+}
+@inline export function execCBZ(w: u64, e: usize, nonzero: bool, sf: bool): i32 {
+  return cbzTaken(w, nonzero, sf) ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
 }
 @inline export function execTBZ(w: u64, e: usize, nonzero: bool): i32 {
-  let set = ((getX(fA(w)) >> <u64>fC(w)) & 1) != 0;
-  return set == nonzero ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
+  return tbzTaken(w, nonzero) ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
 }
 // BR, RET; BLR reads the target before writing X30.
 @inline export function execBR(w: u64): i32 { return branchTo(getX(fB(w))); }
