@@ -1,5 +1,6 @@
 // Operation numbers of the predecoded form. One number per specialised
-// handler; the run loop dispatches on it with a dense switch (br_table).
+// handler; the run loop dispatches on it with a switch that must stay dense
+// (no unused numbers), or Binaryen splits it into a chain of br_tables.
 //
 // A decoded entry is 16 bytes:
 //   u64 w   = op | a << 16 | b << 24 | c << 32 | d << 40 | f << 48
@@ -38,74 +39,74 @@ export const OP_EXTR = 26;
 export const OP_EXTR32 = 27;
 
 // Branches, exception generating and system
-export const OP_B = 30;
-export const OP_BL = 31;
-export const OP_BCOND = 32;
-export const OP_CBZ = 33;
-export const OP_CBNZ = 34;
-export const OP_CBZ32 = 35;
-export const OP_CBNZ32 = 36;
-export const OP_TBZ = 37;
-export const OP_TBNZ = 38;
-export const OP_BR = 39;
-export const OP_BLR = 40;
-export const OP_SVC = 41;
-export const OP_HVC = 42;
-export const OP_SMC = 43;
-export const OP_BRK = 44;
-export const OP_HLT = 45;
-export const OP_ERET = 46;
-export const OP_MRS = 47;
-export const OP_MSR = 48;
-export const OP_MSR_IMM = 49;
-export const OP_NOP = 50;
-export const OP_WFI = 51;
-export const OP_WFE = 52;
-export const OP_SEV = 53;
-export const OP_SEVL = 54;
-export const OP_CLREX = 55;
-export const OP_SYS = 56;         // DC / IC / AT / TLBI
+export const OP_B = 28;
+export const OP_BL = 29;
+export const OP_BCOND = 30;
+export const OP_CBZ = 31;
+export const OP_CBNZ = 32;
+export const OP_CBZ32 = 33;
+export const OP_CBNZ32 = 34;
+export const OP_TBZ = 35;
+export const OP_TBNZ = 36;
+export const OP_BR = 37;
+export const OP_BLR = 38;
+export const OP_SVC = 39;
+export const OP_HVC = 40;
+export const OP_SMC = 41;
+export const OP_BRK = 42;
+export const OP_HLT = 43;
+export const OP_ERET = 44;
+export const OP_MRS = 45;
+export const OP_MSR = 46;
+export const OP_MSR_IMM = 47;
+export const OP_NOP = 48;
+export const OP_WFI = 49;
+export const OP_WFE = 50;
+export const OP_SEV = 51;
+export const OP_SEVL = 52;
+export const OP_CLREX = 53;
+export const OP_SYS = 54;         // DC / IC / AT / TLBI
 
 // Data processing - register
-export const OP_MOV_REG = 60;
-export const OP_MOV_REG32 = 61;
-export const OP_LOG_SR = 62;      // + ((opc << 1 | N) << 1 | sf): 16 ops
-export const OP_ADDSUB_SR = 78;   // + ((op << 1 | S) << 1 | sf): 8 ops
-export const OP_ADDSUB_ER = 86;   // + ((op << 1 | S) << 1 | sf): 8 ops
-export const OP_ADC = 94;         // + ((op << 1 | S) << 1 | sf): 8 ops
-export const OP_CCMP = 102;       // + (op << 1 | sf): 4 ops
-export const OP_CSEL = 106;       // + ((op << 1 | o2) << 1 | sf): 8 ops
-export const OP_DP1 = 114;        // + sf
-export const OP_DP2 = 116;        // + sf
-export const OP_MADD = 118;
-export const OP_MADD32 = 119;
-export const OP_MSUB = 120;
-export const OP_MSUB32 = 121;
-export const OP_DP3 = 122;        // SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH
+export const OP_MOV_REG = 55;
+export const OP_MOV_REG32 = 56;
+export const OP_LOG_SR = 57;      // + ((opc << 1 | N) << 1 | sf): 16 ops
+export const OP_ADDSUB_SR = 73;   // + ((op << 1 | S) << 1 | sf): 8 ops
+export const OP_ADDSUB_ER = 81;   // + ((op << 1 | S) << 1 | sf): 8 ops
+export const OP_ADC = 89;         // + ((op << 1 | S) << 1 | sf): 8 ops
+export const OP_CCMP = 97;       // + (op << 1 | sf): 4 ops
+export const OP_CSEL = 101;       // + ((op << 1 | o2) << 1 | sf): 8 ops
+export const OP_DP1 = 109;        // + sf
+export const OP_DP2 = 111;        // + sf
+export const OP_MADD = 113;
+export const OP_MADD32 = 114;
+export const OP_MSUB = 115;
+export const OP_MSUB32 = 116;
+export const OP_DP3 = 117;        // SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH
 
 // Loads and stores
-export const OP_LDR_LIT = 130;
-export const OP_LDX = 131;        // LDXR / LDAXR
-export const OP_STX = 132;        // STXR / STLXR
-export const OP_LDXP = 133;
-export const OP_STXP = 134;
-export const OP_LDAR = 135;
-export const OP_STLR = 136;
-export const OP_LSE_LD = 137;     // LDADD..LDUMIN
-export const OP_SWP = 138;
-export const OP_CAS = 139;
-export const OP_CASP = 140;
+export const OP_LDR_LIT = 118;
+export const OP_LDX = 119;        // LDXR / LDAXR
+export const OP_STX = 120;        // STXR / STLXR
+export const OP_LDXP = 121;
+export const OP_STXP = 122;
+export const OP_LDAR = 123;
+export const OP_STLR = 124;
+export const OP_LSE_LD = 125;     // LDADD..LDUMIN
+export const OP_SWP = 126;
+export const OP_CAS = 127;
+export const OP_CASP = 128;
 // Direct branches whose target lies in the same page: imm = target entry - this entry (bytes).
-export const OP_B_LOCAL = 141;
-export const OP_BCOND_LOCAL = 142;
-export const OP_CBZ_LOCAL = 143;
-export const OP_CBNZ_LOCAL = 144;
-export const OP_CBZ32_LOCAL = 145;
-export const OP_CBNZ32_LOCAL = 146;
-export const OP_TBZ_LOCAL = 147;
-export const OP_TBNZ_LOCAL = 148;
+export const OP_B_LOCAL = 129;
+export const OP_BCOND_LOCAL = 130;
+export const OP_CBZ_LOCAL = 131;
+export const OP_CBNZ_LOCAL = 132;
+export const OP_CBZ32_LOCAL = 133;
+export const OP_CBNZ32_LOCAL = 134;
+export const OP_TBZ_LOCAL = 135;
+export const OP_TBNZ_LOCAL = 136;
 // Single register: OP_LDST + mode * MEMOP_COUNT + memop
-export const OP_LDST = 150;
+export const OP_LDST = 137;
 export const MODE_OFF = 0;        // unsigned offset and unscaled (imm is the byte offset)
 export const MODE_PRE = 1;
 export const MODE_POST = 2;
@@ -128,14 +129,14 @@ export const MEMOP_STRX = 12;
 export const MEMOP_PRFM = 13;
 export const MEMOP_COUNT = 14;
 // Pairs: OP_PAIR + mode * PAIROP_COUNT + pairop (mode OFF, PRE, POST)
-export const OP_PAIR = OP_LDST + MODE_COUNT * MEMOP_COUNT; // 220
+export const OP_PAIR = OP_LDST + MODE_COUNT * MEMOP_COUNT;
 export const PAIROP_LDPW = 0;
 export const PAIROP_LDPX = 1;
 export const PAIROP_LDPSW = 2;
 export const PAIROP_STPW = 3;
 export const PAIROP_STPX = 4;
 export const PAIROP_COUNT = 5;
-export const OP_COUNT = OP_PAIR + 3 * PAIROP_COUNT; // 235
+export const OP_COUNT = OP_PAIR + 3 * PAIROP_COUNT;
 
 // Handler results: what the run loop does after the instruction.
 export const R_NEXT = 0;    // fall through to the next entry
