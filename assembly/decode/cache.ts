@@ -53,8 +53,12 @@ export function invalidateCode(pa: u64, len: u64): u32 {
     let m = load<u16>(mapEntry(pageIndex));
     if (m != 0) {
       let base = slotBase(m - 1);
-      for (let x = a; x < stop; x += 4) {
-        let ent = base + <usize>((x & 0xfff) >> 2) * CODE_ENTRY_SIZE;
+      // The entry before the first one goes too: it may be a fused pair
+      // (OP_SUBS_BCOND) that carries the overwritten instruction.
+      let first = (a & 0xfff) >> 2;
+      if (first > 0) first--;
+      for (let i = first; i <= ((stop - 1) & 0xfff) >> 2; i++) {
+        let ent = base + <usize>i * CODE_ENTRY_SIZE;
         if (load<u16>(ent) != 0) { store<u64>(ent, 0); dropped++; }
       }
     }

@@ -5,8 +5,15 @@ import { decodeBranchSystem } from "./branch_sys";
 import { decodeLoadStore } from "./ldst";
 import { decodeDataProcessingRegister } from "./dp_reg";
 
+// The instruction after the one being decoded, when it is in the same page
+// (NO_NEXT otherwise): decoders may fuse the two (see OP_SUBS_BCOND).
+export const NO_NEXT: u64 = 0x1_0000_0000;
+let lookahead: u64 = NO_NEXT;
+export function nextInstruction(): u64 { return lookahead; }
+
 // Decode one instruction into the 16-byte entry at e.
-export function decodeInstruction(insn: u32, e: usize): void {
+export function decodeInstruction(insn: u32, e: usize, next: u64): void {
+  lookahead = next;
   let op0 = (insn >> 25) & 0xf;
   if ((op0 & 0xe) == 0x8) decodeDataProcessingImmediate(insn, e);      // 100x
   else if ((op0 & 0xe) == 0xa) decodeBranchSystem(insn, e);            // 101x

@@ -3,8 +3,10 @@ import { emit, undef, rZ, wZ, rS, bits, bit } from "./entry";
 import {
   OP_ADR, OP_ADRP, OP_ADD_IMM, OP_ADDS_IMM, OP_AND_IMM, OP_ORR_IMM, OP_ORR_IMM32, OP_EOR_IMM,
   OP_EOR_IMM32, OP_ANDS_IMM, OP_ANDS_IMM32, OP_MOVI, OP_MOVK, OP_MOVK32, OP_UBFM, OP_SBFM, OP_BFM,
-  OP_BFM32, OP_EXTR, OP_EXTR32,
+  OP_BFM32, OP_EXTR, OP_EXTR32, OP_SUBSI_BCOND, OP_SUBSI_BCOND32,
 } from "./ops";
+import { fusibleBranch } from "./fusion";
+import { NO_NEXT } from "./decoder";
 import { decodeBitMasks, decodeBitMasksValid, signExtend, ones } from "../util/bits";
 
 export function decodeDataProcessingImmediate(insn: u32, e: usize): void {
@@ -23,6 +25,13 @@ export function decodeDataProcessingImmediate(insn: u32, e: usize): void {
       let op = bit(insn, 30), s = bit(insn, 29), sh = bit(insn, 22);
       let imm = <u64>bits(insn, 21, 10) << (sh ? 12 : 0);
       // OP_ADD_IMM, _32, OP_SUB_IMM, _32, OP_ADDS_IMM, _32, OP_SUBS_IMM, _32
+      if (s == 1 && op == 1 && sh == 0) { // SUBS, CMP: fuse with a following in-page B.cond
+        let f = fusibleBranch(e);
+        if (f != NO_NEXT) {
+          emit(e, sf ? OP_SUBSI_BCOND : OP_SUBSI_BCOND32, wZ(rd), rS(rn), <u32>(f >> 32), 0, bits(insn, 21, 10), <u64><i64><i32>f);
+          return;
+        }
+      }
       let o = OP_ADD_IMM + ((s << 2) | (op << 1) | (sf ^ 1));
       emit(e, o, s ? wZ(rd) : rS(rd), rS(rn), 0, 0, 0, imm);
       return;

@@ -1,6 +1,9 @@
 // Decoding: Data Processing -- Register (Arm ARM C4.1.89).
 import { emit, undef, rZ, wZ, rS, bits, bit } from "./entry";
 import * as O from "./ops";
+import { extendField } from "../exec/flags";
+import { fusibleBranch } from "./fusion";
+import { NO_NEXT } from "./decoder";
 
 export function decodeDataProcessingRegister(insn: u32, e: usize): void {
   let sf = bit(insn, 31), op0 = bit(insn, 30), op1 = bit(insn, 28), op2 = bits(insn, 24, 21);
@@ -23,13 +26,21 @@ export function decodeDataProcessingRegister(insn: u32, e: usize): void {
     if ((op2 & 1) == 0) { // Add/subtract (shifted register)
       let shift = bits(insn, 23, 22);
       if (shift == 3 || (!sf && imm6 >= 32)) { undef(e); return; }
+      if (k >> 1 == 3) { // SUBS, CMP: fuse with a following in-page B.cond
+        let f = fusibleBranch(e);
+        if (f != NO_NEXT) {
+          let cond = <u32>(f >> 32);
+          emit(e, sf ? O.OP_SUBS_BCOND : O.OP_SUBS_BCOND32, wZ(rd), rZ(rn), rZ(rm), shift | (cond << 4), imm6, <u64><i64><i32>f);
+          return;
+        }
+      }
       emit(e, O.OP_ADDSUB_SR + k, wZ(rd), rZ(rn), rZ(rm), shift, imm6, 0);
       return;
     }
     // Add/subtract (extended register)
     let opt = bits(insn, 23, 22), option = bits(insn, 15, 13), imm3 = bits(insn, 12, 10);
     if (opt != 0 || imm3 > 4) { undef(e); return; }
-    emit(e, O.OP_ADDSUB_ER + k, s ? wZ(rd) : rS(rd), rS(rn), rZ(rm), option, imm3, 0);
+    emit(e, O.OP_ADDSUB_ER + k, s ? wZ(rd) : rS(rd), rS(rn), rZ(rm), 0, extendField(option, imm3), 0);
     return;
   }
 

@@ -3,6 +3,7 @@
 import { emit, undef, rZ, wZ, rS, bits, bit } from "./entry";
 import * as O from "./ops";
 import { signExtend } from "../util/bits";
+import { extendField } from "../exec/flags";
 
 // The memop for size:opc of a single-register load/store; -1 if unallocated.
 function memopFor(size: u32, opc: u32, allowPrfm: bool): i32 {
@@ -113,7 +114,7 @@ export function decodeLoadStore(insn: u32, e: usize): void {
       let memop = memopFor(size, opc, true);
       if (memop < 0) { undef(e); return; }
       let shift = s ? size : 0;
-      emit(e, O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + memop, rtSlot(rt, memop), rS(rn), rZ(rm), 0, (option << 4) | shift, 0);
+      emit(e, O.OP_LDST + O.MODE_REG * O.MEMOP_COUNT + memop, rtSlot(rt, memop), rS(rn), rZ(rm), 0, extendField(option, shift), 0);
       return;
     }
     if (op4 == 0) { // atomic memory operations (FEAT_LSE)

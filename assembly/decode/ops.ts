@@ -105,12 +105,21 @@ export const OP_CBZ32_LOCAL = 133;
 export const OP_CBNZ32_LOCAL = 134;
 export const OP_TBZ_LOCAL = 135;
 export const OP_TBNZ_LOCAL = 136;
+// SUBS (CMP) immediately followed by a B.cond to the same page, fused: the
+// flags are set as SUBS sets them, then the branch is taken or skipped.
+// Register form: a = Rd, b = Rn, c = Rm, d = shift type | cond << 4, f = amount;
+// immediate form (imm12, no shift): a = Rd, b = Rn, c = cond, f = imm12.
+// imm = branch target entry - this entry (bytes).
+export const OP_SUBS_BCOND = 137;
+export const OP_SUBS_BCOND32 = 138;
+export const OP_SUBSI_BCOND = 139;
+export const OP_SUBSI_BCOND32 = 140;
 // Single register: OP_LDST + mode * MEMOP_COUNT + memop
-export const OP_LDST = 137;
+export const OP_LDST = 141;
 export const MODE_OFF = 0;        // unsigned offset and unscaled (imm is the byte offset)
 export const MODE_PRE = 1;
 export const MODE_POST = 2;
-export const MODE_REG = 3;        // register offset: c = Rm, f = option << 4 | shift
+export const MODE_REG = 3;        // register offset: c = Rm, f = extendField(option, shift)
 export const MODE_UNPRIV = 4;     // LDTR / STTR
 export const MODE_COUNT = 5;
 export const MEMOP_LDRB = 0;

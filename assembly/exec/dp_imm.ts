@@ -57,3 +57,9 @@ import { addWithCarry64, addWithCarry32, logicalFlags64, logicalFlags32 } from "
   setW(fA(w), lsb == 0 ? lo : (lo >> lsb) | (hi << (32 - lsb)));
 }
 
+
+// The SUBS half of a fused SUBS + B.cond (immediate form, imm12 in f).
+@inline export function execSubsImmF(w: u64, sf: u32): void {
+  if (sf) setX(fA(w), addWithCarry64(getX(fB(w)), ~<u64>fF(w), 1));
+  else setW(fA(w), addWithCarry32(getW(fB(w)), ~fF(w), 1));
+}

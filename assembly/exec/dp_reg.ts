@@ -52,7 +52,7 @@ import { umulh, smulh, crc32 } from "../util/bits";
 
 // Add/subtract (extended register); Rd may be SP unless S; Rn may be SP.
 @inline export function execAddSubER(w: u64, k: u32, sf: u32): void {
-  let a = getX(fB(w)), b = extendReg(getX(fC(w)), fD(w), fF(w));
+  let a = getX(fB(w)), b = extendReg(getX(fC(w)), fF(w));
   if (sf) {
     let r: u64;
     if (k == 0) r = a + b;
@@ -211,3 +211,10 @@ export function execDP3(w: u64): void {
 // MOV (register): ORR with XZR and no shift, the commonest register move.
 @inline export function execMovReg(w: u64): void { setX(fA(w), getX(fB(w))); }
 @inline export function execMovReg32(w: u64): void { setW(fA(w), getW(fB(w))); }
+
+// The SUBS half of a fused SUBS + B.cond (register form): sets NZCV and Rd.
+@inline export function execSubsSR(w: u64, sf: u32): void {
+  let type = fD(w) & 3;
+  if (sf) setX(fA(w), addWithCarry64(getX(fB(w)), ~shiftReg64(getX(fC(w)), type, fF(w)), 1));
+  else setW(fA(w), addWithCarry32(getW(fB(w)), ~shiftReg32(getW(fC(w)), type, fF(w)), 1));
+}

@@ -43,17 +43,16 @@ import { setNZCV } from "../cpu/state";
   return rotr<u32>(v, amount);
 }
 
-// ExtendReg(reg, extend_type, shift): UXTB, UXTH, UXTW, UXTX, SXTB, SXTH, SXTW, SXTX.
-@inline export function extendReg(v: u64, option: u32, shift: u32): u64 {
-  let x: u64;
-  switch (option) {
-    case 0: x = v & 0xff; break;
-    case 1: x = v & 0xffff; break;
-    case 2: x = v & 0xffff_ffff; break;
-    case 4: x = <u64><i64><i8>v; break;
-    case 5: x = <u64><i64><i16>v; break;
-    case 6: x = <u64><i64><i32>v; break;
-    default: x = v;
-  }
-  return x << <u64>shift;
+// ExtendReg(reg, extend_type, shift) with the operands pre-packed at decode
+// time by extendField(): bits 5:0 = 64 - source width, bit 6 = signed,
+// bits 10:8 = left shift. Branch-free: UXTB..SXTX are shift pairs.
+@inline export function extendField(option: u32, shift: u32): u32 {
+  let width: u32 = 8 << (option & 3);
+  return (64 - width) | ((option >> 2) << 6) | (shift << 8);
+}
+@inline export function extendReg(v: u64, f: u32): u64 {
+  let sh = <u64>(f & 63);
+  let t = v << sh;
+  let x = (f & 64) ? <u64>(<i64>t >> sh) : t >> sh;
+  return x << <u64>((f >> 8) & 7);
 }

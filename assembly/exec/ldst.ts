@@ -75,7 +75,7 @@ function spAlignmentFault(e: usize): i32 { setNextPC(takeSync(EC_SP_ALIGN, 0, pc
   if (spMisaligned(rn, base)) return spAlignmentFault(e);
   let addr: u64;
   if (mode == O.MODE_POST) addr = base;
-  else if (mode == O.MODE_REG) { let f = fF(w); addr = base + extendReg(getX(fC(w)), f >> 4, f & 7); }
+  else if (mode == O.MODE_REG) addr = base + extendReg(getX(fC(w)), fF(w));
   else addr = base + imm(e);
   let size = memopSize(m);
   let acc: u32 = mode == O.MODE_UNPRIV ? ACC_UNPRIV : 0;
