@@ -2,10 +2,11 @@
 //   +0  tag for reads     +8  tag for writes    +16 tag for instruction fetch
 //   +24 u32 addend: host address = (u32)va + addend
 //   +32 u64 physical page address
-// A tag is (VA of the last byte accessed, page aligned) | (VA & alignment bits) | context.
-// Folding the last byte's page into the tag sends page-crossing accesses to the
-// slow path; folding the low VA bits (when an alignment check is in force)
-// sends unaligned accesses there too. The context field (bits 4..11) names
+// A tag is (VA of the last byte accessed, page aligned) | context. Folding the
+// last byte's page into the tag sends page-crossing accesses to the slow path.
+// While alignment checking is on (SCTLR_ELx.A), entries are filled with a
+// tag that never matches, so every data access takes the slow path, which
+// checks alignment: the common case pays nothing for it. The context field (bits 4..11) names
 // the translation regime the entry belongs to, so entries of different
 // contexts coexist; the MMU issue extends it to VMID and ASID.
 import { TLB_BASE, TLB_ENTRIES, TLB_ENTRY_SIZE, CNT_TLB_FILLS, CNT_TLB_FLUSHES } from "../abi";
@@ -20,15 +21,21 @@ export const TAG_INVALID: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 // Current translation context (bits 4..11 of every tag) and alignment check mask.
 export let tlbCtx: u64 = 0;
 export let alignMask: u64 = 0;
-export function setTranslationContext(ctx: u64, align: u64): void { tlbCtx = ctx << 4; alignMask = align; }
+export function setTranslationContext(ctx: u64, align: u64): void {
+  // Entries filled under the other alignment setting would bypass (or
+  // needlessly take) the slow path: changing it flushes the TLB.
+  if (align != alignMask) { alignMask = align; tlbFlushAll(); }
+  tlbCtx = ctx << 4;
+}
 
 @inline export function tlbEntry(va: u64): usize {
   return TLB_BASE + ((<usize>(va >> 12) & (TLB_ENTRIES - 1)) * TLB_ENTRY_SIZE);
 }
 
 @inline function tagFor(va: u64, size: u32): u64 {
-  return ((va + <u64>(size - 1)) & ~<u64>0xfff) | (va & (<u64>(size - 1) & alignMask)) | tlbCtx;
+  return ((va + <u64>(size - 1)) & ~<u64>0xfff) | tlbCtx;
 }
+const TAG_SLOW_DATA: u64 = 0x8; // never set in a computed tag: data accesses go slow
 
 // Fast paths: the host address of [va, va+size), or 0 for the slow path.
 @inline export function hostRead(va: u64, size: u32): usize {
@@ -43,8 +50,9 @@ export function setTranslationContext(ctx: u64, align: u64): void { tlbCtx = ctx
 export function tlbFill(va: u64, pa: u64, host: usize, readable: bool, writable: bool, executable: bool): void {
   let e = tlbEntry(va);
   let tag = (va & ~<u64>0xfff) | tlbCtx;
-  store<u64>(e, readable ? tag : TAG_INVALID, TLB_TAG_R);
-  store<u64>(e, writable ? tag : TAG_INVALID, TLB_TAG_W);
+  let dataTag = alignMask != 0 ? tag | TAG_SLOW_DATA : tag;
+  store<u64>(e, readable ? dataTag : TAG_INVALID, TLB_TAG_R);
+  store<u64>(e, writable ? dataTag : TAG_INVALID, TLB_TAG_W);
   store<u64>(e, executable ? tag : TAG_INVALID, TLB_TAG_X);
   store<u32>(e, <u32>(host & ~<usize>0xfff) - <u32>(va & ~<u64>0xfff), TLB_ADDEND);
   store<u64>(e, pa & ~<u64>0xfff, TLB_PA);
