@@ -8,7 +8,7 @@
 // -- happen at block boundaries only.
 import {
   PC, CNT_INSTRET, CNT_DECODED, CNT_EXIT, CONTROL_LINES, LINE_STOP, LINE_IRQ, LINE_FIQ, LINE_SERROR,
-  EXIT_REASON, EXIT_BUDGET, EXIT_STOP, CODE_SLOT_ENTRIES, CODE_ENTRY_SIZE,
+  EXIT_REASON, EXIT_BUDGET, EXIT_STOP, CODE_SLOT_ENTRIES, CODE_ENTRY_SIZE, CODE_BASE, CODE_SLOT_SIZE,
 } from "../abi";
 import * as O from "../decode/ops";
 import { decodeInstruction, NO_NEXT } from "../decode/decoder";
@@ -30,10 +30,10 @@ import {
 } from "../exec/ldst";
 import { undefinedInstruction } from "../except/exception";
 
-const LEAVE: usize = <usize>0xffff_fff0;     // e after an instruction left the block
 const R_REDO = 4;                            // entry was just decoded: dispatch it again
 const R_LOCAL = 5;                           // taken branch within the page: imm is the entry delta
 const R_LOCAL2 = 6;                          // the same, ending a fused pair
+const R_PAGE_END = -1;                       // reached the end-of-page sentinel
 const PAGE_ENTRIES_BYTES: usize = <usize>(CODE_SLOT_ENTRIES - 1) * CODE_ENTRY_SIZE;
 
 
@@ -207,35 +207,33 @@ function boundaryEvents(): u32 {
 export function runLoop(budget: u64, singleStep: bool): u32 {
   let n = load<u64>(CNT_INSTRET);
   let limit = n + budget;
-  let e: usize = LEAVE, eStart: usize = 0, eEnd: usize = 0;
+  let e: usize = 0, eStart: usize = 0;
   // MMIO replay: 1 = the next block is the one instruction being replayed, 2 = it has been entered.
   let step: i32 = singleStep ? 1 : 0;
   while (true) {
-    if (e >= eEnd) {
-      // ---- block boundary ----
-      if (e == eEnd) { n += <u64>((eEnd - eStart) >> 4); setNextPC(curPageVA + <u64>((eEnd - curSlotBase) >> 2)); }
-      if (exitPending) return finish(exitPending, n);
-      if (step == 2) { replayReset(); step = 0; } // the replayed instruction has run
-      if (n >= limit) return finish(EXIT_BUDGET, n);
-      if (load<u32>(CONTROL_LINES) != 0 || attention) {
-        let x = boundaryEvents();
-        if (x) return finish(x, n);
-      }
-      let pc = nextPC;
-      if (((pc ^ curPageVA) & 0xffff_ffff_ffff_f003) == 0) {
-        e = curSlotBase + (<usize>(pc & 0xfff) << 2);
-      } else {
-        e = fetchSlow(pc);
-        if (!e) { e = LEAVE; limit--; continue; } // fault on fetch: consumes budget so a fault loop ends
-      }
-      eStart = e;
-      if (step == 1) { eEnd = e + CODE_ENTRY_SIZE; step = 2; }
-      else eEnd = curSlotBase + PAGE_ENTRIES_BYTES;
-      continue;
+    // ---- block boundary: nextPC holds where execution continues ----
+    if (step == 2) { unpatchStep(); if (!exitPending) replayReset(); step = 0; } // the replayed instruction has run
+    if (exitPending) return finish(exitPending, n);
+    if (n >= limit) return finish(EXIT_BUDGET, n);
+    if (load<u32>(CONTROL_LINES) != 0 || attention) {
+      let x = boundaryEvents();
+      if (x) return finish(x, n);
     }
+    let pc = nextPC;
+    if (((pc ^ curPageVA) & 0xffff_ffff_ffff_f003) == 0) {
+      e = curSlotBase + (<usize>(pc & 0xfff) << 2);
+    } else {
+      e = fetchSlow(pc);
+      if (!e) { limit--; continue; } // fault on fetch: consumes budget so a fault loop ends
+    }
+    eStart = e;
+    if (step == 1) { patchStep(e + CODE_ENTRY_SIZE); step = 2; }
+    // ---- the block: runs until an instruction leaves it ----
+    while (true) {
     let w = load<u64>(e);
     let r: i32 = O.R_NEXT;
     switch (<u32>w & 0xffff) {
+      case O.OP_PAGE_END: r = R_PAGE_END; break;
       case O.OP_DECODE: {
         let at = curHostPage + ((e - curSlotBase) >> 2);
         decodeInstruction(load<u32>(at), e, (at & 0xfff) != 0xffc ? <u64>load<u32>(at, 4) : NO_NEXT);
@@ -483,15 +481,40 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       n += <u64>((e - eStart) >> 4) + <u64>(r - R_LOCAL + 1);
       if (n < limit) { e = t; eStart = t; continue; }
       setNextPC(pcOf(t));
-      e = LEAVE;
-      continue;
+      break;
     }
     if (r == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; }
     if (r == R_REDO) continue;
+    if (r == R_PAGE_END) {
+      // Fell off the end of the page (or of a replayed instruction).
+      n += <u64>((e - eStart) >> 4);
+      setNextPC(pcOf(e));
+      break;
+    }
     // The instruction left the block: account for it and the ones before it.
     n += <u64>((e - eStart) >> 4) + <u64>(r & 1);
     if (r & 2) syncContext();
-    e = LEAVE;
+    break;
+    }
+  }
+}
+
+// Single-stepping the replayed MMIO instruction: the entry after it is
+// temporarily an end-of-block sentinel, restored at the next boundary
+// unless a write invalidated it meanwhile.
+let patchedAt: usize = 0;
+let patchedW: u64 = 0;
+let patchedImm: u64 = 0;
+function patchStep(at: usize): void {
+  patchedAt = at;
+  patchedW = load<u64>(at);
+  patchedImm = load<u64>(at, 8);
+  store<u64>(at, <u64>O.OP_PAGE_END);
+}
+function unpatchStep(): void {
+  if (load<u64>(patchedAt) == <u64>O.OP_PAGE_END && (patchedAt - CODE_BASE) % CODE_SLOT_SIZE != PAGE_ENTRIES_BYTES) {
+    store<u64>(patchedAt, patchedW);
+    store<u64>(patchedAt, patchedImm, 8);
   }
 }
 

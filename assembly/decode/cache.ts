@@ -5,8 +5,9 @@
 // back into OP_DECODE, so self-modifying code is always seen.
 import {
   CODE_BASE, CODE_SLOTS, CODE_SLOT_SIZE, CODE_ENTRY_SIZE, PAGE_SLOT_MAP, CODE_SLOT_OWNER,
-  CNT_CODE_SLOT_FILLS, CNT_CODE_INVALIDATIONS,
+  CNT_CODE_SLOT_FILLS, CNT_CODE_INVALIDATIONS, CODE_SLOT_ENTRIES,
 } from "../abi";
+import { OP_PAGE_END } from "./ops";
 import { ramBase, ramSize } from "../cpu/config";
 import { tlbWriteProtectPage } from "../mmu/tlb";
 
@@ -30,6 +31,7 @@ export function slotForPage(paPage: u64): usize {
   if (owner != 0) store<u16>(mapEntry(<u64>(owner - 1)), 0);
   let base = slotBase(s);
   memory.fill(base, 0, CODE_SLOT_SIZE);
+  store<u64>(base + <usize>(CODE_SLOT_ENTRIES - 1) * CODE_ENTRY_SIZE, <u64>OP_PAGE_END);
   store<u32>(ownerAddr, <u32>pageIndex + 1);
   store<u16>(mapEntry(pageIndex), <u16>(s + 1));
   // Stores to this page must now take the slow path, which invalidates code.

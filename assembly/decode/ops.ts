@@ -145,7 +145,9 @@ export const PAIROP_LDPSW = 2;
 export const PAIROP_STPW = 3;
 export const PAIROP_STPX = 4;
 export const PAIROP_COUNT = 5;
-export const OP_COUNT = OP_PAIR + 3 * PAIROP_COUNT;
+// The entry after the last instruction of every page: the block ends there.
+export const OP_PAGE_END = OP_PAIR + 3 * PAIROP_COUNT;
+export const OP_COUNT = OP_PAGE_END + 1;
 
 // Handler results: what the run loop does after the instruction.
 export const R_NEXT = 0;    // fall through to the next entry
