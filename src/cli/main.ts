@@ -67,6 +67,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   if (opts.stats) process.stderr.write(formatStats(readStats(machine.core), seconds) + "\n");
   if (result.kind === "limit") process.stderr.write(`armvisor: instruction limit reached (${opts.maxInsns} instructions)\n`);
   if (result.kind === "error") process.stderr.write(`armvisor: internal error: ${result.message}\n`);
+  if (result.kind === "stuck") process.stderr.write(`armvisor: ${result.message}\n`);
   return result.status;
 }
 
@@ -76,7 +77,9 @@ export async function main(argv: string[]): Promise<number> {
     .name("armvisor")
     .description("AArch64 system emulator with the virtualization extensions")
     .version("0.1.0")
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    // Option errors in the same one-line form as every other error.
+    .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) });
   let status = 0;
   program
     .command("run")
@@ -90,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--raw", "the file is a raw binary")
     .option("--load <addr>", `load address of a raw binary (default 0x${RAW_DEFAULT_LOAD.toString(16)})`, parseAddress)
     .option("--no-semihosting", "make HLT #0xF000 UNDEFINED instead of a semihosting call")
+    .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
   await program.parseAsync(argv);
   return status;

@@ -40,7 +40,7 @@ export class Core {
 
   static async create(wasm: BufferSource, options: CoreOptions): Promise<Core> {
     const bytes = ABI.RAM_HOST_BASE + options.ramSize;
-    const pages = Math.ceil(bytes / ABI.WASM_PAGE);
+    const pages = Math.max(Math.ceil(bytes / ABI.WASM_PAGE), ABI.RAM_HOST_BASE / ABI.WASM_PAGE + 1);
     if (pages > ABI.MAX_MEMORY_PAGES) throw new RangeError(`RAM of ${options.ramSize} bytes does not fit in a 4 GiB WebAssembly memory`);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const instance = await instantiate<Record<string, unknown>>(wasm, {

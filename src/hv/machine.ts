@@ -23,6 +23,7 @@ export type RunResult =
   | { kind: "system-off"; status: 0 }
   | { kind: "exit"; status: number }                // semihosting exit
   | { kind: "limit"; status: number }               // instruction limit reached
+  | { kind: "stuck"; status: number; message: string } // exceptions taken in a loop, nothing retiring
   | { kind: "error"; status: number; message: string };
 
 type Handler = (exit: VcpuExit) => RunResult | undefined;
@@ -102,7 +103,13 @@ export class Machine {
           if (left <= 0n) return { kind: "limit", status: 124 };
           if (left < budget) budget = left;
         }
+        const before = this.core.instructions;
         const exit = this.vcpu.run(budget);
+        // A whole slice without one instruction retiring: every fetch faults
+        // (say, the vector table is not in RAM). Hardware would spin forever.
+        if (exit.kind === "budget" && this.core.instructions === before) {
+          return { kind: "stuck", status: 3, message: `guest stuck: ${budget} exceptions without an instruction retiring, at PC 0x${this.core.pc.toString(16)} (EL${this.core.el})` };
+        }
         const result = this.handlers[exit.kind](exit);
         if (result) return result;
         if (Date.now() - last >= yieldMs) {

@@ -12,8 +12,8 @@ export function isElf(bytes: Uint8Array): boolean {
 
 export function loadElf(bytes: Uint8Array, name: string): LoadedImage {
   if (!isElf(bytes)) throw new UserError(`${name}: not an ELF file (use --raw to load a raw binary)`);
+  if (bytes.length > 4 && bytes[4] !== 2) throw new UserError(`${name}: not a 64-bit ELF file (ELFCLASS${bytes[4] === 1 ? "32" : "?"})`);
   if (bytes.length < 64) throw new UserError(`${name}: truncated ELF header`);
-  if (bytes[4] !== 2) throw new UserError(`${name}: not a 64-bit ELF file (ELFCLASS${bytes[4] === 1 ? "32" : "?"})`);
   if (bytes[5] !== 1) throw new UserError(`${name}: not a little-endian ELF file`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const machine = dv.getUint16(18, true);

@@ -1,0 +1,131 @@
+// Shared code for the guest and CLI tests: building the bare-metal guests,
+// running them on the armvisor CLI and under QEMU.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+export const GUESTS = join(ROOT, "guests");
+export const CLI = join(ROOT, "bin", "armvisor.js");
+export const QEMU = process.env.QEMU ?? "qemu-system-aarch64";
+
+// guests/<build>/<name>.<ext>
+export function guest(name: string, build = "build", ext = "elf"): string {
+  return join(GUESTS, build, `${name}.${ext}`);
+}
+
+export interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// vitest runs test files in parallel workers: serialise `make -C guests`
+// across them (and across concurrent `vitest` runs on this checkout) with a
+// lock directory, so two makes never write the same objects at once.
+function withGuestsLock<T>(fn: () => T): T {
+  const key = createHash("sha1").update(GUESTS).digest("hex").slice(0, 12);
+  const lock = join(tmpdir(), `armvisor-guests-make-${key}.lock`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      try {
+        // A lock older than 3 minutes belongs to a make that died.
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      } catch { /* it went away meanwhile */ }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      sleepSync(100);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function make(args: string[]): void {
+  const r = spawnSync("make", ["-C", GUESTS, ...args], { encoding: "utf8", timeout: 120_000 });
+  if (r.error) throw new Error(`make ${args.join(" ")}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`make -C guests ${args.join(" ")} failed (status ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+// The builds the tests use:
+//   make -C guests                                                    (build/*)
+//   make -C guests BUILD=build-strict EXC_STRICT=1 build-strict/exceptions.elf
+//   make -C guests BUILD=build-small MIPS_ITERS=2 build-small/mips.elf
+export function buildGuests(): void {
+  if (!existsSync(join(ROOT, "dist", "cli.js")) || !existsSync(join(ROOT, "build", "core.wasm"))) {
+    throw new Error("dist/cli.js or build/core.wasm is missing: run `npm run build` first");
+  }
+  withGuestsLock(() => {
+    make([]);
+    make(["BUILD=build-strict", "EXC_STRICT=1", "build-strict/exceptions.elf"]);
+    make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips.elf"]);
+  });
+}
+
+// `node bin/armvisor.js ...args`, from the repository root.
+export function armvisor(args: string[], timeoutMs = 60_000): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT, encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+let qemuChecked: boolean | undefined;
+export function hasQemu(): boolean {
+  if (qemuChecked === undefined) {
+    const r = spawnSync(QEMU, ["--version"], { encoding: "utf8" });
+    qemuChecked = !r.error && r.status === 0;
+  }
+  return qemuChecked;
+}
+
+const QEMU_MACHINE = { 1: "virt", 2: "virt,virtualization=on", 3: "virt,secure=on,virtualization=on" } as const;
+
+// The guest under QEMU 7.2 at `el` (guests/README.md).
+export function qemu(elf: string, el: 1 | 2 | 3, timeoutMs = 30_000): Run {
+  const r = spawnSync(QEMU, ["-M", QEMU_MACHINE[el], "-cpu", "max", "-nographic", "-semihosting", "-kernel", elf], {
+    cwd: ROOT, encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+// The `N passed, M failed` line of isa/exceptions (the last one printed).
+export function report(stdout: string): { passed: number; failed: number } | undefined {
+  const all = [...stdout.matchAll(/^(\d+) passed, (\d+) failed$/gm)];
+  const m = all.at(-1);
+  return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
+}
+
+// Lines of a stream's text, without the empty string after a final newline.
+export function lines(s: string): string[] {
+  const l = s.split("\n");
+  if (l.at(-1) === "") l.pop();
+  return l;
+}
+
+// A stack trace has lines like "    at fn (file:line:col)".
+export function hasStackTrace(s: string): boolean {
+  return /^\s+at /m.test(s);
+}
+
+// For assertion messages.
+export function describeRun(r: Run): string {
+  return `status=${r.status} signal=${r.signal}\n--- stdout ---\n${r.stdout.slice(0, 4000)}\n--- stderr ---\n${r.stderr.slice(0, 4000)}`;
+}
