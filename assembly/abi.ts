@@ -47,6 +47,7 @@ export const EXIT_BUDGET = 8;
 export const EXIT_HALT = 9;
 export const EXIT_STOP = 10; // host asked the core to stop (CONTROL_STOP)
 export const EXIT_INTERNAL_ERROR = 11;
+export const EXIT_JIT = 12; // a code page is hot: the host may compile it (JIT_REQUEST_SLOT)
 export const EXIT_REASON_COUNT = 16;
 
 export const MMIO_OK = 0;
@@ -210,3 +211,24 @@ export const RAM_HOST_BASE = 0x1400000;
 export const WASM_PAGE = 65536;
 export const MAX_MEMORY_PAGES = 65536; // 4 GiB, the wasm32 limit
 export const CODE_SLOT_OWNER = 0xa000; // u32 per code slot: RAM page index + 1, 0 = free
+
+// ---- JIT (host-compiled code pages) ------------------------------------------------
+// The host compiles a hot page's decoded entries into a WebAssembly function
+// and puts it in the core's function table at index slot + 1. The core calls
+// it with call_indirect(slot + 1, idx, n, limit, pageVA) -> i32:
+//   r >= 0: continue interpreting at entry r of the page;
+//   JIT_LEAVE: continue at JIT_NEXTPC (left the page, or the budget is spent);
+//   JIT_FAULT: an exception or exit was taken in a slow path (the core's nextPC is set).
+// In both cases JIT_N holds the updated instruction count.
+export const CODE_SLOT_JIT = 0xb000;  // u32 per code slot: 1 = a compiled function is installed
+export const CODE_SLOT_HEAT = 0xc000; // u32 per code slot: block entries counted toward compiling
+export const JIT_BASE = 0x9000;
+export const JIT_N = JIT_BASE + 0x00;          // u64 instructions retired (out)
+export const JIT_NEXTPC = JIT_BASE + 0x08;     // u64 (out, with JIT_LEAVE)
+export const JIT_TLBCTX = JIT_BASE + 0x10;     // u64 the TLB context bits (mirrored by the core)
+export const JIT_SPALIGN = JIT_BASE + 0x18;    // u32 SP alignment checking in force (mirrored by the core)
+export const JIT_REQUEST_SLOT = JIT_BASE + 0x1c; // u32 slot to compile (with EXIT_JIT)
+export const JIT_ENABLED = JIT_BASE + 0x20;    // u32 host -> core: 1 = ask for hot pages to be compiled
+export const JIT_LEAVE = -1;
+export const JIT_FAULT = -2;
+export const JIT_HEAT_THRESHOLD = 64;

@@ -6,9 +6,9 @@ import { setNextPC, clearExit } from "./cpu/context";
 import { syncContext } from "./cpu/sync";
 import { runLoop } from "./cpu/run";
 import { resetVCPU } from "./cpu/reset";
-import { replayPush, replayReset, replayRestart, replayActive, dataAbort } from "./mmu/memory";
+import { replayPush, replayReset, replayRestart, replayActive, dataAbort, readSlow, writeSlow } from "./mmu/memory";
 import { tlbFlushAll } from "./mmu/tlb";
-import { invalidateCode, flushCodeCache } from "./decode/cache";
+import { invalidateCode, flushCodeCache, decodeWholeSlot } from "./decode/cache";
 import { initCrc } from "./util/bits";
 import { FSC_SYNC_EXTERNAL } from "./except/syndrome";
 
@@ -63,3 +63,9 @@ export function run(budget: u64): u32 {
 // The host wrote guest RAM (loader, DMA): drop decoded code there.
 export function invalidateCodeRange(pa: u64, len: u64): u32 { return invalidateCode(pa, len); }
 export function flushTlb(): void { tlbFlushAll(); }
+
+// Slow paths for compiled code (see CODE_SLOT_JIT in abi.ts): e is the entry
+// address of the instruction making the access.
+export function jitReadSlow(va: u64, size: u32, acc: u32, e: usize): usize { return readSlow(va, size, acc, e); }
+export function jitWriteSlow(va: u64, size: u32, data: u64, acc: u32, e: usize): u32 { return writeSlow(va, size, data, acc, e) ? 1 : 0; }
+export function decodeSlot(slot: u32): void { decodeWholeSlot(slot); }

@@ -30,9 +30,12 @@ describe("hello", () => {
   });
 });
 
-describe("isa", () => {
+// Every guest runs twice: with hot pages compiled to WebAssembly (the
+// default) and with the interpreter alone, so both execution engines are held
+// to the same architected results.
+describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("isa (%s)", (_engine, flags) => {
   it("passes every check at EL1", () => {
-    const r = armvisor(["run", guest("isa")]);
+    const r = armvisor(["run", ...flags, guest("isa")]);
     const failures = lines(r.stdout).filter((l) => l.startsWith("FAIL"));
     expect(failures, describeRun(r)).toEqual([]);
     const rep = report(r.stdout);
@@ -44,9 +47,9 @@ describe("isa", () => {
   });
 });
 
-describe("exceptions (EXC_STRICT build)", () => {
+describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("exceptions, EXC_STRICT build (%s)", (_engine, flags) => {
   it("passes every check at EL3, including the ones QEMU 7.2 gets wrong", () => {
-    const r = armvisor(["run", "--el", "3", guest("exceptions", "build-strict")]);
+    const r = armvisor(["run", ...flags, "--el", "3", guest("exceptions", "build-strict")]);
     const failures = lines(r.stdout).filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED"));
     expect(failures, describeRun(r)).toEqual([]);
     const rep = report(r.stdout);

@@ -10,8 +10,9 @@ export let nextPC: u64 = 0;
 export let curPageVA: u64 = 1;
 export let curSlotBase: usize = 0;
 export let curHostPage: usize = 0;
-export function setFetchPage(va: u64, slot: usize, host: usize): void {
-  curPageVA = va; curSlotBase = slot; curHostPage = host;
+export let curSlotIndex: u32 = 0;
+export function setFetchPage(va: u64, slot: usize, host: usize, index: u32): void {
+  curPageVA = va; curSlotBase = slot; curHostPage = host; curSlotIndex = index;
 }
 @inline export function invalidateFetchPage(): void { curPageVA = 1; }
 

@@ -5,7 +5,7 @@ import { ramBase, ramSize } from "./config";
 import { setNextPC, setFetchPage } from "./context";
 import { syncContext } from "./sync";
 import { tlbLookupExec, tlbFill } from "../mmu/tlb";
-import { slotForPage, pageHasCode } from "../decode/cache";
+import { slotForPage, pageHasCode, slotIndexOf } from "../decode/cache";
 import { takeException, syncTargetEL } from "../except/exception";
 import {
   syndrome, EC_PC_ALIGN, EC_IABT_LOW, EC_IABT_CUR, FSC_SYNC_EXTERNAL, FSC_ADDRESS_SIZE_L0, VECT_SYNC,
@@ -35,6 +35,6 @@ export function fetchSlow(pc: u64): usize {
     tlbFill(pc, paPage, host, true, !pageHasCode((paPage - ramBase) >> 12), true);
   }
   let slot = slotForPage(paPage);
-  setFetchPage(pc & ~<u64>0xfff, slot, RAM_HOST_BASE + <usize>(paPage - ramBase));
+  setFetchPage(pc & ~<u64>0xfff, slot, RAM_HOST_BASE + <usize>(paPage - ramBase), slotIndexOf(slot));
   return slot + (<usize>(pc & 0xfff) << 2);
 }

@@ -9,12 +9,13 @@
 import {
   PC, CNT_INSTRET, CNT_DECODED, CNT_EXIT, CONTROL_LINES, LINE_STOP, LINE_IRQ, LINE_FIQ, LINE_SERROR,
   EXIT_REASON, EXIT_BUDGET, EXIT_STOP, CODE_SLOT_ENTRIES, CODE_ENTRY_SIZE, CODE_BASE, CODE_SLOT_SIZE,
+  CODE_SLOT_JIT, CODE_SLOT_HEAT, JIT_N, JIT_NEXTPC, JIT_LEAVE, JIT_ENABLED, JIT_REQUEST_SLOT, JIT_HEAT_THRESHOLD, EXIT_JIT,
 } from "../abi";
 import * as O from "../decode/ops";
 import { decodeInstruction, NO_NEXT } from "../decode/decoder";
 import { setPC, getIL, getNZCV, conditionHolds } from "./state";
 import { fC, fD } from "../decode/entry";
-import { nextPC, setNextPC, curPageVA, curSlotBase, curHostPage, exitPending, clearExit, pcOf } from "./context";
+import { nextPC, setNextPC, curPageVA, curSlotBase, curHostPage, curSlotIndex, exitPending, clearExit, pcOf, requestExit } from "./context";
 import { attention, syncContext } from "./sync";
 import { fetchSlow } from "./fetch";
 import { replayActive, replayReset } from "../mmu/memory";
@@ -228,6 +229,18 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
     }
     eStart = e;
     if (step == 1) { patchStep(e + CODE_ENTRY_SIZE); step = 2; }
+    else if (load<u32>(CODE_SLOT_JIT + (<usize>curSlotIndex << 2))) {
+      // Compiled code for this page: run it; it returns where to go on.
+      let rj = callCompiled(e, n, limit);
+      n = load<u64>(JIT_N);
+      if (rj == JIT_LEAVE) { setNextPC(load<u64>(JIT_NEXTPC)); continue; }
+      if (rj < 0) { syncContext(); continue; }
+      e = curSlotBase + (<usize>rj << 4);
+      eStart = e;
+    } else if (heatUp()) {
+      requestExit(EXIT_JIT); // nothing of this block has run: nextPC is its start
+      continue;
+    }
     // ---- the block: runs until an instruction leaves it ----
     while (true) {
     let w = load<u64>(e);
@@ -479,7 +492,20 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       // unless the budget is spent.
       let t = e + <usize>load<i64>(e, 8);
       n += <u64>((e - eStart) >> 4) + <u64>(r - R_LOCAL + 1);
-      if (n < limit) { e = t; eStart = t; continue; }
+      if (n < limit) {
+        if (load<u32>(CODE_SLOT_JIT + (<usize>curSlotIndex << 2))) {
+          let rj = callCompiled(t, n, limit);
+          n = load<u64>(JIT_N);
+          if (rj == JIT_LEAVE) { setNextPC(load<u64>(JIT_NEXTPC)); break; }
+          if (rj < 0) { syncContext(); break; }
+          t = curSlotBase + (<usize>rj << 4);
+        } else if (heatUp()) {
+          setNextPC(pcOf(t));
+          requestExit(EXIT_JIT);
+          break;
+        }
+        e = t; eStart = t; continue;
+      }
       setNextPC(pcOf(t));
       break;
     }
@@ -497,6 +523,22 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
     break;
     }
   }
+}
+
+// Runs the compiled function of the current page from entry e.
+@inline function callCompiled(e: usize, n: u64, limit: u64): i32 {
+  return call_indirect<i32>(curSlotIndex + 1, <i32>((e - curSlotBase) >> 4), n, limit, curPageVA);
+}
+
+// Counts an entry into the current page; true when it has just become hot
+// and the host asked to be told (JIT_ENABLED).
+function heatUp(): bool {
+  let a = CODE_SLOT_HEAT + (<usize>curSlotIndex << 2);
+  let h = load<u32>(a) + 1;
+  store<u32>(a, h);
+  if (h != <u32>JIT_HEAT_THRESHOLD || load<u32>(JIT_ENABLED) == 0) return false;
+  store<u32>(JIT_REQUEST_SLOT, curSlotIndex);
+  return true;
 }
 
 // Single-stepping the replayed MMIO instruction: the entry after it is

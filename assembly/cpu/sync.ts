@@ -3,9 +3,9 @@
 // entry and return, MSR, TLB and cache maintenance) and at run() entry.
 import { currentEL, sysreg, getIL } from "./state";
 import { invalidateFetchPage } from "./context";
-import { setTranslationContext } from "../mmu/tlb";
-import { updateSPAlignCheck } from "../exec/ldst";
-import { SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3 } from "../abi";
+import { setTranslationContext, tlbCtx } from "../mmu/tlb";
+import { updateSPAlignCheck, spAlignCheckOn } from "../exec/ldst";
+import { SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, JIT_TLBCTX, JIT_SPALIGN } from "../abi";
 
 const SCTLR_A: u64 = 1 << 1;
 
@@ -21,6 +21,9 @@ export function syncContext(): void {
   // apply that rule -- it arrives with the MMU's memory types.
   setTranslationContext(<u64>el, (sctlr & SCTLR_A) != 0 ? 0xf : 0);
   updateSPAlignCheck();
+  // What compiled code needs of the context, mirrored where it can read it.
+  store<u64>(JIT_TLBCTX, tlbCtx);
+  store<u32>(JIT_SPALIGN, spAlignCheckOn() ? 1 : 0);
   invalidateFetchPage();
   attention = getIL() != 0;
 }

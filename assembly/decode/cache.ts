@@ -5,9 +5,10 @@
 // back into OP_DECODE, so self-modifying code is always seen.
 import {
   CODE_BASE, CODE_SLOTS, CODE_SLOT_SIZE, CODE_ENTRY_SIZE, PAGE_SLOT_MAP, CODE_SLOT_OWNER,
-  CNT_CODE_SLOT_FILLS, CNT_CODE_INVALIDATIONS, CODE_SLOT_ENTRIES,
+  CNT_CODE_SLOT_FILLS, CNT_CODE_INVALIDATIONS, CODE_SLOT_ENTRIES, CODE_SLOT_JIT, CODE_SLOT_HEAT, RAM_HOST_BASE,
 } from "../abi";
 import { OP_PAGE_END } from "./ops";
+import { decodeInstruction, NO_NEXT } from "./decoder";
 import { ramBase, ramSize } from "../cpu/config";
 import { tlbWriteProtectPage } from "../mmu/tlb";
 
@@ -15,6 +16,13 @@ let nextSlot: u32 = 0;
 
 @inline function mapEntry(pageIndex: u64): usize { return PAGE_SLOT_MAP + (<usize>pageIndex << 1); }
 @inline export function slotBase(slot: u32): usize { return CODE_BASE + <usize>slot * CODE_SLOT_SIZE; }
+@inline export function slotIndexOf(base: usize): u32 { return <u32>((base - CODE_BASE) / CODE_SLOT_SIZE); }
+
+// A compiled function stays valid only while the page's decoded code does.
+@inline function dropCompiled(slot: u32): void {
+  store<u32>(CODE_SLOT_JIT + (<usize>slot << 2), 0);
+  store<u32>(CODE_SLOT_HEAT + (<usize>slot << 2), 0);
+}
 
 // Is there decoded code for this RAM page? (pageIndex = (pa - ramBase) >> 12)
 @inline export function pageHasCode(pageIndex: u64): bool { return load<u16>(mapEntry(pageIndex)) != 0; }
@@ -31,6 +39,7 @@ export function slotForPage(paPage: u64): usize {
   if (owner != 0) store<u16>(mapEntry(<u64>(owner - 1)), 0);
   let base = slotBase(s);
   memory.fill(base, 0, CODE_SLOT_SIZE);
+  dropCompiled(s);
   store<u64>(base + <usize>(CODE_SLOT_ENTRIES - 1) * CODE_ENTRY_SIZE, <u64>OP_PAGE_END);
   store<u32>(ownerAddr, <u32>pageIndex + 1);
   store<u16>(mapEntry(pageIndex), <u16>(s + 1));
@@ -55,6 +64,7 @@ export function invalidateCode(pa: u64, len: u64): u32 {
     let m = load<u16>(mapEntry(pageIndex));
     if (m != 0) {
       let base = slotBase(m - 1);
+      dropCompiled(m - 1);
       // The entry before the first one goes too: it may be a fused pair
       // (OP_SUBS_BCOND) that carries the overwritten instruction.
       let first = (a & 0xfff) >> 2;
@@ -76,6 +86,7 @@ export function flushCodeCache(): void {
     let ownerAddr = CODE_SLOT_OWNER + (<usize>s << 2);
     let owner = load<u32>(ownerAddr);
     if (owner != 0) { store<u16>(mapEntry(<u64>(owner - 1)), 0); store<u32>(ownerAddr, 0); }
+    dropCompiled(s);
   }
   nextSlot = 0;
 }
@@ -88,4 +99,19 @@ export function flushCodePage(pa: u64): void {
   if (m == 0) return;
   store<u32>(CODE_SLOT_OWNER + (<usize>(m - 1) << 2), 0);
   store<u16>(mapEntry(pageIndex), 0);
+  dropCompiled(m - 1);
+}
+
+// Decode every not-yet-decoded entry of a slot (before the host compiles it).
+export function decodeWholeSlot(slot: u32): void {
+  let owner = load<u32>(CODE_SLOT_OWNER + (<usize>slot << 2));
+  if (owner == 0) return;
+  let host = RAM_HOST_BASE + (<usize>(owner - 1) << 12);
+  let base = slotBase(slot);
+  for (let i: u32 = 0; i < 1024; i++) {
+    let e = base + <usize>i * CODE_ENTRY_SIZE;
+    if (load<u16>(e) != 0) continue;
+    let at = host + (<usize>i << 2);
+    decodeInstruction(load<u32>(at), e, i < 1023 ? <u64>load<u32>(at, 4) : NO_NEXT);
+  }
 }

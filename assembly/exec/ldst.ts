@@ -20,6 +20,8 @@ export function updateSPAlignCheck(): void {
   spAlignCheck = (sctlr & (el == 0 ? (1 << 4) : (1 << 3))) != 0;
 }
 
+export function spAlignCheckOn(): bool { return spAlignCheck; }
+
 @inline function spMisaligned(slot: u32, base: u64): bool { return slot == SLOT_SP && spAlignCheck && (base & 15) != 0; }
 
 function spAlignmentFault(e: usize): i32 { setNextPC(takeSync(EC_SP_ALIGN, 0, pcOf(e))); return O.R_FAULT; }

@@ -42,7 +42,7 @@ function readInput(path: string): Uint8Array {
 }
 
 interface RunOptions {
-  el: 1 | 2 | 3; memory: number; entry?: bigint; maxInsns?: bigint; stats?: boolean; raw?: boolean; load?: bigint; semihosting: boolean;
+  el: 1 | 2 | 3; memory: number; entry?: bigint; maxInsns?: bigint; stats?: boolean; raw?: boolean; load?: bigint; semihosting: boolean; jit: boolean;
 }
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
@@ -52,7 +52,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   else if (isElf(bytes)) image = loadElf(bytes, file);
   else throw new UserError(`${file}: not an AArch64 ELF64 file (use --raw for a raw binary)`);
   const machine = await Machine.create({
-    wasm: readCoreWasm(), ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting,
+    wasm: readCoreWasm(), ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
   });
   machine.load(image, opts.entry);
   const detach = attachStdin((b) => machine.board.uart.pushInput(b));
@@ -64,7 +64,11 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     detach();
   }
   const seconds = (performance.now() - t0) / 1000;
-  if (opts.stats) process.stderr.write(formatStats(readStats(machine.core), seconds) + "\n");
+  if (opts.stats) {
+    process.stderr.write(formatStats(readStats(machine.core), seconds) + "\n");
+    const j = machine.jit;
+    if (j) process.stderr.write(`jit                    pages compiled ${j.compiledPages}, instructions translated ${j.translatedInstructions}, compile time ${j.compileMs.toFixed(1)} ms\n`);
+  }
   if (result.kind === "limit") process.stderr.write(`armvisor: instruction limit reached (${opts.maxInsns} instructions)\n`);
   if (result.kind === "error") process.stderr.write(`armvisor: internal error: ${result.message}\n`);
   if (result.kind === "stuck") process.stderr.write(`armvisor: ${result.message}\n`);
@@ -93,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--raw", "the file is a raw binary")
     .option("--load <addr>", `load address of a raw binary (default 0x${RAW_DEFAULT_LOAD.toString(16)})`, parseAddress)
     .option("--no-semihosting", "make HLT #0xF000 UNDEFINED instead of a semihosting call")
+    .option("--no-jit", "interpret only: do not compile hot code pages to WebAssembly")
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
   await program.parseAsync(argv);

@@ -12,6 +12,9 @@ export interface CoreExports {
   run(budget: bigint): number;
   invalidateCodeRange(pa: bigint, len: bigint): number;
   flushTlb(): void;
+  decodeSlot(slot: number): void;
+  jitReadSlow: (...args: never[]) => number;
+  jitWriteSlow: (...args: never[]) => number;
 }
 
 export interface CoreOptions {
@@ -25,13 +28,15 @@ export interface CoreOptions {
 // One core instance: one linear memory holding one vCPU and guest RAM.
 export class Core {
   readonly memory: WebAssembly.Memory;
+  readonly table: WebAssembly.Table;   // compiled code pages at slot + 1
   readonly exports: CoreExports;
   readonly options: CoreOptions;
   private u8: Uint8Array;
   private dv: DataView;
 
-  private constructor(memory: WebAssembly.Memory, exports: CoreExports, options: CoreOptions) {
+  private constructor(memory: WebAssembly.Memory, table: WebAssembly.Table, exports: CoreExports, options: CoreOptions) {
     this.memory = memory;
+    this.table = table;
     this.exports = exports;
     this.options = options;
     this.u8 = new Uint8Array(memory.buffer);
@@ -43,9 +48,11 @@ export class Core {
     const pages = Math.max(Math.ceil(bytes / ABI.WASM_PAGE), ABI.RAM_HOST_BASE / ABI.WASM_PAGE + 1);
     if (pages > ABI.MAX_MEMORY_PAGES) throw new RangeError(`RAM of ${options.ramSize} bytes does not fit in a 4 GiB WebAssembly memory`);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const table = new WebAssembly.Table({ element: "anyfunc", initial: ABI.CODE_SLOTS + 1 });
     const instance = await instantiate<Record<string, unknown>>(wasm, {
       env: {
         memory,
+        table,
         abort: (_msg: number, _file: number, line: number, col: number) => {
           throw new Error(`armvisor core aborted at ${line}:${col}`);
         },
@@ -55,7 +62,7 @@ export class Core {
     if (exports.abiVersion() !== ABI.ABI_VERSION) {
       throw new Error(`core ABI version ${exports.abiVersion()} does not match host ABI version ${ABI.ABI_VERSION}; rebuild`);
     }
-    const core = new Core(memory, exports, options);
+    const core = new Core(memory, table, exports, options);
     core.setU64(ABI.CONFIG_RAM_BASE, options.ramBase);
     core.setU64(ABI.CONFIG_RAM_SIZE, BigInt(options.ramSize));
     core.setU32(ABI.CONFIG_HIGHEST_EL, options.highestEL);

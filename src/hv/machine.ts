@@ -10,6 +10,7 @@ import type { LoadedImage } from "../loader/image";
 import { psciCall } from "../devices/psci";
 import { semihostingCall } from "../devices/semihosting";
 import { UserError } from "../errors";
+import { Jit } from "../jit/jit";
 
 export interface MachineOptions {
   wasm: BufferSource;
@@ -17,6 +18,7 @@ export interface MachineOptions {
   el: 1 | 2 | 3;
   console: ConsoleSink;
   semihosting?: boolean;
+  jit?: boolean;           // compile hot code pages to WebAssembly (default true)
 }
 
 export type RunResult =
@@ -37,6 +39,7 @@ export class Machine {
   readonly options: MachineOptions;
   private image: LoadedImage | undefined;
   private readonly handlers: Record<ExitKind, Handler>;
+  readonly jit: Jit | undefined;
 
   private constructor(core: Core, options: MachineOptions) {
     this.core = core;
@@ -55,7 +58,9 @@ export class Machine {
       "stop": () => undefined,
       "halt": () => ({ kind: "system-off", status: 0 }),
       "internal-error": (x) => ({ kind: "error", status: 70, message: (x as { message: string }).message }),
+      "jit": (x) => { this.jit?.compileSlot((x as { slot: number }).slot); return undefined; },
     };
+    if (options.jit ?? true) this.jit = new Jit(core);
   }
 
   static async create(options: MachineOptions): Promise<Machine> {
@@ -107,7 +112,7 @@ export class Machine {
         const exit = this.vcpu.run(budget);
         // A whole slice without one instruction retiring: every fetch faults
         // (say, the vector table is not in RAM). Hardware would spin forever.
-        if (exit.kind === "budget" && this.core.instructions === before) {
+        if (exit.kind === "budget" && this.core.instructions === before && exit.kind === "budget") {
           return { kind: "stuck", status: 3, message: `guest stuck: ${budget} exceptions without an instruction retiring, at PC 0x${this.core.pc.toString(16)} (EL${this.core.el})` };
         }
         const result = this.handlers[exit.kind](exit);
