@@ -14,7 +14,7 @@ export const CNTFRQ_HZ: u64 = 62_500_000; // as QEMU's virt board reports
 export function resetVCPU(el: u32): void {
   memory.fill(VCPU_BASE, 0, SYSREG_BASE - VCPU_BASE + SR_COUNT * 8);
   store<u32>(PSTATE_EL, el);
-  store<u32>(PSTATE_SP, 1);
+  store<u32>(PSTATE_SP, el == 0 ? 0 : 1); // EL0 has only SP_EL0 (EL0t)
   store<u32>(PSTATE_DAIF, 0x3c0);
   memory.fill(SP_EL_BASE, 0, 32);
   // SCTLR_ELx RES1 bits; MMU, caches and alignment checking off.

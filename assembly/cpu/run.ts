@@ -234,7 +234,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       let rj = callCompiled(e, n, limit);
       n = load<u64>(JIT_N);
       if (rj == JIT_LEAVE) { setNextPC(load<u64>(JIT_NEXTPC)); continue; }
-      if (rj < 0) { syncContext(); continue; }
+      if (rj < 0) { syncContext(); limit--; continue; }
       e = curSlotBase + (<usize>rj << 4);
       eStart = e;
     } else if (heatUp()) {
@@ -497,7 +497,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
           let rj = callCompiled(t, n, limit);
           n = load<u64>(JIT_N);
           if (rj == JIT_LEAVE) { setNextPC(load<u64>(JIT_NEXTPC)); break; }
-          if (rj < 0) { syncContext(); break; }
+          if (rj < 0) { syncContext(); limit--; break; }
           t = curSlotBase + (<usize>rj << 4);
         } else if (heatUp()) {
           setNextPC(pcOf(t));
@@ -518,7 +518,10 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       break;
     }
     // The instruction left the block: account for it and the ones before it.
+    // A fault retires nothing but still spends budget, so a guest whose
+    // exception vector faults again cannot keep run() from returning.
     n += <u64>((e - eStart) >> 4) + <u64>(r & 1);
+    if (r == O.R_FAULT) limit--;
     if (r & 2) syncContext();
     break;
     }

@@ -66,7 +66,8 @@ export function takeException(target: u32, vect: u32, esr: u64, far: u64, hasFar
   // FEAT_PAN: PSTATE.PAN is set on taking an exception to EL1 when SCTLR_EL1.SPAN is 0.
   if (target == 1 && (sysreg(SR_SCTLR_EL1) & SCTLR_SPAN) == 0) store<u32>(PSTATE_PAN, 1);
   countException(from, target, vect == VECT_SYNC ? <u32>(esr >> 26) & 0x3f : asyncClass(vect));
-  return sysreg(banked(SR_VBAR_EL1, target)) + offset + vect;
+  // VBAR_ELx<10:0> are RES0: the vector is VBAR<63:11>:offset.
+  return (sysreg(banked(SR_VBAR_EL1, target)) & ~<u64>0x7ff) + offset + vect;
 }
 
 // Asynchronous exceptions have no EC; they are counted in the unused EC
