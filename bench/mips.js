@@ -36,8 +36,14 @@ export async function run({ reps = 3 } = {}) {
   const checksum = av.best.checksum;
   const avMips = mips(insns, av.best.seconds);
 
+  // The interpreter alone (--no-jit), once, for reference: the JIT's gain and
+  // the floor every page runs at before it is compiled.
+  const interp = await runArmvisor(elf, { el: 1, ramMiB: 128, jit: false });
+  if (interp.instructions !== insns || checkOutput("armvisor --no-jit", interp.output) !== checksum) throw fail("armvisor --no-jit: result differs from the JIT's");
+
   const rows = [["", "instructions", "seconds", "MIPS"]];
   rows.push(["armvisor (in-process, machine.run() only)", String(insns), av.best.seconds.toFixed(3), avMips.toFixed(1)]);
+  rows.push(["armvisor --no-jit (interpreter only, 1 run)", String(insns), interp.seconds.toFixed(3), mips(insns, interp.seconds).toFixed(1)]);
   const notes = [];
   let qemuMips;
 

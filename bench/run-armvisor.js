@@ -31,11 +31,11 @@ export function coreWasm() {
 
 // Run `elfPath` to completion (or `maxInsns`). Returns
 // { output, result, instructions (bigint), seconds, stats }.
-export async function runArmvisor(elfPath, { el = 1, ramMiB = 128, maxInsns } = {}) {
+export async function runArmvisor(elfPath, { el = 1, ramMiB = 128, maxInsns, jit = true } = {}) {
   const { Machine, readStats, loadElf } = await library();
   const chunks = [];
   const console = { write: (b) => { chunks.push(Buffer.from(b)); } };
-  const machine = await Machine.create({ wasm: coreWasm(), ramMiB, el, console });
+  const machine = await Machine.create({ wasm: coreWasm(), ramMiB, el, console, jit });
   machine.load(loadElf(new Uint8Array(readFileSync(elfPath)), basename(elfPath)));
   const t0 = performance.now();
   const result = await machine.run(maxInsns);
