@@ -180,6 +180,10 @@ export const CNT_CODE_SLOT_FILLS = COUNTERS_BASE + 0x10; // code pages (re)alloc
 export const CNT_CODE_INVALIDATIONS = COUNTERS_BASE + 0x18; // decoded instructions dropped by writes/IC
 export const CNT_TLB_FILLS = COUNTERS_BASE + 0x20;
 export const CNT_TLB_FLUSHES = COUNTERS_BASE + 0x28;
+export const CNT_TLB_WALKS = COUNTERS_BASE + 0x30;       // translations walked (TLB misses that translated)
+export const CNT_TLB_WALK_READS = COUNTERS_BASE + 0x38;  // descriptor reads by those walks
+export const CNT_TLB_INVALIDATED = COUNTERS_BASE + 0x200; // entries removed by TLBI, [VMID & 31], 32 x u64
+export const CNT_TLB_FILLS_VMID = COUNTERS_BASE + 0x300;  // fills, [VMID & 31], 32 x u64
 export const CNT_ERET = COUNTERS_BASE + 0x40; // [from EL][to EL], 16 x u64
 export const CNT_EXIT = COUNTERS_BASE + 0xc0; // [EXIT_*], EXIT_REASON_COUNT x u64
 // Exceptions taken, [from EL][to EL][EC]: index ((from * 4 + to) * 64 + ec), 1024 x u64.

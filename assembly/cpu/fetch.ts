@@ -4,11 +4,14 @@ import { currentEL } from "./state";
 import { ramBase, ramSize } from "./config";
 import { setNextPC, setFetchPage } from "./context";
 import { syncContext } from "./sync";
-import { tlbLookupExec, tlbFill } from "../mmu/tlb";
-import { slotForPage, pageHasCode, slotIndexOf } from "../decode/cache";
+import { tlbLookupExec } from "../mmu/tlb";
+import { translateAddress, AT_EXEC } from "../mmu/translate";
+import { reportTranslationFault } from "../mmu/fault";
+import { fillFromTranslation } from "../mmu/memory";
+import { slotForPage, slotIndexOf } from "../decode/cache";
 import { takeException, syncTargetEL } from "../except/exception";
 import {
-  syndrome, EC_PC_ALIGN, EC_IABT_LOW, EC_IABT_CUR, FSC_SYNC_EXTERNAL, FSC_ADDRESS_SIZE_L0, VECT_SYNC,
+  syndrome, EC_PC_ALIGN, EC_IABT_LOW, EC_IABT_CUR, FSC_SYNC_EXTERNAL, VECT_SYNC,
 } from "../except/syndrome";
 
 function instructionAbort(pc: u64, fsc: u32): void {
@@ -27,12 +30,12 @@ export function fetchSlow(pc: u64): usize {
   }
   let paPage = tlbLookupExec(pc);
   if (paPage == 1) {
-    if ((pc >> 48) != 0) { instructionAbort(pc, FSC_ADDRESS_SIZE_L0); return 0; }
-    paPage = pc & ~<u64>0xfff; // no stage 1 or stage 2 yet
+    let pa = translateAddress(pc, AT_EXEC, currentEL(), currentEL() == 0 ? 0 : 1);
+    if (pa < 0) { reportTranslationFault(pc, AT_EXEC, pc, 0); syncContext(); return 0; }
+    paPage = <u64>pa & ~<u64>0xfff;
     // Code runs from RAM only; fetching from anything else is an external abort.
     if (paPage - ramBase >= ramSize) { instructionAbort(pc, FSC_SYNC_EXTERNAL); return 0; }
-    let host = RAM_HOST_BASE + <usize>(paPage - ramBase);
-    tlbFill(pc, paPage, host, true, !pageHasCode((paPage - ramBase) >> 12), true);
+    fillFromTranslation(pc, <u64>pa, currentEL() != 0);
   }
   let slot = slotForPage(paPage);
   setFetchPage(pc & ~<u64>0xfff, slot, RAM_HOST_BASE + <usize>(paPage - ramBase), slotIndexOf(slot));

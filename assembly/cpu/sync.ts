@@ -1,9 +1,10 @@
 // Recomputes what the hot path caches about the translation and checking
 // context. Called whenever an instruction may have changed it (exception
 // entry and return, MSR, TLB and cache maintenance) and at run() entry.
-import { currentEL, sysreg, getIL } from "./state";
+import { currentEL, sysreg, getIL, getPAN } from "./state";
+import { regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, REGIME_EL10 } from "../mmu/translate";
 import { invalidateFetchPage } from "./context";
-import { setTranslationContext, tlbCtx } from "../mmu/tlb";
+import { setTranslationContext, tlbCtx, contextFor } from "../mmu/tlb";
 import { updateSPAlignCheck, spAlignCheckOn } from "../exec/ldst";
 import { SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, JIT_TLBCTX, JIT_SPALIGN } from "../abi";
 
@@ -12,14 +13,26 @@ const SCTLR_A: u64 = 1 << 1;
 // Work the run loop must do at the next block boundary (PSTATE.IL set).
 export let attention = false;
 
+// What TLB entries filled now are valid for: the regime, the privilege and
+// PAN (they decide the permissions cached), which stages apply, ASID, VMID.
+function contextKey(el: u32): u64 {
+  let regime = regimeOf(el);
+  let s1 = stage1Enabled(regime), s2 = stage2Enabled(regime);
+  let key: u64 = <u64>regime | (el == 0 ? 0 : 4) | (s1 ? 16 : 0) | (s2 ? 32 : 0);
+  if (regime == REGIME_EL10 && el == 1 && getPAN() != 0) key |= 8;
+  if (regime == REGIME_EL10 && s1) key |= <u64>currentASID() << 8;
+  if (s2) key |= <u64>currentVMID() << 24;
+  return key;
+}
+
 export function syncContext(): void {
   let el = currentEL();
   let sctlr = el == 3 ? sysreg(SR_SCTLR_EL3) : el == 2 ? sysreg(SR_SCTLR_EL2) : sysreg(SR_SCTLR_EL1);
-  // Alignment checking: SCTLR_ELx.A. With SCTLR_ELx.M = 0 data accesses are
-  // Device memory, where the Arm ARM faults unaligned accesses; like QEMU 7.2
-  // (the reference this project measures against) this core does not yet
-  // apply that rule -- it arrives with the MMU's memory types.
-  setTranslationContext(<u64>el, (sctlr & SCTLR_A) != 0 ? 0xf : 0);
+  // Alignment checking: SCTLR_ELx.A. Device memory (which includes all data
+  // accesses with SCTLR_ELx.M = 0) should also fault unaligned accesses; like
+  // QEMU 7.2, the reference this project measures against, this core does not
+  // apply that rule yet.
+  setTranslationContext(contextFor(contextKey(el)), (sctlr & SCTLR_A) != 0 ? 0xf : 0);
   updateSPAlignCheck();
   // What compiled code needs of the context, mirrored where it can read it.
   store<u64>(JIT_TLBCTX, tlbCtx);

@@ -80,19 +80,29 @@ function spAlignmentFault(e: usize): i32 { setNextPC(takeSync(EC_SP_ALIGN, 0, pc
   else if (mode == O.MODE_REG) addr = base + extendReg(getX(fC(w)), fF(w));
   else addr = base + imm(e);
   let size = memopSize(m);
-  let acc: u32 = mode == O.MODE_UNPRIV ? ACC_UNPRIV : 0;
+  if (mode == O.MODE_UNPRIV) return execUnprivileged(w, e, rn, addr, size, m);
   if (m >= <u32>O.MEMOP_STRB) {
-    if (!write(addr, size, getX(fA(w)), acc, e)) return O.R_FAULT;
+    if (!write(addr, size, getX(fA(w)), 0, e)) return O.R_FAULT;
     if (mode == O.MODE_PRE) setX(rn, addr);
     else if (mode == O.MODE_POST) setX(rn, base + imm(e));
   } else {
-    let h = readHost(addr, size, acc, e);
+    let h = readHost(addr, size, 0, e);
     if (!h) return O.R_FAULT;
     let v = loadExtend(h, m);
     if (mode == O.MODE_PRE) setX(rn, addr);
     else if (mode == O.MODE_POST) setX(rn, base + imm(e));
     setX(fA(w), v);
   }
+  return O.R_NEXT;
+}
+
+// LDTR/STTR and friends: always the slow path, since the TLB caches the
+// permissions of the current privilege, not EL0's.
+function execUnprivileged(w: u64, e: usize, rn: u32, addr: u64, size: u32, m: u32): i32 {
+  if (m >= <u32>O.MEMOP_STRB) return writeSlow(addr, size, getX(fA(w)), ACC_UNPRIV, e) ? O.R_NEXT : O.R_FAULT;
+  let h = readSlow(addr, size, ACC_UNPRIV, e);
+  if (!h) return O.R_FAULT;
+  setX(fA(w), loadExtend(h, m));
   return O.R_NEXT;
 }
 

@@ -11,7 +11,9 @@ import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
 import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect } from "../except/exception";
 import { syndrome, issSysreg, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
-import { hostWrite, tlbFlushAll } from "../mmu/tlb";
+import { hostWrite } from "../mmu/tlb";
+import { translateAddress, AT_READ } from "../mmu/translate";
+import { addressTranslate, tlbMaintenance } from "../mmu/maintenance";
 import { writableHost } from "../mmu/memory";
 import { flushCodeCache, flushCodePage } from "../decode/cache";
 import { DC_ZVA_BYTES } from "../sysreg/idregs";
@@ -98,18 +100,17 @@ export function execSYS(w: u64, e: usize): i32 {
     case S.SYS_IC_IALLU:
       flushCodeCache();
       break;
-    case S.SYS_IC_IVAU:
-      flushCodePage(getX(fA(w))); // VA == PA until stage 1 exists
-      break;
-    case S.SYS_AT: {
-      // No translation yet: the output address is the input address, attributes
-      // Device-nGnRnE (ATTR 0x00), Outer Shareable (SH = 0b10).
+    case S.SYS_IC_IVAU: {
       let va = getX(fA(w));
-      setSysreg(SR_PAR_EL1, (va & 0x0000_ffff_ffff_f000) | (0b10 << 7));
+      let pa = translateAddress(va, AT_READ, el, el == 0 ? 0 : 1);
+      if (pa >= 0) flushCodePage(<u64>pa);
       break;
     }
+    case S.SYS_AT:
+      if (!addressTranslate(key, getX(fA(w)), e)) return R_FAULT;
+      break;
     case S.SYS_TLBI:
-      tlbFlushAll(); // over-invalidation is permitted; the MMU narrows each scope
+      tlbMaintenance(key, getX(fA(w)));
       break;
   }
   setNextPC(pcOf(e) + 4);

@@ -10,6 +10,10 @@ import {
   uSign, uExp, uSig, unpack, processNaN, processNaNs, processNaNs3,
   shiftRightJam, mul64x64, mulHi, mulLo, roundPack, roundPack128,
 } from "./fpcore";
+import {
+  NO_FAST, fastAdd64, fastMul64, fastDiv64, fastSqrt64, fastAdd32, fastMul32, fastDiv32, fastSqrt32,
+  fastMulAdd32,
+} from "./fast";
 
 // ---- FPAdd / FPSub ------------------------------------------------------------
 
@@ -52,10 +56,24 @@ function addSub(op1: u64, op2: u64, fpcr: u32, N: i32, neg: u32): u64 {
 }
 
 export function FPAdd(op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
+  if (N == 64) {
+    const r = fastAdd64(op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  } else if (N == 32) {
+    const r = fastAdd32(op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  }
   return addSub(op1, op2, fpcr, N, 0);
 }
 
 export function FPSub(op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
+  if (N == 64) {
+    const r = fastAdd64(op1, op2 ^ 0x8000_0000_0000_0000, fpcr);
+    if (r != NO_FAST) return r;
+  } else if (N == 32) {
+    const r = fastAdd32(op1, op2 ^ 0x8000_0000, fpcr);
+    if (r != NO_FAST) return r;
+  }
   return addSub(op1, op2, fpcr, N, 1);
 }
 
@@ -89,6 +107,13 @@ function mulCore(op1: u64, op2: u64, fpcr: u32, N: i32, mulx: bool): u64 {
 }
 
 export function FPMul(op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
+  if (N == 64) {
+    const r = fastMul64(op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  } else if (N == 32) {
+    const r = fastMul32(op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  }
   return mulCore(op1, op2, fpcr, N, false);
 }
 
@@ -99,6 +124,17 @@ export function FPMulX(op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
 // ---- FPDiv ----------------------------------------------------------------------
 
 export function FPDiv(op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
+  if (N == 64) {
+    const r = fastDiv64(op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  } else if (N == 32) {
+    const r = fastDiv32(op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  }
+  return divSlow(op1, op2, fpcr, N);
+}
+
+function divSlow(op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
   const t1 = unpack(op1, N, fpcr);
   const s1 = uSign, e1 = uExp, m1 = uSig;
   const t2 = unpack(op2, N, fpcr);
@@ -207,6 +243,10 @@ function fusedCore(tA: i32, sA: u32, eA: i32, mA: u64, sP: u32, zeroP: bool,
 // (the negations are applied by the caller to the raw operands, NaNs included;
 // FMLA/FMLS vector: FPMulAdd(d, n, m) / FPMulAdd(d, FPNeg(n), m)).
 export function FPMulAdd(addend: u64, op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
+  if (N == 32) {
+    const r = fastMulAdd32(addend, op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  }
   const tA = unpack(addend, N, fpcr);
   const sA = uSign, eA = uExp, mA = uSig;
   const t1 = unpack(op1, N, fpcr);
@@ -270,6 +310,17 @@ function stepFused(op1: u64, op2: u64, fpcr: u32, N: i32, rsqrt: i32): u64 {
 // ---- FPSqrt -------------------------------------------------------------------------
 
 export function FPSqrt(op: u64, fpcr: u32, N: i32): u64 {
+  if (N == 64) {
+    const r = fastSqrt64(op, fpcr);
+    if (r != NO_FAST) return r;
+  } else if (N == 32) {
+    const r = fastSqrt32(op, fpcr);
+    if (r != NO_FAST) return r;
+  }
+  return sqrtSlow(op, fpcr, N);
+}
+
+function sqrtSlow(op: u64, fpcr: u32, N: i32): u64 {
   const t = unpack(op, N, fpcr);
   const s = uSign;
   if (t >= FPType_QNaN) return processNaN(t, op, N, fpcr);

@@ -92,8 +92,9 @@ export function FPRoundIntN(op: u64, fpcr: u32, rounding: i32, intsize: i32, N: 
 }
 
 // FPToFixed: the N-bit floating-point op times 2^fbits, rounded, saturated to
-// an M-bit (32 or 64) signed or unsigned integer, zero-extended into the u64
-// result. FCVT{N,P,M,Z,A}{S,U} (fbits 0) and FCVTZ{S,U} fixed-point.
+// an M-bit (16, 32 or 64) signed or unsigned integer, zero-extended into the
+// u64 result. FCVT{N,P,M,Z,A}{S,U} (fbits 0) and FCVTZ{S,U} fixed-point
+// (M = 16 for the Advanced SIMD half-precision forms).
 // NaN: 0 and Invalid; out of range: saturated and Invalid; else Inexact if
 // not exact.
 export function FPToFixed(op: u64, fbits: i32, unsigned: bool, fpcr: u32, rounding: i32, N: i32, M: i32): u64 {
@@ -104,7 +105,7 @@ export function FPToFixed(op: u64, fbits: i32, unsigned: bool, fpcr: u32, roundi
     return 0;
   }
   if (t == FPType_Zero) return 0;
-  const mMask: u64 = M == 64 ? <u64>-1 : 0xFFFF_FFFF;
+  const mMask: u64 = M == 64 ? <u64>-1 : ((<u64>1 << <u64>M) - 1);
   let mag: u64 = 0, frac: u64 = 0;
   let ovf = t == FPType_Infinity || !splitInt(uSig, uExp + fbits);
   if (!ovf) {
@@ -112,7 +113,7 @@ export function FPToFixed(op: u64, fbits: i32, unsigned: bool, fpcr: u32, roundi
     frac = gFrac;
     if (roundUpMag(mag, frac, s, rounding)) mag++; // mag < 2^64 - 1 here unless frac == 0
     if (unsigned) {
-      ovf = s ? mag != 0 : (M == 32 && mag > 0xFFFF_FFFF);
+      ovf = s ? mag != 0 : mag > mMask;
     } else {
       const lim = <u64>1 << <u64>(M - 1);
       ovf = s ? mag > lim : mag >= lim;
@@ -127,16 +128,17 @@ export function FPToFixed(op: u64, fbits: i32, unsigned: bool, fpcr: u32, roundi
   return (s ? 0 - mag : mag) & mMask;
 }
 
-// FixedToFP: the M-bit (32 or 64) signed or unsigned integer op divided by
-// 2^fbits, rounded to the N-bit format (SCVTF, UCVTF).
+// FixedToFP: the M-bit (16, 32 or 64) signed or unsigned integer op divided
+// by 2^fbits, rounded to the N-bit format (SCVTF, UCVTF).
 export function FixedToFP(op: u64, fbits: i32, unsigned: bool, fpcr: u32, rounding: i32, N: i32, M: i32): u64 {
   let x = op;
   let s: u32 = 0;
-  if (M == 32) {
-    x &= 0xFFFF_FFFF;
-    if (!unsigned && (x & 0x8000_0000)) {
+  if (M != 64) {
+    const top = <u64>1 << <u64>(M - 1);
+    x &= (top << 1) - 1;
+    if (!unsigned && (x & top)) {
       s = 1;
-      x = 0x1_0000_0000 - x;
+      x = (top << 1) - x;
     }
   } else if (!unsigned && (<i64>x < 0)) {
     s = 1;

@@ -21,6 +21,11 @@ export function flags(): u32 {
   return N == 64 ? <u64>-1 : ((<u64>1 << <u64>N) - 1);
 }
 
+@inline function intBits(p: i32): i32 {
+  const m = (p >> 17) & 3;
+  return m == 0 ? 32 : (m == 1 ? 64 : 16);
+}
+
 export function run(op: i32, N: i32, fpcr: u32, a: u64, b: u64, c: u64, p: i32): u64 {
   switch (op) {
     case 0: return FPAdd(a, b, fpcr, N);
@@ -49,10 +54,10 @@ export function run(op: i32, N: i32, fpcr: u32, a: u64, b: u64, c: u64, p: i32):
       const rm = p >= 6 ? fpRMode(fpcr) : p;
       return FPRoundInt(a, fpcr, rm, p == 6, N);
     }
-    case 22: // FCVT<r>{S,U}: p = rounding | fbits << 8 | unsigned << 16 | (M == 64) << 17
-      return FPToFixed(a, (p >> 8) & 0xFF, (p & 0x10000) != 0, fpcr, p & 0xF, N, (p & 0x20000) ? 64 : 32);
-    case 23: // {S,U}CVTF: p = fbits << 8 | unsigned << 16 | (M == 64) << 17
-      return FixedToFP(a, (p >> 8) & 0xFF, (p & 0x10000) != 0, fpcr, fpRMode(fpcr), N, (p & 0x20000) ? 64 : 32);
+    case 22: // FCVT<r>{S,U}: p = rounding | fbits << 8 | unsigned << 16 | Msel << 17 (Msel 0: M=32, 1: 64, 2: 16)
+      return FPToFixed(a, (p >> 8) & 0xFF, (p & 0x10000) != 0, fpcr, p & 0xF, N, intBits(p));
+    case 23: // {S,U}CVTF: p = fbits << 8 | unsigned << 16 | Msel << 17
+      return FixedToFP(a, (p >> 8) & 0xFF, (p & 0x10000) != 0, fpcr, fpRMode(fpcr), N, intBits(p));
     case 24: return FPConvert(a, fpcr, fpRMode(fpcr), N, p); // FCVT to p bits
     case 25: return FPConvert(a, fpcr, FPRounding_ODD, 64, 32); // FCVTXN
     case 26: return FPRecipEstimate(a, fpcr, N);

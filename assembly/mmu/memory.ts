@@ -1,6 +1,6 @@
 // The slow path of data accesses: alignment, page crossing, translation
-// (physical at this stage: SCTLR_ELx.M is not yet honoured), TLB fill, code
-// invalidation on writes, and MMIO through the exit record with replay.
+// (translate.ts), TLB fill, code invalidation on writes, and MMIO through the
+// exit record with replay.
 import {
   RAM_HOST_BASE, REPLAY_BASE, REPLAY_MAX, EXIT_MMIO, EXIT_MMIO_ADDR, EXIT_MMIO_DATA,
   EXIT_MMIO_SIZE, EXIT_MMIO_WRITE, EXIT_MMIO_STATUS, EXIT_MMIO_REG, EXIT_PC,
@@ -8,21 +8,23 @@ import {
 import { ramBase, ramSize } from "../cpu/config";
 import { currentEL } from "../cpu/state";
 import { pcOf, setNextPC, requestExit } from "../cpu/context";
-import { tlbFill, alignMask } from "./tlb";
+import { tlbFill, alignMask, META_GLOBAL, META_S2 } from "./tlb";
+import {
+  translateAddress, regimeOf, unprivilegedIsPrivileged, AT_READ, AT_WRITE, tGlobal, tShift, tS2, tIPA,
+  tASID, tVMID, tPermR, tPermW, tPermX,
+} from "./translate";
+import { reportTranslationFault } from "./fault";
 import { pageHasCode, invalidateCode } from "../decode/cache";
 import { syncTargetEL, takeException } from "../except/exception";
 import {
-  syndrome, issDataAbort, EC_DABT_LOW, EC_DABT_CUR, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL,
-  FSC_ADDRESS_SIZE_L0, VECT_SYNC,
+  syndrome, issDataAbort, EC_DABT_LOW, EC_DABT_CUR, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, VECT_SYNC,
 } from "../except/syndrome";
 
 // Access flags.
 export const ACC_WRITE: u32 = 1;
 export const ACC_ALIGNED: u32 = 2;    // alignment required whatever SCTLR_ELx.A says (exclusives, acquire/release, atomics)
 export const ACC_RAM_ONLY: u32 = 4;   // not to MMIO: exclusives, atomics, DC ZVA
-export const ACC_UNPRIV: u32 = 8;     // LDTR/STTR: checked as EL0 once the MMU exists
-
-const PA_BITS: u64 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
+export const ACC_UNPRIV: u32 = 8;     // LDTR/STTR: permissions checked as at EL0 (unless PSTATE.UAO)
 const SCRATCH = REPLAY_BASE + 0x100;   // read data of an MMIO access, 16 bytes
 const REPLAY_DATA = REPLAY_BASE;       // u64 per completed MMIO access
 
@@ -45,14 +47,31 @@ export function dataAbort(va: u64, fsc: u32, isWrite: bool, pc: u64): void {
 }
 
 // ---- Translation -------------------------------------------------------------
-// A data address to its physical address, or -1 after taking a fault. With no
-// stage 1 or stage 2 yet, VA == PA, and bits above the PA size fault.
+// The privilege a data access is checked at: EL0 for EL0 and for LDTR/STTR
+// (unless PSTATE.UAO), else privileged.
+function accessPrivilege(acc: u32): u32 {
+  let el = currentEL();
+  if (el == 0) return 0;
+  if ((acc & ACC_UNPRIV) != 0 && el == 1 && !unprivilegedIsPrivileged()) return 0;
+  return 1;
+}
+
+// A data address to its physical address, or -1 after taking a fault. The
+// translation's permissions and tags are left in translate.ts's globals.
 function translateData(va: u64, acc: u32, e: usize): i64 {
-  if ((va >> PA_BITS) != 0) {
-    dataAbort(va, FSC_ADDRESS_SIZE_L0, (acc & ACC_WRITE) != 0, pcOf(e));
-    return -1;
-  }
-  return <i64>va;
+  let type = (acc & ACC_WRITE) != 0 ? AT_WRITE : AT_READ;
+  let pa = translateAddress(va, type, currentEL(), accessPrivilege(acc));
+  if (pa < 0) reportTranslationFault(va, type, pcOf(e), e);
+  return pa;
+}
+
+// Fills the TLB from the last translation (only for accesses at the
+// context's own privilege: LDTR/STTR at EL1 is checked as EL0).
+export function fillFromTranslation(va: u64, pa: u64, privileged: bool): void {
+  if (privileged != (currentEL() != 0)) return;
+  let pageIndex = (pa - ramBase) >> 12;
+  let meta = (tGlobal ? META_GLOBAL : 0) | (regimeOf(currentEL()) << 1) | (tShift << 8) | (tS2 ? META_S2 : 0);
+  tlbFill(va, pa, hostOf(pa), tPermR, tPermW && !pageHasCode(pageIndex), tPermX, meta, tIPA, tASID, tVMID);
 }
 
 @inline function isRAM(pa: u64): bool { return pa - ramBase < ramSize; }
@@ -96,10 +115,8 @@ function resolve(va: u64, size: u32, acc: u32, data: u64, e: usize): usize {
   let pa = <u64>p;
   let isWrite = (acc & ACC_WRITE) != 0;
   if (isRAM(pa)) {
-    let pageIndex = (pa - ramBase) >> 12;
-    let code = pageHasCode(pageIndex);
-    if (isWrite && code) invalidateCode(pa, <u64>size);
-    tlbFill(va, pa, hostOf(pa), true, !code, true);
+    if (isWrite && pageHasCode((pa - ramBase) >> 12)) invalidateCode(pa, <u64>size);
+    fillFromTranslation(va, pa, accessPrivilege(acc) != 0);
     return hostOf(pa);
   }
   if (acc & ACC_RAM_ONLY) { dataAbort(va, FSC_SYNC_EXTERNAL, isWrite, pcOf(e)); return 0; }

@@ -1,21 +1,36 @@
 // The software TLB. Direct-mapped, TLB_ENTRIES entries of TLB_ENTRY_SIZE bytes:
 //   +0  tag for reads     +8  tag for writes    +16 tag for instruction fetch
 //   +24 u32 addend: host address = (u32)va + addend
-//   +32 u64 physical page address
+//   +28 u32 meta: bit 0 global (nG = 0), bits 2:1 regime, bits 13:8 log2 of the
+//       stage 1 mapping size, bit 14 stage 2 applied
+//   +32 u64 physical page address    +40 u64 IPA page    +48 u16 ASID
+//   +50 u16 VMID                     +56 u64 VA page
+// Entries cache the whole translation (both stages) of one 4 KiB page, and
+// only the access types the translation permits at the context's privilege.
 // A tag is (VA of the last byte accessed, page aligned) | context. Folding the
 // last byte's page into the tag sends page-crossing accesses to the slow path.
 // While alignment checking is on (SCTLR_ELx.A), entries are filled with a
 // tag that never matches, so every data access takes the slow path, which
 // checks alignment: the common case pays nothing for it. The context field (bits 4..11) names
 // the translation regime the entry belongs to, so entries of different
-// contexts coexist; the MMU issue extends it to VMID and ASID.
-import { TLB_BASE, TLB_ENTRIES, TLB_ENTRY_SIZE, CNT_TLB_FILLS, CNT_TLB_FLUSHES } from "../abi";
+// contexts coexist. A context is a (regime, privilege, PAN, stage 1 on,
+// stage 2 on, ASID, VMID) combination numbered on first use (contextFor).
+import {
+  TLB_BASE, TLB_ENTRIES, TLB_ENTRY_SIZE, CNT_TLB_FILLS, CNT_TLB_FLUSHES, CNT_TLB_INVALIDATED, CNT_TLB_FILLS_VMID,
+} from "../abi";
 
 export const TLB_TAG_R = 0;
 export const TLB_TAG_W = 8;
 export const TLB_TAG_X = 16;
 export const TLB_ADDEND = 24;
+export const TLB_META = 28;
 export const TLB_PA = 32;
+export const TLB_IPA = 40;
+export const TLB_ASID = 48;
+export const TLB_VMID = 50;
+export const TLB_VA = 56;
+export const META_GLOBAL: u32 = 1;
+export const META_S2: u32 = 1 << 14;
 export const TAG_INVALID: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 
 // Current translation context (bits 4..11 of every tag) and alignment check mask.
@@ -47,8 +62,16 @@ const TAG_SLOW_DATA: u64 = 0x8; // never set in a computed tag: data accesses go
   return load<u64>(e, TLB_TAG_W) == tagFor(va, size) ? <usize>(<u32>va + load<u32>(e, TLB_ADDEND)) : 0;
 }
 
-export function tlbFill(va: u64, pa: u64, host: usize, readable: bool, writable: bool, executable: bool): void {
+export function tlbFill(va: u64, pa: u64, host: usize, readable: bool, writable: bool, executable: bool,
+  meta: u32, ipa: u64, asid: u32, vmid: u32): void {
   let e = tlbEntry(va);
+  store<u32>(e, meta, TLB_META);
+  store<u64>(e, ipa & ~<u64>0xfff, TLB_IPA);
+  store<u16>(e, <u16>asid, TLB_ASID);
+  store<u16>(e, <u16>vmid, TLB_VMID);
+  store<u64>(e, va & ~<u64>0xfff, TLB_VA);
+  let fv = CNT_TLB_FILLS_VMID + ((<usize>vmid & 31) << 3);
+  store<u64>(fv, load<u64>(fv) + 1);
   let tag = (va & ~<u64>0xfff) | tlbCtx;
   let dataTag = alignMask != 0 ? tag | TAG_SLOW_DATA : tag;
   store<u64>(e, readable ? dataTag : TAG_INVALID, TLB_TAG_R);
@@ -69,6 +92,70 @@ export function tlbLookupExec(va: u64): u64 {
 export function tlbFlushAll(): void {
   memory.fill(TLB_BASE, 0xff, TLB_ENTRIES * TLB_ENTRY_SIZE);
   store<u64>(CNT_TLB_FLUSHES, load<u64>(CNT_TLB_FLUSHES) + 1);
+}
+
+// ---- TLB maintenance by scope (TLBI) ---------------------------------------------
+export const MATCH_REGIME: u32 = 1;   // regime must equal `regime`
+export const MATCH_VMID: u32 = 2;     // VMID must equal `vmid` (EL1&0 entries)
+export const MATCH_ASID: u32 = 4;     // ASID must equal `asid`, global entries excepted
+export const MATCH_ASID_OR_GLOBAL: u32 = 8; // ASID must equal `asid`, or the entry is global
+export const MATCH_VA: u32 = 16;      // the entry's mapping covers `addr` (a VA)
+export const MATCH_IPA: u32 = 32;     // the entry came through stage 2 and its IPA page is `addr`'s
+
+// Invalidates every entry matching all the given conditions. Returns how many.
+export function tlbInvalidate(match: u32, regime: u32, vmid: u32, asid: u32, addr: u64): u32 {
+  let n: u32 = 0;
+  for (let i = 0; i < TLB_ENTRIES; i++) {
+    let e = TLB_BASE + <usize>i * TLB_ENTRY_SIZE;
+    if ((load<u64>(e, TLB_TAG_R) & load<u64>(e, TLB_TAG_W) & load<u64>(e, TLB_TAG_X)) == TAG_INVALID) continue;
+    let meta = load<u32>(e, TLB_META);
+    if ((match & MATCH_REGIME) && ((meta >> 1) & 3) != regime) continue;
+    if ((match & MATCH_VMID) && <u32>load<u16>(e, TLB_VMID) != vmid) continue;
+    if ((match & MATCH_ASID) && ((meta & META_GLOBAL) != 0 || <u32>load<u16>(e, TLB_ASID) != asid)) continue;
+    if ((match & MATCH_ASID_OR_GLOBAL) && (meta & META_GLOBAL) == 0 && <u32>load<u16>(e, TLB_ASID) != asid) continue;
+    if (match & MATCH_VA) {
+      let shift = <u64>((meta >> 8) & 63);
+      let m = ~((<u64>1 << shift) - 1);
+      if ((load<u64>(e, TLB_VA) & m) != (addr & m)) continue;
+    }
+    if ((match & MATCH_IPA) && ((meta & META_S2) == 0 || load<u64>(e, TLB_IPA) != (addr & ~<u64>0xfff))) continue;
+    store<u64>(e, TAG_INVALID, TLB_TAG_R);
+    store<u64>(e, TAG_INVALID, TLB_TAG_W);
+    store<u64>(e, TAG_INVALID, TLB_TAG_X);
+    n++;
+  }
+  let c = CNT_TLB_INVALIDATED + ((<usize>vmid & 31) << 3);
+  store<u64>(c, load<u64>(c) + n);
+  return n;
+}
+
+// ---- translation contexts -----------------------------------------------------------
+// Context numbers 1..254 for the keys seen since the last full flush.
+const CTX_HASH = 512;
+const ctxKeys = new StaticArray<u64>(CTX_HASH);
+const ctxIds = new StaticArray<u8>(CTX_HASH);
+let nextCtx: u32 = 1;
+
+export function contextFor(key: u64): u64 {
+  let h = <u32>((key * 0x9e37_79b9_7f4a_7c15) >> 55) & (CTX_HASH - 1);
+  while (true) {
+    let id = unchecked(ctxIds[h]);
+    if (id == 0) break;
+    if (unchecked(ctxKeys[h]) == key) return <u64>id;
+    h = (h + 1) & (CTX_HASH - 1);
+  }
+  if (nextCtx > 254) {
+    // Out of numbers: forget every context and everything cached under them.
+    for (let i = 0; i < CTX_HASH; i++) unchecked(ctxIds[i] = 0);
+    nextCtx = 1;
+    tlbFlushAll();
+    return contextFor(key);
+  }
+  unchecked(ctxKeys[h] = key);
+  unchecked(ctxIds[h] = <u8>nextCtx);
+  let id = nextCtx;
+  nextCtx++;
+  return <u64>id;
 }
 
 // Make every entry mapping this physical page refuse fast-path writes.

@@ -17,12 +17,12 @@ export const ID_AA64DFR1: u64 = 0;
 // ID_AA64ISAR0_EL1: CRC32 = 1 (CRC32 instructions), Atomic = 2 (FEAT_LSE).
 export const ID_AA64ISAR0: u64 = (1 << 16) | (2 << 20);
 export const ID_AA64ISAR1: u64 = 0;
-// ID_AA64MMFR0_EL1: PARange = 48 bits, ASIDBits = 8; no translation granule
-// is supported yet (TGran4 = 0xF, TGran64 = 0xF, TGran16 = 0): stage 1 and
-// stage 2 arrive with the MMU.
-export const ID_AA64MMFR0: u64 = 0x5 | (0xf << 24) | (0xf << 28);
-// ID_AA64MMFR1_EL1: PAN = 1 (PSTATE.PAN, MSR PAN, SCTLR_EL1.SPAN).
-export const ID_AA64MMFR1: u64 = 1 << 20;
+// ID_AA64MMFR0_EL1: PARange = 48 bits, ASIDBits = 16, all three granules
+// (TGran4 = 0, TGran64 = 0, TGran16 = 1) at stage 1 and stage 2.
+export const ID_AA64MMFR0: u64 = 0x5 | (0x2 << 4) | (0x1 << 20);
+// ID_AA64MMFR1_EL1: VMIDBits = 16, PAN = 1; no hardware Access flag or dirty
+// state management (HAFDBS = 0: access-flag faults are taken).
+export const ID_AA64MMFR1: u64 = (0x2 << 4) | (1 << 20);
 // ID_AA64MMFR2_EL1: UAO = 1 (PSTATE.UAO).
 export const ID_AA64MMFR2: u64 = 1 << 4;
 

@@ -1,0 +1,64 @@
+// Reporting a translation fault (AArch64.Abort): stage 1 faults go to the
+// regime's EL, stage 2 faults to EL2 with HPFAR_EL2 and, for a single load or
+// store of a general-purpose register, the instruction syndrome (ISV) a
+// hypervisor needs to emulate the access from ESR_EL2 alone.
+import { SR_HPFAR_EL2, SLOT_SINK } from "../abi";
+import { currentEL, setSysreg } from "../cpu/state";
+import { setNextPC } from "../cpu/context";
+import { syncTargetEL, takeException } from "../except/exception";
+import { syndrome, EC_DABT_LOW, EC_DABT_CUR, EC_IABT_LOW, EC_IABT_CUR, VECT_SYNC } from "../except/syndrome";
+import { fKind, fLevel, fStage2, fS1PTW, fIPA, AT_EXEC, AT_WRITE } from "./translate";
+import * as O from "../decode/ops";
+
+// The ISS bits 24:14 (ISV, SAS, SSE, SRT, SF, AR) for the instruction whose
+// decoded entry is at e, or 0 if it is not a single GPR load/store without writeback.
+function instructionSyndrome(e: usize): u32 {
+  if (e == 0) return 0;
+  let w = load<u64>(e);
+  let op = <u32>w & 0xffff;
+  let rt = <u32>(w >> 16) & 0xff;
+  if (rt == SLOT_SINK) rt = 31;
+  let size: u32, sse: u32 = 0, sf: u32 = 0, ar: u32 = 0;
+  if (op >= <u32>O.OP_LDST && op < <u32>O.OP_PAIR) {
+    let mode = (op - O.OP_LDST) / O.MEMOP_COUNT, m = (op - O.OP_LDST) % O.MEMOP_COUNT;
+    if (mode == O.MODE_PRE || mode == O.MODE_POST || m == O.MEMOP_PRFM) return 0;
+    switch (m) {
+      case O.MEMOP_LDRB: case O.MEMOP_STRB: size = 0; break;
+      case O.MEMOP_LDRSBX: size = 0; sse = 1; sf = 1; break;
+      case O.MEMOP_LDRSBW: size = 0; sse = 1; break;
+      case O.MEMOP_LDRH: case O.MEMOP_STRH: size = 1; break;
+      case O.MEMOP_LDRSHX: size = 1; sse = 1; sf = 1; break;
+      case O.MEMOP_LDRSHW: size = 1; sse = 1; break;
+      case O.MEMOP_LDRW: case O.MEMOP_STRW: size = 2; break;
+      case O.MEMOP_LDRSW: size = 2; sse = 1; sf = 1; break;
+      default: size = 3; sf = 1;
+    }
+  } else if (op == O.OP_LDAR || op == O.OP_STLR) {
+    size = <u32>(w >> 48) & 3; sf = size == 3 ? 1 : 0; ar = 1;
+  } else if (op == O.OP_LDR_LIT) {
+    let m = <u32>(w >> 48);
+    if (m == O.MEMOP_PRFM) return 0;
+    size = m == O.MEMOP_LDRX ? 3 : 2; sf = m == O.MEMOP_LDRW ? 0 : 1; sse = m == O.MEMOP_LDRSW ? 1 : 0;
+  } else return 0;
+  return (1 << 24) | (size << 22) | (sse << 21) | (rt << 16) | (sf << 15) | (ar << 14);
+}
+
+// Takes the abort for the fault described by translate.ts's f* globals.
+// va: the faulting address; pc: the instruction; e: its entry (0 for a fetch).
+export function reportTranslationFault(va: u64, acc: u32, pc: u64, e: usize): void {
+  let fsc = fKind + fLevel;
+  let isExec = acc == AT_EXEC;
+  let wnr: u32 = acc == AT_WRITE ? 1 << 6 : 0;
+  if (fStage2) {
+    let iss: u32 = fsc;
+    if (fS1PTW) iss |= 1 << 7;
+    else if (!isExec) iss |= wnr | instructionSyndrome(e);
+    setSysreg(SR_HPFAR_EL2, (fIPA >> 12) << 4);
+    setNextPC(takeException(2, VECT_SYNC, syndrome(isExec ? EC_IABT_LOW : EC_DABT_LOW, iss), va, true, pc));
+    return;
+  }
+  let target = syncTargetEL();
+  let lower = target > currentEL();
+  let ec = isExec ? (lower ? EC_IABT_LOW : EC_IABT_CUR) : (lower ? EC_DABT_LOW : EC_DABT_CUR);
+  setNextPC(takeException(target, VECT_SYNC, syndrome(ec, fsc | (isExec ? 0 : wnr)), va, true, pc));
+}

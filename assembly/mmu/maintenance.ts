@@ -1,0 +1,78 @@
+// TLB maintenance (TLBI) with the scope the Arm ARM gives each operation, and
+// address translation instructions (AT) writing PAR_EL1.
+import { SR_PAR_EL1, SR_TCR_EL1 } from "../abi";
+import { sysreg, setSysreg } from "../cpu/state";
+import { pcOf } from "../cpu/context";
+import {
+  tlbInvalidate, MATCH_REGIME, MATCH_VMID, MATCH_ASID, MATCH_ASID_OR_GLOBAL, MATCH_VA, MATCH_IPA,
+} from "./tlb";
+import {
+  translateAddress, stage2Enabled, currentVMID, REGIME_EL10, REGIME_EL2, REGIME_EL3, AT_READ, AT_WRITE,
+  tPA, tAttr, tSH, fKind, fLevel, fStage2, fS1PTW,
+} from "./translate";
+import { reportTranslationFault } from "./fault";
+
+// The VMID EL1&0 entries are tagged with now (0 while stage 2 is off).
+function vmidNow(): u32 { return stage2Enabled(REGIME_EL10) ? currentVMID() : 0; }
+
+// VA[55:12] from a TLBI operand (Xt[43:0]), sign-extended from bit 55.
+function tlbiVA(xt: u64): u64 { return <u64>(<i64>((xt & 0xfff_ffff_ffff) << 20) >> 8); }
+
+// ASID from Xt[63:48], 8 bits unless TCR_EL1.AS.
+function tlbiASID(xt: u64): u32 {
+  let asid = <u32>(xt >> 48);
+  return (sysreg(SR_TCR_EL1) & (<u64>1 << 36)) != 0 ? asid : asid & 0xff;
+}
+
+// TLBI <op>, Xt for the encoding key (op0:op1:CRn:CRm:op2). The Inner/Outer
+// Shareable forms act like the local ones: there is one TLB.
+export function tlbMaintenance(key: u32, xt: u64): void {
+  let op1 = (key >> 11) & 7, crm = (key >> 3) & 0xf, op2 = key & 7;
+  let el10 = MATCH_REGIME | MATCH_VMID;
+  if (op1 == 0) {
+    switch (op2) {
+      case 0: tlbInvalidate(el10, REGIME_EL10, vmidNow(), 0, 0); return;                                   // VMALLE1
+      case 1: case 5: tlbInvalidate(el10 | MATCH_ASID_OR_GLOBAL | MATCH_VA, REGIME_EL10, vmidNow(), tlbiASID(xt), tlbiVA(xt)); return; // VAE1, VALE1
+      case 2: tlbInvalidate(el10 | MATCH_ASID, REGIME_EL10, vmidNow(), tlbiASID(xt), 0); return;          // ASIDE1
+      default: tlbInvalidate(el10 | MATCH_VA, REGIME_EL10, vmidNow(), 0, tlbiVA(xt)); return;             // VAAE1, VAALE1
+    }
+  }
+  if (op1 == 4) {
+    if (crm == 0 || crm == 4) { // IPAS2E1, IPAS2LE1: Xt[35:0] = IPA[47:12]
+      tlbInvalidate(el10 | MATCH_IPA, REGIME_EL10, vmidNow(), 0, (xt & 0xf_ffff_ffff) << 12);
+      return;
+    }
+    switch (op2) {
+      case 0: tlbInvalidate(MATCH_REGIME, REGIME_EL2, 0, 0, 0); return;                                    // ALLE2
+      case 1: case 5: tlbInvalidate(MATCH_REGIME | MATCH_VA, REGIME_EL2, 0, 0, tlbiVA(xt)); return;       // VAE2, VALE2
+      case 4: tlbInvalidate(MATCH_REGIME, REGIME_EL10, 0, 0, 0); return;                                   // ALLE1
+      default: tlbInvalidate(el10, REGIME_EL10, vmidNow(), 0, 0); return;                                 // VMALLS12E1
+    }
+  }
+  // op1 == 6: ALLE3, VAE3, VALE3
+  if (op2 == 0) tlbInvalidate(MATCH_REGIME, REGIME_EL3, 0, 0, 0);
+  else tlbInvalidate(MATCH_REGIME | MATCH_VA, REGIME_EL3, 0, 0, tlbiVA(xt));
+}
+
+// AT <op>, Xt: translate without faulting and write PAR_EL1. A stage 2 fault
+// on the stage 1 walk is not reported in PAR_EL1 but taken to EL2, as the Arm
+// ARM requires; returns false then (the exception has been taken).
+export function addressTranslate(key: u32, va: u64, e: usize): bool {
+  let op1 = (key >> 11) & 7, op2 = key & 7;
+  let el: u32, priv: u32 = 1, stage1Only = true;
+  let acc = (op2 & 1) != 0 ? AT_WRITE : AT_READ;
+  if (op1 == 0) { el = 1; if (op2 >= 2) priv = 0; }                      // S1E1R/W, S1E0R/W
+  else if (op1 == 4) {
+    if (op2 <= 1) el = 2;                                                 // S1E2R/W
+    else { el = 1; stage1Only = false; if (op2 >= 6) priv = 0; }          // S12E1R/W, S12E0R/W
+  } else el = 3;                                                          // S1E3R/W
+  let pa = translateAddress(va, acc, el, priv, stage1Only);
+  if (pa < 0) {
+    if (fStage2 && fS1PTW) { reportTranslationFault(va, AT_READ, pcOf(e), 0); return false; }
+    let fst = <u64>(fKind + fLevel);
+    setSysreg(SR_PAR_EL1, 1 | (fst << 1) | (fS1PTW ? 1 << 8 : 0) | (fStage2 ? 1 << 9 : 0) | (1 << 11));
+    return true;
+  }
+  setSysreg(SR_PAR_EL1, (tPA & 0x0000_ffff_ffff_f000) | (<u64>tAttr << 56) | (<u64>tSH << 7));
+  return true;
+}

@@ -1,0 +1,345 @@
+// Address translation: the stage 1 and stage 2 table walks of the Arm ARM
+// (AArch64.TranslateAddress, AArch64.FirstStageTranslate,
+// AArch64.SecondStageTranslate, AArch64.TranslationTableWalk,
+// AArch64.CheckPermission). The result of a successful translation is left
+// in the `t*` globals; a fault is described by the `f*` globals and reported
+// by the caller (reportFault), so AT can translate without faulting.
+import {
+  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, SR_TCR_EL1, SR_TCR_EL2, SR_TCR_EL3, SR_TTBR0_EL1,
+  SR_TTBR1_EL1, SR_TTBR0_EL2, SR_TTBR0_EL3, SR_HCR_EL2, SR_VTTBR_EL2, SR_VTCR_EL2, SR_MAIR_EL1,
+  SR_MAIR_EL2, SR_MAIR_EL3, RAM_HOST_BASE, PSTATE_PAN, PSTATE_UAO, CNT_TLB_WALKS, CNT_TLB_WALK_READS,
+} from "../abi";
+import { sysreg } from "../cpu/state";
+import { ramBase, ramSize } from "../cpu/config";
+import { el2Enabled } from "../except/exception";
+
+export const PA_BITS: u32 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
+
+// Access types.
+export const AT_READ: u32 = 0;
+export const AT_WRITE: u32 = 1;
+export const AT_EXEC: u32 = 2;
+
+// Translation regimes.
+export const REGIME_EL10: u32 = 1;
+export const REGIME_EL2: u32 = 2;
+export const REGIME_EL3: u32 = 3;
+
+// Fault kinds (the DFSC/IFSC value without the level).
+export const FAULT_NONE: u32 = 0xff;
+export const FAULT_ADDRESS_SIZE: u32 = 0x00;
+export const FAULT_TRANSLATION: u32 = 0x04;
+export const FAULT_ACCESS_FLAG: u32 = 0x08;
+export const FAULT_PERMISSION: u32 = 0x0c;
+export const FAULT_EXTERNAL_WALK: u32 = 0x14;
+
+// ---- results -------------------------------------------------------------------
+export let tPA: u64 = 0;            // output address
+export let tIPA: u64 = 0;           // intermediate physical address (= VA without stage 1)
+export let tPermR = false;          // permissions for the privilege of the access, both stages
+export let tPermW = false;
+export let tPermX = false;
+export let tGlobal = true;          // nG = 0 (or no stage 1)
+export let tASID: u32 = 0;
+export let tVMID: u32 = 0;
+export let tShift: u32 = 12;        // log2 of the stage 1 mapping size (for TLBI by VA)
+export let tS2: bool = false;       // stage 2 was applied
+export let tAttr: u32 = 0;          // MAIR attribute byte of the stage 1 mapping
+export let tSH: u32 = 0;
+
+// ---- fault description ------------------------------------------------------------
+export let fKind: u32 = FAULT_NONE;
+export let fLevel: u32 = 0;
+export let fStage2: bool = false;
+export let fS1PTW: bool = false;
+export let fIPA: u64 = 0;
+
+function fault(kind: u32, level: u32, stage2: bool, s1ptw: bool, ipa: u64): i64 {
+  fKind = kind; fLevel = level; fStage2 = stage2; fS1PTW = s1ptw; fIPA = ipa;
+  return -1;
+}
+
+@inline function isRAM(pa: u64): bool { return pa - ramBase < ramSize; }
+
+// Reads a descriptor at physical address pa; false if there is no RAM there.
+let descriptor: u64 = 0;
+function readDescriptor(pa: u64): bool {
+  store<u64>(CNT_TLB_WALK_READS, load<u64>(CNT_TLB_WALK_READS) + 1);
+  if (!isRAM(pa) || !isRAM(pa + 7)) return false;
+  descriptor = load<u64>(RAM_HOST_BASE + <usize>(pa - ramBase));
+  return true;
+}
+
+// The output address size implied by a TCR IPS/PS (or VTCR PS) field, capped by PARange.
+function outputSize(ps: u32): u32 {
+  let bits: u32;
+  switch (ps) {
+    case 0: bits = 32; break;
+    case 1: bits = 36; break;
+    case 2: bits = 40; break;
+    case 3: bits = 42; break;
+    case 4: bits = 44; break;
+    default: bits = 48;
+  }
+  return bits > PA_BITS ? PA_BITS : bits;
+}
+
+// Granule size in bits from a TCR TG0 field (00 4K, 01 64K, 10 16K).
+@inline function granuleTG0(tg: u32): u32 { return tg == 1 ? 16 : tg == 2 ? 14 : 12; }
+// From a TCR_EL1 TG1 field (01 16K, 10 4K, 11 64K).
+@inline function granuleTG1(tg: u32): u32 { return tg == 1 ? 14 : tg == 3 ? 16 : 12; }
+
+// ---- stage 2 ------------------------------------------------------------------------
+// Stage 2 outputs, separate from the combined result.
+let s2PA: u64 = 0;
+let s2R = false, s2W = false, s2X = false;
+
+// AArch64.SecondStageTranslate of ipa for an access of type acc; s1ptw marks
+// an access made by the stage 1 walk. Returns the PA or -1 (fault described).
+function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
+  let vtcr = sysreg(SR_VTCR_EL2);
+  let t0sz = <u32>vtcr & 0x3f;
+  if (t0sz < 16) t0sz = 16;
+  let inputsize: u32 = 64 - t0sz;
+  let g = granuleTG0(<u32>(vtcr >> 14) & 3);
+  let stride = g - 3;
+  let sl0 = <u32>(vtcr >> 6) & 3;
+  let level: i32 = g == 12 ? 2 - <i32>sl0 : 3 - <i32>sl0;
+  let outBits = outputSize(<u32>(vtcr >> 16) & 7);
+  if (inputsize < 64 && (ipa >> <u64>inputsize) != 0) return fault(FAULT_TRANSLATION, 0, true, s1ptw, ipa);
+  // The start level must resolve all input bits with at most 16 concatenated tables.
+  let levelShift = g + <u32>(3 - level) * stride;
+  if (level < 0 || inputsize <= levelShift || inputsize - levelShift > stride + 4) return fault(FAULT_TRANSLATION, 0, true, s1ptw, ipa);
+  let table = sysreg(SR_VTTBR_EL2) & 0x0000_ffff_ffff_fffe;
+  if ((table >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, 0, true, s1ptw, ipa);
+  let indexBits = inputsize - levelShift;
+  while (true) {
+    let shift = g + <u32>(3 - level) * stride;
+    let index = (ipa >> <u64>shift) & ((<u64>1 << <u64>indexBits) - 1);
+    if (!readDescriptor(table + index * 8)) return fault(FAULT_EXTERNAL_WALK, <u32>level, true, s1ptw, ipa);
+    let d = descriptor;
+    if ((d & 1) == 0) return fault(FAULT_TRANSLATION, <u32>level, true, s1ptw, ipa);
+    let isTable = level < 3 && (d & 2) != 0;
+    if (isTable) {
+      table = d & 0x0000_ffff_ffff_f000 & ~((<u64>1 << <u64>g) - 1);
+      if ((table >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, <u32>level, true, s1ptw, ipa);
+      level++;
+      indexBits = stride;
+      continue;
+    }
+    if (level == 3 && (d & 2) == 0) return fault(FAULT_TRANSLATION, 3, true, s1ptw, ipa);
+    if (level < 3 && !blockAllowed(g, <u32>level)) return fault(FAULT_TRANSLATION, <u32>level, true, s1ptw, ipa);
+    let oa = (d & 0x0000_ffff_ffff_f000 & ~((<u64>1 << <u64>shift) - 1)) | (ipa & ((<u64>1 << <u64>shift) - 1));
+    if ((oa >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, <u32>level, true, s1ptw, ipa);
+    if ((d & (1 << 10)) == 0) return fault(FAULT_ACCESS_FLAG, <u32>level, true, s1ptw, ipa);
+    s2R = (d & (1 << 6)) != 0;  // S2AP[0]: read
+    s2W = (d & (1 << 7)) != 0;  // S2AP[1]: write
+    s2X = (d & (<u64>1 << 54)) == 0;    // XN
+    let ok = acc == AT_READ ? s2R : acc == AT_WRITE ? s2W : s2X;
+    if (!ok) return fault(FAULT_PERMISSION, <u32>level, true, s1ptw, ipa);
+    s2PA = oa;
+    return <i64>oa;
+  }
+}
+
+// Blocks exist at level 1 and 2 with 4K, at level 2 with 16K and 64K.
+@inline function blockAllowed(g: u32, level: u32): bool {
+  return g == 12 ? (level == 1 || level == 2) : level == 2;
+}
+
+// ---- the regime ------------------------------------------------------------------------
+// The regime used by accesses at `el` (the effective privilege for LDTR/STTR is EL0
+// but the regime is still EL1&0).
+@inline export function regimeOf(el: u32): u32 { return el == 3 ? REGIME_EL3 : el == 2 ? REGIME_EL2 : REGIME_EL10; }
+
+const HCR_VM: u64 = 1;
+const HCR_DC: u64 = 1 << 12;
+const HCR_TGE: u64 = 1 << 27;
+
+// Is stage 1 of the regime enabled?
+export function stage1Enabled(regime: u32): bool {
+  if (regime == REGIME_EL3) return (sysreg(SR_SCTLR_EL3) & 1) != 0;
+  if (regime == REGIME_EL2) return (sysreg(SR_SCTLR_EL2) & 1) != 0;
+  if (el2Enabled() && (sysreg(SR_HCR_EL2) & (HCR_TGE | HCR_DC)) != 0) return false;
+  return (sysreg(SR_SCTLR_EL1) & 1) != 0;
+}
+
+// Is stage 2 enabled for the EL1&0 regime?
+export function stage2Enabled(regime: u32): bool {
+  if (regime != REGIME_EL10 || !el2Enabled()) return false;
+  let hcr = sysreg(SR_HCR_EL2);
+  return (hcr & (HCR_VM | HCR_DC)) != 0 && (hcr & HCR_TGE) == 0;
+}
+
+// The current VMID (VTTBR_EL2.VMID, 8 or 16 bits per VTCR_EL2.VS).
+export function currentVMID(): u32 {
+  let v = <u32>(sysreg(SR_VTTBR_EL2) >> 48);
+  return (sysreg(SR_VTCR_EL2) & (1 << 19)) != 0 ? v : v & 0xff;
+}
+
+// The current ASID of the EL1&0 regime (TCR_EL1.A1 picks TTBR1's; TCR_EL1.AS: 16 bits).
+export function currentASID(): u32 {
+  let tcr = sysreg(SR_TCR_EL1);
+  let ttbr = (tcr & (1 << 22)) != 0 ? sysreg(SR_TTBR1_EL1) : sysreg(SR_TTBR0_EL1);
+  let asid = <u32>(ttbr >> 48);
+  return (tcr & (<u64>1 << 36)) != 0 ? asid : asid & 0xff;
+}
+
+// ---- the whole translation -----------------------------------------------------------------
+// Translates va for an access of type acc made at privilege `priv` (0 for EL0
+// and for LDTR/STTR) in the regime of exception level `el`. Returns the PA or
+// -1 with the fault described in the f* globals.
+export function translateAddress(va: u64, acc: u32, el: u32, priv: u32, stage1Only: bool = false): i64 {
+  store<u64>(CNT_TLB_WALKS, load<u64>(CNT_TLB_WALKS) + 1);
+  let regime = regimeOf(el);
+  let s2walk = stage2Enabled(regime);   // the stage 1 walk goes through stage 2 even for AT S1E*
+  let s2 = s2walk && !stage1Only;
+  tS2 = s2;
+  tVMID = s2 ? currentVMID() : 0;
+  tGlobal = true;
+  tASID = 0;
+  tShift = 12;
+  tAttr = 0;
+  tSH = 2;
+  fKind = FAULT_NONE;
+  let ipa: u64;
+  let r = true, w = true, x = true;
+  if (!stage1Enabled(regime)) {
+    // No stage 1: the IPA is the VA, which must fit the PA size.
+    if ((va >> <u64>PA_BITS) != 0) return fault(FAULT_ADDRESS_SIZE, 0, false, false, 0);
+    ipa = va;
+    tShift = 30;
+  } else {
+    let s1 = translateStage1(va, acc, regime, priv, s2walk);
+    if (s1 < 0) return -1;
+    ipa = <u64>s1;
+    r = s1R; w = s1W; x = s1X;
+  }
+  tIPA = ipa;
+  let pa = ipa;
+  if (s2) {
+    let p = translateStage2(ipa, acc, false);
+    if (p < 0) return -1;
+    pa = <u64>p;
+    r = r && s2R; w = w && s2W; x = x && s2X;
+  }
+  tPA = pa;
+  tPermR = r; tPermW = w; tPermX = x;
+  return <i64>pa;
+}
+
+let s1R = false, s1W = false, s1X = false;
+
+// Stage 1: AArch64.FirstStageTranslate with the walk and permission checks.
+function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool): i64 {
+  let tcr: u64, ttbr: u64, sctlr: u64, mair: u64;
+  let t: u32, g: u32, epd = false, tbi = false, outBits: u32;
+  let va = vaIn;
+  let upper = false;
+  if (regime == REGIME_EL10) {
+    tcr = sysreg(SR_TCR_EL1); sctlr = sysreg(SR_SCTLR_EL1); mair = sysreg(SR_MAIR_EL1);
+    upper = (va & (<u64>1 << 55)) != 0;
+    tbi = (tcr & (<u64>1 << (upper ? 38 : 37))) != 0;
+    if (upper) { t = <u32>(tcr >> 16) & 0x3f; g = granuleTG1(<u32>(tcr >> 30) & 3); epd = (tcr & (1 << 23)) != 0; ttbr = sysreg(SR_TTBR1_EL1); }
+    else { t = <u32>tcr & 0x3f; g = granuleTG0(<u32>(tcr >> 14) & 3); epd = (tcr & (1 << 7)) != 0; ttbr = sysreg(SR_TTBR0_EL1); }
+    outBits = outputSize(<u32>(tcr >> 32) & 7);
+    let asidTTBR = (tcr & (1 << 22)) != 0 ? sysreg(SR_TTBR1_EL1) : sysreg(SR_TTBR0_EL1);
+    tASID = <u32>(asidTTBR >> 48);
+    if ((tcr & (<u64>1 << 36)) == 0) tASID &= 0xff;
+  } else {
+    let el3 = regime == REGIME_EL3;
+    tcr = sysreg(el3 ? SR_TCR_EL3 : SR_TCR_EL2);
+    sctlr = sysreg(el3 ? SR_SCTLR_EL3 : SR_SCTLR_EL2);
+    mair = sysreg(el3 ? SR_MAIR_EL3 : SR_MAIR_EL2);
+    ttbr = sysreg(el3 ? SR_TTBR0_EL3 : SR_TTBR0_EL2);
+    t = <u32>tcr & 0x3f;
+    g = granuleTG0(<u32>(tcr >> 14) & 3);
+    tbi = (tcr & (1 << 20)) != 0;
+    outBits = outputSize(<u32>(tcr >> 16) & 7);
+  }
+  // Top byte ignored for data accesses: bits 63:56 take the value of bit 55.
+  if (tbi && acc != AT_EXEC) va = <u64>(<i64>(va << 8) >> 8);
+  if (t < 16) t = 16;
+  if (t > 39) t = 39;
+  let inputsize: u32 = 64 - t;
+  // The VA must lie in the range of its TTBR: top bits all zero (or all ones for TTBR1).
+  let top = va >> <u64>inputsize;
+  let topOk = upper ? top == (<u64>-1 >> <u64>inputsize) : top == 0;
+  if (regime != REGIME_EL10 && (va >> 63) != 0) topOk = false;
+  if (!topOk || epd) return fault(FAULT_TRANSLATION, 0, false, false, 0);
+  let stride = g - 3;
+  let levels = (inputsize - g + stride - 1) / stride;
+  let level = <i32>(4 - levels);
+  let table = ttbr & 0x0000_ffff_ffff_fffe;
+  if ((table >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, 0, false, false, 0);
+  // Hierarchical controls from table descriptors.
+  let apTable: u32 = 0, uxnTable = false, pxnTable = false;
+  let indexBits = inputsize - (g + <u32>(3 - level) * stride);
+  while (true) {
+    let shift = g + <u32>(3 - level) * stride;
+    let index = (va >> <u64>shift) & ((<u64>1 << <u64>indexBits) - 1);
+    let descAddr = table + index * 8;
+    if (s2) {
+      // The walk's own accesses are translated by stage 2 (faults report S1PTW).
+      let p = translateStage2(descAddr, AT_READ, true);
+      if (p < 0) return -1;
+      descAddr = <u64>p;
+    }
+    if (!readDescriptor(descAddr)) return fault(FAULT_EXTERNAL_WALK, <u32>level, false, false, 0);
+    let d = descriptor;
+    if ((d & 1) == 0) return fault(FAULT_TRANSLATION, <u32>level, false, false, 0);
+    if (level < 3 && (d & 2) != 0) {
+      table = d & 0x0000_ffff_ffff_f000 & ~((<u64>1 << <u64>g) - 1);
+      if ((table >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, <u32>level, false, false, 0);
+      apTable |= <u32>(d >> 61) & 3;
+      uxnTable = uxnTable || (d & (<u64>1 << 60)) != 0;
+      pxnTable = pxnTable || (d & (<u64>1 << 59)) != 0;
+      level++;
+      indexBits = stride;
+      continue;
+    }
+    if (level == 3 && (d & 2) == 0) return fault(FAULT_TRANSLATION, 3, false, false, 0);
+    if (level < 3 && !blockAllowed(g, <u32>level)) return fault(FAULT_TRANSLATION, <u32>level, false, false, 0);
+    let oa = (d & 0x0000_ffff_ffff_f000 & ~((<u64>1 << <u64>shift) - 1)) | (va & ((<u64>1 << <u64>shift) - 1));
+    if ((oa >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, <u32>level, false, false, 0);
+    if ((d & (1 << 10)) == 0) return fault(FAULT_ACCESS_FLAG, <u32>level, false, false, 0);
+    tShift = shift;
+    tGlobal = regime != REGIME_EL10 || (d & (1 << 11)) == 0;
+    let attrIndx = <u32>(d >> 2) & 7;
+    tAttr = <u32>(mair >> <u64>(attrIndx * 8)) & 0xff;
+    tSH = <u32>(d >> 8) & 3;
+    // AArch64.CheckPermission.
+    let ap = <u32>(d >> 6) & 3;            // AP[2:1]
+    if (apTable & 2) ap |= 2;               // APTable[1]: read-only
+    let wxn = (sctlr & (1 << 19)) != 0;
+    if (regime == REGIME_EL10) {
+      if (apTable & 1) ap &= 2;             // APTable[0]: no EL0 access
+      let user = (ap & 1) != 0;
+      let uxn = (d & (<u64>1 << 54)) != 0 || uxnTable;
+      let pxn = (d & (<u64>1 << 53)) != 0 || pxnTable;
+      if (priv == 0) {
+        s1R = user;
+        s1W = user && (ap & 2) == 0;
+        s1X = !uxn && !(wxn && s1W);
+      } else {
+        s1R = true;
+        s1W = (ap & 2) == 0;
+        // Privileged execute-never also where EL0 can write (AP = 01) and under WXN.
+        s1X = !pxn && !(user && (ap & 2) == 0) && !(wxn && s1W);
+        // PAN: privileged data accesses to EL0-accessible memory fault.
+        if (user && load<u32>(PSTATE_PAN) != 0) { s1R = false; s1W = false; }
+      }
+    } else {
+      let xn = (d & (<u64>1 << 54)) != 0 || pxnTable;
+      s1R = true;
+      s1W = (ap & 2) == 0;
+      s1X = !xn && !(wxn && s1W);
+    }
+    let ok = acc == AT_READ ? s1R : acc == AT_WRITE ? s1W : s1X;
+    if (!ok) return fault(FAULT_PERMISSION, <u32>level, false, false, 0);
+    return <i64>oa;
+  }
+}
+
+// PSTATE.UAO makes LDTR/STTR at EL1/EL2 behave as privileged accesses.
+export function unprivilegedIsPrivileged(): bool { return load<u32>(PSTATE_UAO) != 0; }
