@@ -52,7 +52,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   else if (isElf(bytes)) image = loadElf(bytes, file);
   else throw new UserError(`${file}: not an AArch64 ELF64 file (use --raw for a raw binary)`);
   const machine = await Machine.create({
-    wasm: readCoreWasm(), ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
+    wasm: readCoreWasm() as BufferSource, ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
   });
   machine.load(image, opts.entry);
   const detach = attachStdin((b) => machine.board.uart.pushInput(b));
