@@ -1,6 +1,6 @@
 // armvisor core: the exports the host calls. None is called per instruction.
 import { ABI_VERSION, PC, EXIT_REASON, EXIT_MMIO, EXIT_NONE, EXIT_MMIO_STATUS, EXIT_MMIO_ADDR,
-  EXIT_MMIO_DATA, EXIT_MMIO_WRITE, EXIT_PC, MMIO_ABORT, MESSAGE_BASE } from "./abi";
+  EXIT_MMIO_DATA, EXIT_MMIO_WRITE, EXIT_PC, MMIO_ABORT, MESSAGE_BASE, REPLAY_BASE } from "./abi";
 import { loadConfig } from "./cpu/config";
 import { setNextPC, clearExit } from "./cpu/context";
 import { syncContext } from "./cpu/sync";
@@ -11,6 +11,8 @@ import { tlbFlushAll } from "./mmu/tlb";
 import { invalidateCode, flushCodeCache, decodeWholeSlot } from "./decode/cache";
 import { initCrc } from "./util/bits";
 import { FSC_SYNC_EXTERNAL } from "./except/syndrome";
+import { decodeInstruction, NO_NEXT } from "./decode/decoder";
+import { OP_UNDEF } from "./decode/ops";
 
 export function abiVersion(): i32 { return ABI_VERSION; }
 
@@ -69,3 +71,12 @@ export function flushTlb(): void { tlbFlushAll(); }
 export function jitReadSlow(va: u64, size: u32, acc: u32, e: usize): usize { return readSlow(va, size, acc, e); }
 export function jitWriteSlow(va: u64, size: u32, data: u64, acc: u32, e: usize): u32 { return writeSlow(va, size, data, acc, e) ? 1 : 0; }
 export function decodeSlot(slot: u32): void { decodeWholeSlot(slot); }
+
+// Decoder probe for the conformance sweep: decodes insn (no lookahead) and
+// returns its op number, or 0 if it is UNDEFINED.
+const PROBE_ENTRY: usize = REPLAY_BASE + 0x200;
+export function decodeProbe(insn: u32): u32 {
+  decodeInstruction(insn, PROBE_ENTRY, NO_NEXT);
+  let op = <u32>load<u16>(PROBE_ENTRY);
+  return op == OP_UNDEF ? 0 : op;
+}

@@ -10,6 +10,7 @@ import {
   uSign, uExp, uSig, unpack, processNaN, processNaNs, processNaNs3,
   shiftRightJam, mul64x64, mulHi, mulLo, roundPack, roundPack128,
 } from "./fpcore";
+import { FPConvertNaN } from "./convert";
 import {
   NO_FAST, fastAdd64, fastMul64, fastDiv64, fastSqrt64, fastAdd32, fastMul32, fastDiv32, fastSqrt32,
   fastMulAdd32,
@@ -275,6 +276,47 @@ export function FPMulAdd(addend: u64, op1: u64, op2: u64, fpcr: u32, N: i32): u6
   if (infP) return FPInfinity(sP, N);
   if (zeroA && zeroP && sA == sP) return FPZero(sA, N);
   return fusedCore(tA, sA, eA, mA, sP, zeroP, e1, m1, e2, m2, 0, N, fpcr);
+}
+
+// FPMulAddH (FMLAL, FMLAL2; FMLSL/FMLSL2 with FPNeg(op1)): the single
+// addend + the product of two half-precision operands, fused, rounded to
+// single. The halves are unpacked as half precision (FZ16 flushing), NaN
+// operands converted to single (FPProcessNaNs3H).
+export function FPMulAddH(addend: u64, op1: u64, op2: u64, fpcr: u32): u64 {
+  const tA = unpack(addend, 32, fpcr);
+  const sA = uSign, eA = uExp, mA = uSig;
+  const t1 = unpack(op1, 16, fpcr);
+  const s1 = uSign, e1 = uExp, m1 = uSig;
+  const t2 = unpack(op2, 16, fpcr);
+  const s2 = uSign, e2 = uExp, m2 = uSig;
+  const inf1 = t1 == FPType_Infinity, zero1 = t1 == FPType_Zero;
+  const inf2 = t2 == FPType_Infinity, zero2 = t2 == FPType_Zero;
+  if (tA >= FPType_QNaN || t1 >= FPType_QNaN || t2 >= FPType_QNaN) {
+    let r: u64;
+    if (tA == FPType_SNaN) r = processNaN(tA, addend, 32, fpcr);
+    else if (t1 == FPType_SNaN) r = FPConvertNaN(processNaN(t1, op1, 16, fpcr), 16, 32);
+    else if (t2 == FPType_SNaN) r = FPConvertNaN(processNaN(t2, op2, 16, fpcr), 16, 32);
+    else if (tA == FPType_QNaN) r = processNaN(tA, addend, 32, fpcr);
+    else if (t1 == FPType_QNaN) r = FPConvertNaN(processNaN(t1, op1, 16, fpcr), 16, 32);
+    else r = FPConvertNaN(processNaN(t2, op2, 16, fpcr), 16, 32);
+    if (tA == FPType_QNaN && ((inf1 && zero2) || (zero1 && inf2))) {
+      fpFlags |= FPSR_IOC;
+      r = FPDefaultNaN(32);
+    }
+    return r;
+  }
+  const infA = tA == FPType_Infinity, zeroA = tA == FPType_Zero;
+  const sP = s1 ^ s2;
+  const infP = inf1 || inf2;
+  const zeroP = zero1 || zero2;
+  if ((inf1 && zero2) || (zero1 && inf2) || (infA && infP && sA != sP)) {
+    fpFlags |= FPSR_IOC;
+    return FPDefaultNaN(32);
+  }
+  if (infA) return FPInfinity(sA, 32);
+  if (infP) return FPInfinity(sP, 32);
+  if (zeroA && zeroP && sA == sP) return FPZero(sA, 32);
+  return fusedCore(tA, sA, eA, mA, sP, zeroP, e1, m1, e2, m2, 0, 32, fpcr);
 }
 
 // FPRecipStepFused (FRECPS): 2.0 - op1*op2, fused.

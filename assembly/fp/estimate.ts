@@ -121,3 +121,15 @@ export function FPRSqrtEstimate(op: u64, fpcr: u32, N: i32): u64 {
   const F = fracBits(N);
   return (<u64>rexp << <u64>F) | (est << <u64>(F - 8));
 }
+
+// UnsignedRecipEstimate (URECPE), 32-bit.
+export function UnsignedRecipEstimate(op: u32): u32 {
+  if ((op >> 31) == 0) return 0xFFFF_FFFF;
+  return recipEstimate(op >> 23) << 23;
+}
+
+// UnsignedRSqrtEstimate (URSQRTE), 32-bit.
+export function UnsignedRSqrtEstimate(op: u32): u32 {
+  if ((op >> 30) == 0) return 0xFFFF_FFFF;
+  return (<u32>load<u8>(RSQRT_TABLE + (op >> 23) - 128) | 0x100) << 23;
+}

@@ -11,7 +11,7 @@ export {
   FPDefaultNaN, FPInfinity, FPZero, FPMaxNormal,
 } from "./fpcore";
 export {
-  FPAdd, FPSub, FPMul, FPMulX, FPDiv, FPMulAdd, FPSqrt,
+  FPAdd, FPSub, FPMul, FPMulX, FPDiv, FPMulAdd, FPMulAddH, FPSqrt,
   FPRecipStepFused, FPRSqrtStepFused,
 } from "./arith";
 export {
@@ -22,4 +22,6 @@ export {
   FPRoundInt, FPRoundIntN, FPToFixed, FixedToFP, FPConvert, FPConvertNaN,
   FPToFixedJS, fpjsZ, FPRecpX,
 } from "./convert";
-export { FPRecipEstimate, FPRSqrtEstimate } from "./estimate";
+export {
+  FPRecipEstimate, FPRSqrtEstimate, UnsignedRecipEstimate, UnsignedRSqrtEstimate,
+} from "./estimate";

@@ -4,7 +4,8 @@
 // `p` are shared with test/fp/cases.mjs.
 import {
   fpTakeFlags, fpjsZ,
-  FPAdd, FPSub, FPMul, FPMulX, FPDiv, FPMulAdd, FPSqrt,
+  FPAdd, FPSub, FPMul, FPMulX, FPDiv, FPMulAdd, FPMulAddH, FPSqrt,
+  UnsignedRecipEstimate, UnsignedRSqrtEstimate,
   FPRecipStepFused, FPRSqrtStepFused,
   FPMax, FPMin, FPMaxNum, FPMinNum,
   FPCompare, FPCompareEQ, FPCompareGE, FPCompareGT, FPAbs, FPNeg,
@@ -24,6 +25,10 @@ export function flags(): u32 {
 @inline function intBits(p: i32): i32 {
   const m = (p >> 17) & 3;
   return m == 0 ? 32 : (m == 1 ? 64 : 16);
+}
+
+@inline function mlalLane(acc: u32, x: u32, y: u32, fpcr: u32, sub: i32): u32 {
+  return <u32>FPMulAddH(acc, sub ? FPNeg(x, 16) : x, y, fpcr);
 }
 
 export function run(op: i32, N: i32, fpcr: u32, a: u64, b: u64, c: u64, p: i32): u64 {
@@ -73,6 +78,13 @@ export function run(op: i32, N: i32, fpcr: u32, a: u64, b: u64, c: u64, p: i32):
       const rm = (p & 0xF) == 7 ? fpRMode(fpcr) : 3;
       return FPRoundIntN(a, fpcr, rm, p >> 8, N);
     }
+    case 33: // FMLAL/FMLSL (p = 1) Vd.2S, Vn.2H, Vm.2H: two lanes
+      return <u64>mlalLane(<u32>a, <u32>b & 0xFFFF, <u32>c & 0xFFFF, fpcr, p) |
+        (<u64>mlalLane(<u32>(a >> 32), (<u32>b >> 16) & 0xFFFF, (<u32>c >> 16) & 0xFFFF, fpcr, p) << 32);
+    case 34: // URECPE Vd.2S
+      return <u64>UnsignedRecipEstimate(<u32>a) | (<u64>UnsignedRecipEstimate(<u32>(a >> 32)) << 32);
+    case 35: // URSQRTE Vd.2S
+      return <u64>UnsignedRSqrtEstimate(<u32>a) | (<u64>UnsignedRSqrtEstimate(<u32>(a >> 32)) << 32);
     default: return 0xDEAD;
   }
 }

@@ -13,6 +13,7 @@ export interface CoreExports {
   invalidateCodeRange(pa: bigint, len: bigint): number;
   flushTlb(): void;
   decodeSlot(slot: number): void;
+  decodeProbe(insn: number): number;
   jitReadSlow: (...args: never[]) => number;
   jitWriteSlow: (...args: never[]) => number;
 }
