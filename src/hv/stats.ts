@@ -16,6 +16,9 @@ export interface Stats {
   codeInvalidations: bigint;
   tlbFills: bigint;
   tlbFlushes: bigint;
+  tlbWalks: bigint;
+  tlbWalkReads: bigint;
+  tlbByVmid: { vmid: number; fills: bigint; invalidated: bigint }[];
   exits: Record<string, bigint>;
   exceptions: { from: number; to: number; ec: number; name: string; count: bigint }[];
   erets: { from: number; to: number; count: bigint }[];
@@ -46,8 +49,21 @@ export function readStats(core: Core): Stats {
     codeInvalidations: core.counter(ABI.CNT_CODE_INVALIDATIONS),
     tlbFills: core.counter(ABI.CNT_TLB_FILLS),
     tlbFlushes: core.counter(ABI.CNT_TLB_FLUSHES),
+    tlbWalks: core.counter(ABI.CNT_TLB_WALKS),
+    tlbWalkReads: core.counter(ABI.CNT_TLB_WALK_READS),
+    tlbByVmid: tlbByVmid(core),
     exits, exceptions, erets,
   };
+}
+
+// TLB fills and TLBI invalidations per VMID (counted modulo 32).
+function tlbByVmid(core: Core): Stats["tlbByVmid"] {
+  const out: Stats["tlbByVmid"] = [];
+  for (let v = 0; v < 32; v++) {
+    const fills = core.counter(ABI.CNT_TLB_FILLS_VMID + v * 8), invalidated = core.counter(ABI.CNT_TLB_INVALIDATED + v * 8);
+    if (fills || invalidated) out.push({ vmid: v, fills, invalidated });
+  }
+  return out;
 }
 
 export function formatStats(s: Stats, seconds: number): string {
@@ -55,7 +71,8 @@ export function formatStats(s: Stats, seconds: number): string {
   const mips = seconds > 0 ? Number(s.instructions) / seconds / 1e6 : 0;
   lines.push(`instructions retired   ${s.instructions}  (${mips.toFixed(1)} MIPS over ${seconds.toFixed(3)} s)`);
   lines.push(`instructions decoded   ${s.decoded}  (code pages filled ${s.codeSlotFills}, decoded instructions invalidated ${s.codeInvalidations})`);
-  lines.push(`tlb                    fills ${s.tlbFills}, flushes ${s.tlbFlushes}`);
+  lines.push(`tlb                    fills ${s.tlbFills}, walks ${s.tlbWalks} (${s.tlbWalkReads} descriptor reads), full flushes ${s.tlbFlushes}`);
+  for (const v of s.tlbByVmid) lines.push(`  VMID ${String(v.vmid).padEnd(4)}           fills ${v.fills}, invalidated by TLBI ${v.invalidated}`);
   lines.push(`exits                  ${Object.entries(s.exits).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`);
   lines.push(`exceptions taken       ${s.exceptions.length ? "" : "none"}`);
   for (const e of s.exceptions) lines.push(`  EL${e.from} -> EL${e.to}  ${e.name.padEnd(18)} ${e.count}`);
