@@ -12,7 +12,7 @@ import { invalidateCode, flushCodeCache, decodeWholeSlot } from "./decode/cache"
 import { initCrc } from "./util/bits";
 import { FSC_SYNC_EXTERNAL } from "./except/syndrome";
 import { decodeInstruction, NO_NEXT } from "./decode/decoder";
-import { OP_UNDEF } from "./decode/ops";
+import { OP_UNDEF, OP_DECODE } from "./decode/ops";
 
 export function abiVersion(): i32 { return ABI_VERSION; }
 
@@ -73,10 +73,11 @@ export function jitWriteSlow(va: u64, size: u32, data: u64, acc: u32, e: usize):
 export function decodeSlot(slot: u32): void { decodeWholeSlot(slot); }
 
 // Decoder probe for the conformance sweep: decodes insn (no lookahead) and
-// returns its op number, or 0 if it is UNDEFINED.
+// returns its op number, 0 if it is UNDEFINED, 0xFFFFFFFF if the decoder
+// left the entry undecoded (a decoder bug).
 const PROBE_ENTRY: usize = REPLAY_BASE + 0x200;
 export function decodeProbe(insn: u32): u32 {
   decodeInstruction(insn, PROBE_ENTRY, NO_NEXT);
   let op = <u32>load<u16>(PROBE_ENTRY);
-  return op == OP_UNDEF ? 0 : op;
+  return op == OP_UNDEF ? 0 : op == OP_DECODE ? 0xffff_ffff : op;
 }

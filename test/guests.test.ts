@@ -60,6 +60,19 @@ describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("exceptions
   });
 });
 
+describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("mmu, MMU_STRICT build (%s)", (_engine, flags) => {
+  it("passes every stage 1 / stage 2 / TLB / AT check at EL2, including the ones QEMU 7.2 gets wrong", () => {
+    const r = armvisor(["run", ...flags, "--el", "2", guest("mmu", "build-strict")]);
+    const failures = lines(r.stdout).filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED"));
+    expect(failures, describeRun(r)).toEqual([]);
+    const rep = report(r.stdout);
+    expect(rep, describeRun(r)).toBeDefined();
+    expect(rep!.failed).toBe(0);
+    expect(rep!.passed).toBeGreaterThanOrEqual(470);
+    expectExit0(r);
+  });
+});
+
 describe("mips (MIPS_ITERS=2 build)", () => {
   it("prints the checksum and `mips done`, and --stats counts instructions", () => {
     const r = armvisor(["run", "--stats", guest("mips", "build-small")]);
@@ -84,6 +97,7 @@ describe.skipIf(!qemuPresent)(`differential against QEMU${qemuPresent ? "" : " (
     { name: "isa at EL1", elf: () => guest("isa"), el: 1 },
     { name: "exceptions (non-strict) at EL3", elf: () => guest("exceptions"), el: 3 },
     { name: "mips (MIPS_ITERS=2) at EL1", elf: () => guest("mips", "build-small"), el: 1 },
+    { name: "mmu (non-strict) at EL2", elf: () => guest("mmu"), el: 2 },
   ];
   for (const c of cases) {
     it(`${c.name}: same console output and exit status as QEMU`, () => {

@@ -199,7 +199,9 @@ function boundaryEvents(): u32 {
     let pc = pendingInterrupt(lines, nextPC);
     if (pc != 1) { setNextPC(pc); syncContext(); }
   }
-  if (getIL()) { setNextPC(illegalState(nextPC)); syncContext(); }
+  // PSTATE.IL: the Illegal Execution state exception, unless the PC is
+  // misaligned -- the PC alignment fault has priority (taken at fetch).
+  if (getIL() && (nextPC & 3) == 0) { setNextPC(illegalState(nextPC)); syncContext(); }
   return 0;
 }
 

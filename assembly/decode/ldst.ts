@@ -48,8 +48,8 @@ export function decodeLoadStore(insn: u32, e: usize): void {
       if (size >= 2) { // LDXP/LDAXP, STXP/STLXP
         if (l) emit(e, O.OP_LDXP, wZ(rt), rS(rn), wZ(rt2), 0, size, 0);
         else emit(e, O.OP_STXP, rZ(rt), rS(rn), rZ(rt2), wZ(rs), size, 0);
-      } else { // CASP{A,L,AL}: size 0 = 32-bit pairs, 1 = 64-bit; Rs and Rt even
-        if ((rs & 1) || (rt & 1)) { undef(e); return; }
+      } else { // CASP{A,L,AL}: size 0 = 32-bit pairs, 1 = 64-bit; Rs and Rt even; Rt2 must be 11111
+        if ((rs & 1) || (rt & 1) || rt2 != 31) { undef(e); return; }
         emit(e, O.OP_CASP, rt, rS(rn), rs, 0, size + 2, 0);
       }
       return;
@@ -60,7 +60,8 @@ export function decodeLoadStore(insn: u32, e: usize): void {
       else emit(e, O.OP_STLR, rZ(rt), rS(rn), 0, 0, size, 0);
       return;
     }
-    // CAS{A,L,AL}{B,H,}: Rs = compare value (and receives the old value), Rt = new value
+    // CAS{A,L,AL}{B,H,}: Rs = compare value (and receives the old value), Rt = new value; Rt2 must be 11111
+    if (rt2 != 31) { undef(e); return; }
     emit(e, O.OP_CAS, rZ(rt), rS(rn), rZ(rs), wZ(rs), size, 0);
     return;
   }

@@ -106,7 +106,8 @@ export function exceptionReturn(): u64 {
   store<u32>(PSTATE_DAIF, <u32>spsr & 0x3c0);
   store<u32>(PSTATE_PAN, <u32>(spsr >> 22) & 1);
   store<u32>(PSTATE_UAO, <u32>(spsr >> 23) & 1);
-  store<u32>(PSTATE_SS, <u32>(spsr >> 21) & 1);
+  // DebugExceptionReturnSS(): software step is not implemented, so SS is 0.
+  store<u32>(PSTATE_SS, 0);
   if (illegal) {
     // IllegalExceptionReturn: EL, SP and nRW are unchanged; PSTATE.IL is set.
     store<u32>(PSTATE_IL, 1);

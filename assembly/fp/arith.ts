@@ -3,7 +3,7 @@
 // raw bit patterns in the low N bits (N = 16, 32, 64); see fpcore.ts for the
 // FPCR/flag conventions.
 import {
-  fpFlags, FPSR_IOC, FPSR_DZC, FPCR_DN,
+  fpFlags, FPSR_IOC, FPSR_DZC,
   FPType_Zero, FPType_Nonzero, FPType_Infinity, FPType_QNaN, FPType_SNaN,
   FPRounding_NEGINF, fpRMode, fracBits,
   FPZero, FPInfinity, FPDefaultNaN, FPPow2, signBit,
@@ -13,7 +13,7 @@ import {
 import { FPConvertNaN } from "./convert";
 import {
   NO_FAST, fastAdd64, fastMul64, fastDiv64, fastSqrt64, fastAdd32, fastMul32, fastDiv32, fastSqrt32,
-  fastMulAdd32,
+  fastMulAdd32, fastMulAdd64,
 } from "./fast";
 
 // ---- FPAdd / FPSub ------------------------------------------------------------
@@ -244,7 +244,10 @@ function fusedCore(tA: i32, sA: u32, eA: i32, mA: u64, sP: u32, zeroP: bool,
 // (the negations are applied by the caller to the raw operands, NaNs included;
 // FMLA/FMLS vector: FPMulAdd(d, n, m) / FPMulAdd(d, FPNeg(n), m)).
 export function FPMulAdd(addend: u64, op1: u64, op2: u64, fpcr: u32, N: i32): u64 {
-  if (N == 32) {
+  if (N == 64) {
+    const r = fastMulAdd64(addend, op1, op2, fpcr);
+    if (r != NO_FAST) return r;
+  } else if (N == 32) {
     const r = fastMulAdd32(addend, op1, op2, fpcr);
     if (r != NO_FAST) return r;
   }

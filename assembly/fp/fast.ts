@@ -1,4 +1,4 @@
-// Fast paths for single and double FPAdd/FPSub/FPMul/FPDiv/FPSqrt that use
+// Fast paths for single and double FPAdd/FPSub/FPMul/FPDiv/FPSqrt/FPMulAdd that use
 // the WebAssembly f64/f32 operations where the result is provably the one the
 // integer implementation gives, flags included:
 // - only for operands that are normal numbers away from the ends of the
@@ -8,7 +8,8 @@
 // - the hardware result r is round-to-nearest-even, as Arm's RN. Exactness and
 //   the side of r the exact value lies on are found exactly (TwoSum; Dekker's
 //   TwoProduct for the residuals of mul/div/sqrt; for single, exact double
-//   arithmetic), giving IXC and the one-ulp correction for RP/RM/RZ.
+//   arithmetic; for the FMAs see fastMulAdd32/64), giving IXC and the one-ulp
+//   correction for RP/RM/RZ.
 // - single-precision results go through f64 then f32.demote (RNE twice);
 //   that double rounding is innocuous for +,-,*,/,sqrt because 53 >= 2*24+2.
 // Each returns NO_FAST when the case is outside these conditions.
@@ -181,4 +182,55 @@ export function fastMulAdd32(addend: u64, op1: u64, op2: u64, fpcr: u32): u64 {
     return inexact(r, 31, !up, fpcr);
   }
   return inexact(r, 31, s > rd, fpcr);
+}
+
+// Double FPMulAdd: addend + op1*op2 by Boldo & Melquiond's FMA emulation
+// with rounding to odd ("Emulation of FMA and correctly rounded sums: proved
+// algorithms using rounding to odd", IEEE TC 2008): with uh + ul = op1*op2
+// (TwoProduct) and th + tl = addend + uh (TwoSum), RN(th + RO(tl + ul)) is
+// RN(addend + op1*op2) when nothing underflows or overflows. The side of the
+// exact value E = th + tl + ul that the result z lies on is the sign of the
+// exact expansion of E - z (Shewchuk's Grow-Expansion, error-free).
+// Operands, product and result are kept inside exponent windows that rule
+// out underflow and overflow in every step.
+export function fastMulAdd64(addend: u64, op1: u64, op2: u64, fpcr: u32): u64 {
+  if (!exp64In(addend, 0x200, 0x600) || !exp64In(op1, 0x200, 0x600) || !exp64In(op2, 0x200, 0x600)) return NO_FAST;
+  const pe = <i32>((op1 >> 52) & 0x7FF) + <i32>((op2 >> 52) & 0x7FF) - 1023;
+  if (pe < 0x200 || pe > 0x600) return NO_FAST;
+  const a = reinterpret<f64>(addend), x = reinterpret<f64>(op1), y = reinterpret<f64>(op2);
+  const uh = x * y;
+  const ul = twoProductErr(x, y, uh);
+  const th = a + uh;
+  let bb = th - a;
+  const tl = (a - (th - bb)) + (uh - bb);
+  // v = RO(tl + ul): the truncation of tl + ul with its last bit forced to 1 if inexact
+  const v0 = tl + ul;
+  bb = v0 - tl;
+  const ve = (tl - (v0 - bb)) + (ul - bb);
+  let v = v0;
+  if (ve != 0) {
+    let vb = reinterpret<u64>(v0);
+    if ((ve < 0) != (v0 < 0)) vb--; // v0 was rounded away from zero: step back toward it
+    v = reinterpret<f64>(vb | 1);
+  }
+  const z = th + v;
+  const r = reinterpret<u64>(z);
+  if (!exp64In(r, 0x100, 0x7FD)) return NO_FAST;
+  // E - z = (th - z) + v0 + ve exactly; as a nonoverlapping expansion h0..h3.
+  let q = th - z;
+  bb = q - th;
+  const h0 = (th - (q - bb)) + (-z - bb); // TwoSum(th, -z) = (q, h0)
+  const h1 = q;
+  // grow with v0
+  q = v0 + h0; bb = q - v0; const g0 = (v0 - (q - bb)) + (h0 - bb);
+  let s = q + h1; bb = s - q; const g1 = (q - (s - bb)) + (h1 - bb);
+  const g2 = s;
+  // grow with ve
+  q = ve + g0; bb = q - ve; const k0 = (ve - (q - bb)) + (g0 - bb);
+  s = q + g1; bb = s - q; const k1 = (q - (s - bb)) + (g1 - bb);
+  q = s + g2; bb = q - s; const k2 = (s - (q - bb)) + (g2 - bb);
+  const k3 = q;
+  const top = k3 != 0 ? k3 : (k2 != 0 ? k2 : (k1 != 0 ? k1 : k0));
+  if (top == 0) return r;
+  return inexact(r, 63, top > 0, fpcr);
 }

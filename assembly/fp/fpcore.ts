@@ -150,16 +150,6 @@ export function unpackCV(x: u64, N: i32, fpcr: u32): i32 {
   return FPType_Nonzero;
 }
 
-// Just the FPType of an operand (no flags; denormals count as Nonzero).
-@inline export function rawType(x: u64, N: i32): i32 {
-  const F = fracBits(N);
-  const a = x & absMask(N);
-  const inf = FPInfinity(0, N);
-  if (a < inf) return a == 0 ? FPType_Zero : FPType_Nonzero;
-  if (a == inf) return FPType_Infinity;
-  return (a & (<u64>1 << <u64>(F - 1))) ? FPType_QNaN : FPType_SNaN;
-}
-
 // ---- NaNs --------------------------------------------------------------------
 
 // FPProcessNaN

@@ -45,13 +45,16 @@ function instructionSyndrome(e: usize): u32 {
 
 // Takes the abort for the fault described by translate.ts's f* globals.
 // va: the faulting address; pc: the instruction; e: its entry (0 for a fetch).
-export function reportTranslationFault(va: u64, acc: u32, pc: u64, e: usize): void {
+// byAT: the fault is a stage 2 fault on the stage 1 walk of an AT instruction
+// executed at EL1, reported with CM = 1 and WnR = 1.
+export function reportTranslationFault(va: u64, acc: u32, pc: u64, e: usize, byAT: bool = false): void {
   let fsc = fKind + fLevel;
   let isExec = acc == AT_EXEC;
-  let wnr: u32 = acc == AT_WRITE ? 1 << 6 : 0;
+  let wnr: u32 = acc == AT_WRITE || byAT ? 1 << 6 : 0;
   if (fStage2) {
     let iss: u32 = fsc;
-    if (fS1PTW) iss |= 1 << 7;
+    if (byAT) iss |= (1 << 8) | wnr;                   // CM, WnR
+    if (fS1PTW) iss |= (1 << 7) | (isExec ? 0 : wnr); // S1PTW; WnR is the access's
     else if (!isExec) iss |= wnr | instructionSyndrome(e);
     setSysreg(SR_HPFAR_EL2, (fIPA >> 12) << 4);
     setNextPC(takeException(2, VECT_SYNC, syndrome(isExec ? EC_IABT_LOW : EC_DABT_LOW, iss), va, true, pc));

@@ -1,14 +1,14 @@
 // TLB maintenance (TLBI) with the scope the Arm ARM gives each operation, and
 // address translation instructions (AT) writing PAR_EL1.
 import { SR_PAR_EL1, SR_TCR_EL1 } from "../abi";
-import { sysreg, setSysreg } from "../cpu/state";
+import { sysreg, setSysreg, currentEL } from "../cpu/state";
 import { pcOf } from "../cpu/context";
 import {
   tlbInvalidate, MATCH_REGIME, MATCH_VMID, MATCH_ASID, MATCH_ASID_OR_GLOBAL, MATCH_VA, MATCH_IPA,
 } from "./tlb";
 import {
   translateAddress, stage2Enabled, currentVMID, REGIME_EL10, REGIME_EL2, REGIME_EL3, AT_READ, AT_WRITE,
-  tPA, tAttr, tSH, fKind, fLevel, fStage2, fS1PTW,
+  tPA, tAttr, tSH, fKind, fLevel, fStage2, fS1PTW, setIgnorePAN,
 } from "./translate";
 import { reportTranslationFault } from "./fault";
 
@@ -66,13 +66,19 @@ export function addressTranslate(key: u32, va: u64, e: usize): bool {
     if (op2 <= 1) el = 2;                                                 // S1E2R/W
     else { el = 1; stage1Only = false; if (op2 >= 6) priv = 0; }          // S12E1R/W, S12E0R/W
   } else el = 3;                                                          // S1E3R/W
+  setIgnorePAN(true); // AT S1E1R/W do not check PAN (S1E1RP/WP would)
   let pa = translateAddress(va, acc, el, priv, stage1Only);
+  setIgnorePAN(false);
   if (pa < 0) {
-    if (fStage2 && fS1PTW) { reportTranslationFault(va, AT_READ, pcOf(e), 0); return false; }
+    // At EL1 a stage 2 fault on the stage 1 walk is taken to EL2; at EL2 and
+    // EL3 it is reported in PAR_EL1 like any other fault.
+    if (fStage2 && fS1PTW && currentEL() == 1) { reportTranslationFault(va, AT_READ, pcOf(e), 0, true); return false; }
     let fst = <u64>(fKind + fLevel);
     setSysreg(SR_PAR_EL1, 1 | (fst << 1) | (fS1PTW ? 1 << 8 : 0) | (fStage2 ? 1 << 9 : 0) | (1 << 11));
     return true;
   }
-  setSysreg(SR_PAR_EL1, (tPA & 0x0000_ffff_ffff_f000) | (<u64>tAttr << 56) | (<u64>tSH << 7));
+  // Device memory reports SH = 0b10 (Outer Shareable) whatever the descriptor says.
+  let sh: u64 = (tAttr & 0xf0) == 0 ? 2 : <u64>tSH;
+  setSysreg(SR_PAR_EL1, (tPA & 0x0000_ffff_ffff_f000) | (<u64>tAttr << 56) | (sh << 7) | (1 << 11)); // bit 11 RES1
   return true;
 }

@@ -139,7 +139,8 @@ export function sysregLookup(key: u32): i32 {
     case 0xc03a: return SPR_ID_AA64MMFR2;
   }
   // The rest of the ID register space reads as zero (Arm ARM D17.2, "reserved ID space").
-  if ((key & 0xff80) == 0xc000 && ((key >> 3) & 0xf) != 0) return SPR_ID_RAZ;
+  let crm = (key >> 3) & 0xf;
+  if ((key & 0xff80) == 0xc000 && crm >= 1 && crm <= 7) return SPR_ID_RAZ;
   return -1;
 }
 

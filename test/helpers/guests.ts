@@ -65,6 +65,7 @@ function make(args: string[]): void {
 // The builds the tests use:
 //   make -C guests                                                    (build/*)
 //   make -C guests BUILD=build-strict EXC_STRICT=1 build-strict/exceptions.elf
+//   make -C guests BUILD=build-strict MMU_STRICT=1 build-strict/mmu.elf
 //   make -C guests BUILD=build-small MIPS_ITERS=2 build-small/mips.elf
 export function buildGuests(): void {
   if (!existsSync(join(ROOT, "dist", "cli.js")) || !existsSync(join(ROOT, "build", "core.wasm"))) {
@@ -73,6 +74,7 @@ export function buildGuests(): void {
   withGuestsLock(() => {
     make([]);
     make(["BUILD=build-strict", "EXC_STRICT=1", "build-strict/exceptions.elf"]);
+    make(["BUILD=build-strict", "MMU_STRICT=1", "build-strict/mmu.elf"]);
     make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips.elf"]);
   });
 }

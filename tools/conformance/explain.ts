@@ -1,0 +1,111 @@
+// Classes of A64 encodings, the QEMU CPU each is compared against, and the
+// known reasons why armvisor and QEMU may disagree on "UNDEFINED or not".
+// Every reason here is listed in docs/conformance-disagreements.md.
+//
+// Reference per class: armvisor is Armv8.0 + CRC32 + LSE + PAN + UAO.
+// `cortex-a57` is Armv8.0 with CRC32 and nothing later, so it is the
+// reference for everything armvisor has from v8.0; the v8.1/v8.2 additions
+// armvisor implements (LSE, PAN, UAO) are compared against `max`.
+export const REFERENCE_FOR: Record<"v80" | "v8x", string> = { v80: "cortex-a57", v8x: "max" };
+
+export interface Verdicts { armvisor: number; ref: Record<string, number> }
+export interface Class { name: string; ref: "v80" | "v8x" }
+
+const bits = (x: number, hi: number, lo: number): number => (x >>> lo) & ((2 ** (hi - lo + 1)) - 1);
+
+// op0:op1:CRn:CRm:op2 of a system instruction as "op0,op1,CRn,CRm,op2".
+function sysKey(x: number): [number, number, number, number, number] {
+  return [bits(x, 20, 19), bits(x, 18, 16), bits(x, 15, 12), bits(x, 11, 8), bits(x, 7, 5)];
+}
+
+export function classify(x: number): Class {
+  const op0 = bits(x, 28, 25);
+  if (op0 === 0) return { name: bits(x, 31, 31) ? "SME" : "reserved (UDF)", ref: "v80" };
+  if (op0 === 1 || op0 === 3) return { name: "unallocated", ref: "v80" };
+  if (op0 === 2) return { name: "SVE", ref: "v80" };
+  if ((op0 & 7) === 7) return { name: "SIMD&FP data processing", ref: "v80" };
+  if ((op0 & 5) === 4) { // loads and stores
+    if (bits(x, 26, 26)) return { name: "SIMD&FP load/store", ref: "v80" };
+    const op = bits(x, 29, 24);
+    if (op === 0x08) {
+      const o2 = bits(x, 23, 23), o1 = bits(x, 21, 21);
+      if (o1 === 1) return { name: o2 ? "CAS" : bits(x, 31, 31) ? "exclusive pair" : "CASP", ref: o2 || !bits(x, 31, 31) ? "v8x" : "v80" };
+      return { name: o2 ? "load-acquire/store-release" : "exclusive", ref: "v80" };
+    }
+    if ((op & 0x3b) === 0x38 && bits(x, 21, 21) === 1 && bits(x, 11, 10) === 0) return { name: "atomic memory operation", ref: "v8x" };
+    if ((op & 0x3b) === 0x38 && bits(x, 21, 21) === 1 && bits(x, 11, 10) !== 2) return { name: "LDRAA/LDRAB (PAuth) or unallocated", ref: "v80" };
+    if ((op & 0x3b) === 0x19) return { name: "LDAPUR/STLUR (RCpc2) or MTE tag load/store", ref: "v80" };
+    return { name: "load/store", ref: "v80" };
+  }
+  if ((op0 & 7) === 5) { // data processing register
+    if (bits(x, 28, 28) === 1 && bits(x, 24, 21) === 0 && bits(x, 15, 10) !== 0) return { name: "RMIF/SETF (FlagM)", ref: "v80" };
+    if (bits(x, 30, 30) === 1 && bits(x, 28, 21) === 0xd6) return { name: bits(x, 20, 16) === 1 ? "PAuth (data-processing 1 source)" : "data-processing (1 source)", ref: "v80" };
+    return { name: "data-processing (register)", ref: "v80" };
+  }
+  if ((op0 & 0xe) === 8) return { name: bits(x, 25, 23) === 3 ? "add/sub with tags (MTE)" : "data-processing (immediate)", ref: "v80" };
+  // branches, exception generation, system
+  if (((x & 0xffc00000) >>> 0) === 0xd5000000) {
+    const [o0, op1, crn, crm, op2] = sysKey(x);
+    const l = bits(x, 21, 21);
+    if (o0 === 0 && l === 0) {
+      if (crn === 4) return { name: "MSR (immediate)", ref: op1 === 0 && (op2 === 3 || op2 === 4) ? "v8x" : "v80" };
+      if (crn === 2) return { name: "hint", ref: "v80" };
+      if (crn === 3) return { name: "barrier", ref: "v80" };
+      if (crn === 0) return { name: "system (CFINV/XAFLAG/AXFLAG)", ref: "v80" };
+      return { name: "system (op0=0)", ref: "v80" };
+    }
+    if (o0 === 1) return { name: l ? "SYSL" : "SYS (DC/IC/AT/TLBI)", ref: "v80" };
+    if (o0 === 0) return { name: "system (op0=0, L=1)", ref: "v80" };
+    const pan = (op1 === 0 && crn === 4 && crm === 2 && (op2 === 3 || op2 === 4));
+    return { name: `${l ? "MRS" : "MSR"} ${regName(o0, op1, crn, crm, op2)}`, ref: pan ? "v8x" : "v80" };
+  }
+  if (((x & 0xfe000000) >>> 0) === 0xd6000000) return { name: "branch (register)", ref: "v80" };
+  if (((x & 0xff000000) >>> 0) === 0xd4000000) return { name: "exception generation", ref: "v80" };
+  if (((x & 0x7c000000) >>> 0) === 0x14000000) return { name: "B/BL", ref: "v80" };
+  if (((x & 0xff000000) >>> 0) === 0x54000000) return { name: bits(x, 4, 4) ? "BC.cond (HBC)" : "B.cond", ref: "v80" };
+  if (((x & 0x7e000000) >>> 0) === 0x34000000) return { name: "CBZ/CBNZ", ref: "v80" };
+  if (((x & 0x7e000000) >>> 0) === 0x36000000) return { name: "TBZ/TBNZ", ref: "v80" };
+  return { name: "branch/system (other)", ref: "v80" };
+}
+
+function regName(o0: number, op1: number, crn: number, crm: number, op2: number): string {
+  return `S${o0}_${op1}_C${crn}_C${crm}_${op2}`;
+}
+
+interface Reason { why: string; test: (x: number, c: Class, v: Verdicts) => boolean }
+
+const sysIs = (x: number, op0: number, op1: number, crn: number, crm: number): boolean =>
+  bits(x, 20, 19) === op0 && bits(x, 18, 16) === op1 && bits(x, 15, 12) === crn && bits(x, 11, 8) === crm;
+const isSys = (x: number): boolean => ((x & 0xffc00000) >>> 0) === 0xd5000000;
+
+// The explained disagreements (armvisor and the class's reference differ in EC 0x00 or not).
+export const KNOWN_CORE_BUG = "KNOWN CORE BUG (reported, regression test in test/core/regressions.test.ts): ";
+export const REASONS: Reason[] = [
+  { why: "FP/SIMD not implemented (ID_AA64PFR0_EL1.FP = AdvSIMD = 0xF): UNDEFINED on armvisor; QEMU traps it to EC 0x07 (CPACR_EL1.FPEN = 0)",
+    test: (_x, c) => c.name.startsWith("SIMD&FP") },
+  { why: "SVE not implemented: UNDEFINED on armvisor; QEMU max traps it (EC 0x19)", test: (_x, c) => c.name === "SVE" },
+  { why: "SME not implemented: UNDEFINED on armvisor; QEMU max traps it (EC 0x1D)", test: (_x, c) => c.name === "SME" },
+  { why: "FP/SIMD not implemented: FPCR/FPSR accesses are UNDEFINED on armvisor; QEMU traps them (EC 0x07)",
+    test: (x) => isSys(x) && sysIs(x, 3, 3, 4, 4) && bits(x, 7, 5) <= 1 },
+  { why: "no PMU (ID_AA64DFR0_EL1.PMUVer = 0): PMU registers are UNDEFINED on armvisor, as the architecture requires; QEMU's CPUs have a PMU",
+    test: (x) => isSys(x) && bits(x, 20, 19) === 3 && ((bits(x, 15, 12) === 9 && bits(x, 11, 8) >= 12) || (bits(x, 18, 16) === 3 && bits(x, 15, 12) === 14 && bits(x, 11, 8) >= 8)) },
+  { why: "armvisor gap: the self-hosted debug registers (DBGBVR/DBGBCR/DBGWVR/DBGWCR<n>_EL1, MDCCINT_EL1, MDRAR_EL1, MDCCSR_EL0, DBGDTR*) are not implemented (only MDSCR_EL1, OSLAR/OSLSR/OSDLR_EL1)",
+    test: (x) => isSys(x) && bits(x, 20, 19) === 2 },
+  { why: "armvisor gap: the EL0 generic timer registers (CNTP_*/CNTV_* TVAL, CTL, CVAL) are not implemented (no timer yet)",
+    test: (x) => isSys(x) && sysIs(x, 3, 3, 14, 2) || isSys(x) && sysIs(x, 3, 3, 14, 3) },
+  { why: "armvisor gap: RVBAR_EL1 (present when EL1 is the highest EL) and ISR_EL1 are not implemented",
+    test: (x) => isSys(x) && (sysIs(x, 3, 0, 12, 0) && bits(x, 7, 5) === 1 || sysIs(x, 3, 0, 12, 1) && bits(x, 7, 5) === 0) },
+  { why: "IMPLEMENTATION DEFINED registers (CRn = 11 or 15) of QEMU's Cortex-A57 model (L2CTLR_EL1, L2ECTLR_EL1, CPUACTLR_EL1, CBAR_EL1, ...): armvisor has none",
+    test: (x) => isSys(x) && bits(x, 20, 19) === 3 && (bits(x, 15, 12) === 11 || bits(x, 15, 12) === 15) },
+  { why: "FEAT_LRCPC not implemented: LDAPR{B,H} (in the atomic memory operations space) is UNDEFINED on armvisor; QEMU max implements it",
+    test: (x, c, v) => c.name === "atomic memory operation" && bits(x, 15, 15) === 1 && bits(x, 14, 12) === 4 && bits(x, 23, 23) === 1 && v.armvisor === 0 },
+  { why: "HVC/SMC at EL1: armvisor's host owns EL2/EL3 and answers them as PSCI calls; QEMU -M virt without EL2/EL3 makes them UNDEFINED (unless x0 is a PSCI function)",
+    test: (x) => ((x & 0xffe0001e) >>> 0) === 0xd4000002 },
+];
+
+export function explain(x: number, v: Verdicts): string | undefined {
+  const c = classify(x);
+  for (const r of REASONS) if (r.test(x, c, v)) return r.why;
+  return undefined;
+}
+export { isSys };
