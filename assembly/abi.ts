@@ -182,6 +182,7 @@ export const CNT_TLB_FILLS = COUNTERS_BASE + 0x20;
 export const CNT_TLB_FLUSHES = COUNTERS_BASE + 0x28;
 export const CNT_TLB_WALKS = COUNTERS_BASE + 0x30;       // translations walked (TLB misses that translated)
 export const CNT_TLB_WALK_READS = COUNTERS_BASE + 0x38;  // descriptor reads by those walks
+export const CNT_TLB_HITS = COUNTERS_BASE + 0x140;       // fast-path hits (counted by the stats build only: build/core.stats.wasm)
 export const CNT_TLB_INVALIDATED = COUNTERS_BASE + 0x200; // entries removed by TLBI, [VMID & 31], 32 x u64
 export const CNT_TLB_FILLS_VMID = COUNTERS_BASE + 0x300;  // fills, [VMID & 31], 32 x u64
 export const CNT_ERET = COUNTERS_BASE + 0x40; // [from EL][to EL], 16 x u64

@@ -7,7 +7,7 @@ import { syncContext } from "./cpu/sync";
 import { runLoop } from "./cpu/run";
 import { resetVCPU } from "./cpu/reset";
 import { replayPush, replayReset, replayRestart, replayActive, dataAbort, readSlow, writeSlow } from "./mmu/memory";
-import { tlbFlushAll } from "./mmu/tlb";
+import { tlbFlushAll, countsTlbHits as countsHits } from "./mmu/tlb";
 import { invalidateCode, flushCodeCache, decodeWholeSlot } from "./decode/cache";
 import { initCrc } from "./util/bits";
 import { FSC_SYNC_EXTERNAL } from "./except/syndrome";
@@ -81,3 +81,7 @@ export function decodeProbe(insn: u32): u32 {
   let op = <u32>load<u16>(PROBE_ENTRY);
   return op == OP_UNDEF ? 0 : op == OP_DECODE ? 0xffff_ffff : op;
 }
+
+// Whether this build counts TLB fast-path hits (build/core.stats.wasm does);
+// compiled code then counts them too.
+export function countsTlbHits(): bool { return countsHits(); }

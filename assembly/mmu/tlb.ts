@@ -16,7 +16,7 @@
 // contexts coexist. A context is a (regime, privilege, PAN, stage 1 on,
 // stage 2 on, ASID, VMID) combination numbered on first use (contextFor).
 import {
-  TLB_BASE, TLB_ENTRIES, TLB_ENTRY_SIZE, CNT_TLB_FILLS, CNT_TLB_FLUSHES, CNT_TLB_INVALIDATED, CNT_TLB_FILLS_VMID,
+  TLB_BASE, TLB_ENTRIES, TLB_ENTRY_SIZE, CNT_TLB_FILLS, CNT_TLB_FLUSHES, CNT_TLB_INVALIDATED, CNT_TLB_FILLS_VMID, CNT_TLB_HITS,
 } from "../abi";
 
 export const TLB_TAG_R = 0;
@@ -47,6 +47,13 @@ export function setTranslationContext(ctx: u64, align: u64): void {
   return TLB_BASE + ((<usize>(va >> 12) & (TLB_ENTRIES - 1)) * TLB_ENTRY_SIZE);
 }
 
+// The stats build (asc --use COUNT_TLB_HITS=1) counts fast-path hits; the
+// release build does not pay for it.
+// @ts-ignore: COUNT_TLB_HITS exists only in the stats build
+@inline export function countTlbHit(): void { if (isDefined(COUNT_TLB_HITS)) store<u64>(CNT_TLB_HITS, load<u64>(CNT_TLB_HITS) + 1); }
+// @ts-ignore: COUNT_TLB_HITS exists only in the stats build
+@inline export function countsTlbHits(): bool { return isDefined(COUNT_TLB_HITS); }
+
 @inline function tagFor(va: u64, size: u32): u64 {
   return ((va + <u64>(size - 1)) & ~<u64>0xfff) | tlbCtx;
 }
@@ -55,11 +62,15 @@ const TAG_SLOW_DATA: u64 = 0x8; // never set in a computed tag: data accesses go
 // Fast paths: the host address of [va, va+size), or 0 for the slow path.
 @inline export function hostRead(va: u64, size: u32): usize {
   let e = tlbEntry(va);
-  return load<u64>(e, TLB_TAG_R) == tagFor(va, size) ? <usize>(<u32>va + load<u32>(e, TLB_ADDEND)) : 0;
+  if (load<u64>(e, TLB_TAG_R) != tagFor(va, size)) return 0;
+  countTlbHit();
+  return <usize>(<u32>va + load<u32>(e, TLB_ADDEND));
 }
 @inline export function hostWrite(va: u64, size: u32): usize {
   let e = tlbEntry(va);
-  return load<u64>(e, TLB_TAG_W) == tagFor(va, size) ? <usize>(<u32>va + load<u32>(e, TLB_ADDEND)) : 0;
+  if (load<u64>(e, TLB_TAG_W) != tagFor(va, size)) return 0;
+  countTlbHit();
+  return <usize>(<u32>va + load<u32>(e, TLB_ADDEND));
 }
 
 export function tlbFill(va: u64, pa: u64, host: usize, readable: bool, writable: bool, executable: bool,

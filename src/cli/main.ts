@@ -52,7 +52,8 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   else if (isElf(bytes)) image = loadElf(bytes, file);
   else throw new UserError(`${file}: not an AArch64 ELF64 file (use --raw for a raw binary)`);
   const machine = await Machine.create({
-    wasm: readCoreWasm() as BufferSource, ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
+    // --stats runs the stats build of the core, which also counts TLB hits.
+    wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource, ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
   });
   machine.load(image, opts.entry);
   const detach = attachStdin((b) => machine.board.uart.pushInput(b));
@@ -93,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("-m, --memory <MiB>", "RAM size in MiB", parseMiB, 128)
     .option("--entry <addr>", "start here instead of the ELF entry point", parseAddress)
     .option("--max-insns <n>", "stop after this many instructions (exit status 124)", parseCount)
-    .option("--stats", "print instruction, exit and exception counters on stderr")
+    .option("--stats", "print instruction, exit, exception and TLB counters on stderr (runs the counting build of the core)")
     .option("--raw", "the file is a raw binary")
     .option("--load <addr>", `load address of a raw binary (default 0x${RAW_DEFAULT_LOAD.toString(16)})`, parseAddress)
     .option("--no-semihosting", "make HLT #0xF000 UNDEFINED instead of a semihosting call")

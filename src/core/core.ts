@@ -14,6 +14,7 @@ export interface CoreExports {
   flushTlb(): void;
   decodeSlot(slot: number): void;
   decodeProbe(insn: number): number;
+  countsTlbHits(): number;
   jitReadSlow: (...args: never[]) => number;
   jitWriteSlow: (...args: never[]) => number;
 }

@@ -17,6 +17,7 @@ export interface Stats {
   tlbFills: bigint;
   tlbFlushes: bigint;
   tlbWalks: bigint;
+  tlbHits: bigint | undefined;        // counted by the stats build only
   tlbWalkReads: bigint;
   tlbByVmid: { vmid: number; fills: bigint; invalidated: bigint }[];
   exits: Record<string, bigint>;
@@ -50,6 +51,7 @@ export function readStats(core: Core): Stats {
     tlbFills: core.counter(ABI.CNT_TLB_FILLS),
     tlbFlushes: core.counter(ABI.CNT_TLB_FLUSHES),
     tlbWalks: core.counter(ABI.CNT_TLB_WALKS),
+    tlbHits: core.exports.countsTlbHits() ? core.counter(ABI.CNT_TLB_HITS) : undefined,
     tlbWalkReads: core.counter(ABI.CNT_TLB_WALK_READS),
     tlbByVmid: tlbByVmid(core),
     exits, exceptions, erets,
@@ -71,7 +73,7 @@ export function formatStats(s: Stats, seconds: number): string {
   const mips = seconds > 0 ? Number(s.instructions) / seconds / 1e6 : 0;
   lines.push(`instructions retired   ${s.instructions}  (${mips.toFixed(1)} MIPS over ${seconds.toFixed(3)} s)`);
   lines.push(`instructions decoded   ${s.decoded}  (code pages filled ${s.codeSlotFills}, decoded instructions invalidated ${s.codeInvalidations})`);
-  lines.push(`tlb                    fills ${s.tlbFills}, walks ${s.tlbWalks} (${s.tlbWalkReads} descriptor reads), full flushes ${s.tlbFlushes}`);
+  lines.push(`tlb                    hits ${s.tlbHits ?? "(not counted by this build)"}, fills ${s.tlbFills}, walks ${s.tlbWalks} (${s.tlbWalkReads} descriptor reads), full flushes ${s.tlbFlushes}`);
   for (const v of s.tlbByVmid) lines.push(`  VMID ${String(v.vmid).padEnd(4)}           fills ${v.fills}, invalidated by TLBI ${v.invalidated}`);
   lines.push(`exits                  ${Object.entries(s.exits).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`);
   lines.push(`exceptions taken       ${s.exceptions.length ? "" : "none"}`);

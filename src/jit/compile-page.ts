@@ -40,7 +40,8 @@ class PageCompiler {
   private i = 0;           // entry index being compiled
   private compiled = 0;    // entries translated (statistics)
 
-  constructor(private readonly entries: Entry[], private readonly slotBase: number, private readonly slot: number) {}
+  constructor(private readonly entries: Entry[], private readonly slotBase: number, private readonly slot: number,
+    private readonly countHits: boolean) {}
 
   // ---- small emitters ----
   private op(...b: number[]): void { this.c.byte(...b); }
@@ -178,6 +179,7 @@ class PageCompiler {
     this.get(L_VA); if (size > 1) { this.i64(BigInt(size - 1)); this.op(Op.i64_add); } this.i64(-4096n); this.op(Op.i64_and);
     this.get(L_CTX); this.op(Op.i64_or, Op.i64_eq);
     this.op(Op.if, 0x40);
+    if (this.countHits) { this.i32(0); this.i32(0); this.mem(Op.i64_load, 3, ABI.CNT_TLB_HITS); this.i64(1n); this.op(Op.i64_add); this.mem(Op.i64_store, 3, ABI.CNT_TLB_HITS); }
     this.get(L_TE); this.mem(Op.i32_load, 2, ABI.TLB_BASE + 24); this.get(L_VA); this.op(Op.i32_wrap_i64, Op.i32_add); this.set(L_H);
     if (write) store!();
     this.op(Op.else);
@@ -453,8 +455,8 @@ export function readEntries(dv: DataView, slotBase: number): Entry[] {
   return out;
 }
 
-export function compilePage(entries: Entry[], slotBase: number, slot: number): { bytes: Uint8Array; translated: number } | undefined {
-  const pc = new PageCompiler(entries, slotBase, slot);
+export function compilePage(entries: Entry[], slotBase: number, slot: number, countHits = false): { bytes: Uint8Array; translated: number } | undefined {
+  const pc = new PageCompiler(entries, slotBase, slot, countHits);
   const bytes = pc.compile();
   return bytes ? { bytes, translated: pc.translatedCount } : undefined;
 }

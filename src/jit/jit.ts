@@ -19,7 +19,7 @@ export class Jit {
     const core = this.core;
     core.exports.decodeSlot(slot);
     const slotBase = ABI.CODE_BASE + slot * ABI.CODE_SLOT_SIZE;
-    const result = compilePage(readEntries(new DataView(core.memory.buffer), slotBase), slotBase, slot);
+    const result = compilePage(readEntries(new DataView(core.memory.buffer), slotBase), slotBase, slot, core.exports.countsTlbHits() !== 0);
     if (result) {
       const module = new WebAssembly.Module(result.bytes as BufferSource);
       const instance = new WebAssembly.Instance(module, {
