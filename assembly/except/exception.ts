@@ -7,6 +7,7 @@ import {
 import { currentEL, spSel, sysreg, setSysreg, setELAndSP } from "../cpu/state";
 import { highestEL } from "../cpu/config";
 import { syndrome, VECT_SYNC, EC_UNKNOWN, EC_ILLEGAL_STATE } from "./syndrome";
+import { branchAddr } from "../mmu/translate";
 
 // Per-EL banked registers are stored consecutively: X_EL1, X_EL2, X_EL3.
 @inline function banked(base: i32, el: u32): i32 { return base + <i32>el - 1; }
@@ -118,7 +119,9 @@ export function exceptionReturn(): u64 {
   store<u32>(EXCL_SIZE, 0); // ClearExclusiveLocal
   let a = CNT_ERET + (((from << 2) | currentEL()) << 3);
   store<u64>(a, load<u64>(a) + 1);
-  return elr;
+  // BranchTo at the new EL: a TBI tag on ELR is stripped (AArch64.BranchAddr).
+  let top = elr >> 56;
+  return top != 0 && top != 0xff ? branchAddr(elr, currentEL()) : elr;
 }
 
 // The Illegal Execution state exception (PSTATE.IL set when an instruction executes).

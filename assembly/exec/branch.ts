@@ -9,6 +9,7 @@ import {
   takeException, takeSync, syncTargetEL, undefinedInstruction, exceptionReturn, el2Enabled,
 } from "../except/exception";
 import { syndrome, EC_SVC64, EC_HVC64, EC_SMC64, EC_BRK64, VECT_SYNC } from "../except/syndrome";
+import { branchAddr } from "../mmu/translate";
 
 const SCR_SMD: u64 = 1 << 7;
 const SCR_HCE: u64 = 1 << 8;
@@ -36,10 +37,12 @@ const SEMIHOSTING_HLT: u32 = 0xf000;
 @inline export function execTBZ(w: u64, e: usize, nonzero: bool): i32 {
   return tbzTaken(w, nonzero) ? branchTo(pcOf(e) + imm(e)) : R_NEXT;
 }
-// BR, RET; BLR reads the target before writing X30.
-@inline export function execBR(w: u64): i32 { return branchTo(getX(fB(w))); }
+// BR, RET; BLR reads the target before writing X30. A target with a TBI tag
+// loses it (AArch64.BranchAddr).
+@inline function registerTarget(v: u64): u64 { return (v >> 56) != 0 && (v >> 56) != 0xff ? branchAddr(v, currentEL()) : v; }
+@inline export function execBR(w: u64): i32 { return branchTo(registerTarget(getX(fB(w)))); }
 @inline export function execBLR(w: u64, e: usize): i32 {
-  let t = getX(fB(w));
+  let t = registerTarget(getX(fB(w)));
   setX(30, pcOf(e) + 4);
   return branchTo(t);
 }

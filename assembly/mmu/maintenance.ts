@@ -77,8 +77,9 @@ export function addressTranslate(key: u32, va: u64, e: usize): bool {
     setSysreg(SR_PAR_EL1, 1 | (fst << 1) | (fS1PTW ? 1 << 8 : 0) | (fStage2 ? 1 << 9 : 0) | (1 << 11));
     return true;
   }
-  // Device memory reports SH = 0b10 (Outer Shareable) whatever the descriptor says.
-  let sh: u64 = (tAttr & 0xf0) == 0 ? 2 : <u64>tSH;
+  // Device and Normal Non-cacheable memory report SH = 0b10 (Outer Shareable)
+  // whatever the descriptor says.
+  let sh: u64 = (tAttr & 0xf0) == 0 || tAttr == 0x44 ? 2 : <u64>tSH;
   setSysreg(SR_PAR_EL1, (tPA & 0x0000_ffff_ffff_f000) | (<u64>tAttr << 56) | (sh << 7) | (1 << 11)); // bit 11 RES1
   return true;
 }

@@ -126,7 +126,8 @@ export function tlbInvalidate(match: u32, regime: u32, vmid: u32, asid: u32, add
     if ((match & MATCH_ASID_OR_GLOBAL) && (meta & META_GLOBAL) == 0 && <u32>load<u16>(e, TLB_ASID) != asid) continue;
     if (match & MATCH_VA) {
       let shift = <u64>((meta >> 8) & 63);
-      let m = ~((<u64>1 << shift) - 1);
+      // VA[55:12] only: entries filled through tagged (TBI) addresses match too.
+      let m = ~((<u64>1 << shift) - 1) & 0x00ff_ffff_ffff_ffff;
       if ((load<u64>(e, TLB_VA) & m) != (addr & m)) continue;
     }
     if ((match & MATCH_IPA) && ((meta & META_S2) == 0 || load<u64>(e, TLB_IPA) != (addr & ~<u64>0xfff))) continue;

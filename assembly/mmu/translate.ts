@@ -104,6 +104,8 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
   let g = granuleTG0(<u32>(vtcr >> 14) & 3);
   let stride = g - 3;
   let sl0 = <u32>(vtcr >> 6) & 3;
+  // SL0 = 3 is reserved for every granule without FEAT_LPA2/FEAT_TTST.
+  if (sl0 == 3) return fault(FAULT_TRANSLATION, 0, true, s1ptw, ipa);
   let level: i32 = g == 12 ? 2 - <i32>sl0 : 3 - <i32>sl0;
   let outBits = outputSize(<u32>(vtcr >> 16) & 7);
   if (inputsize < 64 && (ipa >> <u64>inputsize) != 0) return fault(FAULT_TRANSLATION, 0, true, s1ptw, ipa);
@@ -332,7 +334,7 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
         if (user && !ignorePAN && load<u32>(PSTATE_PAN) != 0) { s1R = false; s1W = false; }
       }
     } else {
-      let xn = (d & (<u64>1 << 54)) != 0 || pxnTable;
+      let xn = (d & (<u64>1 << 54)) != 0 || uxnTable; // bit 60 is XNTable in the EL2 and EL3 regimes
       s1R = true;
       s1W = (ap & 2) == 0;
       s1X = !xn && !(wxn && s1W);
@@ -345,3 +347,16 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
 
 // PSTATE.UAO makes LDTR/STTR at EL1/EL2 behave as privileged accesses.
 export function unprivilegedIsPrivileged(): bool { return load<u32>(PSTATE_UAO) != 0; }
+
+// AArch64.BranchAddr: a branch target with a tagged top byte (TBI in effect
+// for its half of the address space) has bits 63:56 replaced by bit 55.
+export function branchAddr(target: u64, el: u32): u64 {
+  let tbi: bool;
+  if (el <= 1) {
+    let tcr = sysreg(SR_TCR_EL1);
+    tbi = (tcr & (<u64>1 << ((target & (<u64>1 << 55)) != 0 ? 38 : 37))) != 0;
+  } else {
+    tbi = (sysreg(el == 3 ? SR_TCR_EL3 : SR_TCR_EL2) & (1 << 20)) != 0;
+  }
+  return tbi ? <u64>(<i64>(target << 8) >> 8) : target;
+}

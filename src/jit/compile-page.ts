@@ -392,12 +392,20 @@ class PageCompiler {
       case O.OP_BL:
         this.pc(this.i); this.i64(4n); this.op(Op.i64_add); this.set(L_A); this.setX(30, L_A);
         this.pc(this.i); this.i64(imm); this.op(Op.i64_add); this.set(L_R); this.leaveTo(L_R); return true;
-      case O.OP_BR: rx(b); this.set(L_R); this.leaveTo(L_R); return true;
+      case O.OP_BR: rx(b); this.set(L_R); this.untagged(); this.leaveTo(L_R); return true;
       case O.OP_BLR:
-        rx(b); this.set(L_R); this.pc(this.i); this.i64(4n); this.op(Op.i64_add); this.set(L_A); this.setX(30, L_A);
+        rx(b); this.set(L_R); this.untagged(); this.pc(this.i); this.i64(4n); this.op(Op.i64_add); this.set(L_A); this.setX(30, L_A);
         this.leaveTo(L_R); return true;
     }
     return false;
+  }
+
+  // A register branch target in L_R with a non-canonical top byte may carry a
+  // TBI tag the branch must strip (AArch64.BranchAddr): leave that to the interpreter.
+  private untagged(): void {
+    this.get(L_R); this.i64(56n); this.op(Op.i64_shr_u); this.i64(1n); this.op(Op.i64_add); this.i64(0xffn); this.op(Op.i64_and);
+    this.i64(1n); this.op(Op.i64_gt_u);
+    this.op(Op.if, 0x40); this.toInterpreter(this.i); this.op(Op.end);
   }
 
   // ADD/SUB/ADDS/SUBS on L_A, L_B -> L_R (zero-extended at 32 bits).
