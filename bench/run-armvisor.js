@@ -17,25 +17,29 @@ async function library() {
   return lib;
 }
 
-let wasmBytes;
-export function coreWasm() {
-  if (!wasmBytes) {
+// The core builds: "release" (build/core.wasm) and "stats" (build/core.stats.wasm,
+// which also counts TLB fast-path hits).
+const CORE_FILES = { release: "core.wasm", stats: "core.stats.wasm" };
+const wasmBytes = {};
+export function coreWasm(variant = "release") {
+  if (!wasmBytes[variant]) {
+    const file = CORE_FILES[variant];
     try {
-      wasmBytes = new Uint8Array(readFileSync(join(ROOT, "build", "core.wasm")));
+      wasmBytes[variant] = new Uint8Array(readFileSync(join(ROOT, "build", file)));
     } catch {
-      throw new Error("build/core.wasm not found (run `npm run build`)");
+      throw new Error(`build/${file} not found (run \`npm run build\`)`);
     }
   }
-  return wasmBytes;
+  return wasmBytes[variant];
 }
 
 // Run `elfPath` to completion (or `maxInsns`). Returns
 // { output, result, instructions (bigint), seconds, stats }.
-export async function runArmvisor(elfPath, { el = 1, ramMiB = 128, maxInsns, jit = true } = {}) {
+export async function runArmvisor(elfPath, { el = 1, ramMiB = 128, maxInsns, jit = true, variant = "release" } = {}) {
   const { Machine, readStats, loadElf } = await library();
   const chunks = [];
   const console = { write: (b) => { chunks.push(Buffer.from(b)); } };
-  const machine = await Machine.create({ wasm: coreWasm(), ramMiB, el, console, jit });
+  const machine = await Machine.create({ wasm: coreWasm(variant), ramMiB, el, console, jit });
   machine.load(loadElf(new Uint8Array(readFileSync(elfPath)), basename(elfPath)));
   const t0 = performance.now();
   const result = await machine.run(maxInsns);

@@ -4,6 +4,7 @@
 // it ends its output with one `RESULT <name> ...` line.
 const BENCHMARKS = {
   mips: () => import("../bench/mips.js"),
+  mmu: () => import("../bench/mmu.js"),
 };
 
 function usageError(message, listBenchmarks = true) {

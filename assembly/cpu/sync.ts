@@ -2,6 +2,7 @@
 // context. Called whenever an instruction may have changed it (exception
 // entry and return, MSR, TLB and cache maintenance) and at run() entry.
 import { currentEL, sysreg, getIL, getPAN } from "./state";
+import { el2Enabled } from "../except/exception";
 import { regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, REGIME_EL10 } from "../mmu/translate";
 import { invalidateFetchPage } from "./context";
 import { setTranslationContext, tlbCtx, contextFor } from "../mmu/tlb";
@@ -21,7 +22,7 @@ function contextKey(el: u32): u64 {
   let key: u64 = <u64>regime | (el == 0 ? 0 : 4) | (s1 ? 16 : 0) | (s2 ? 32 : 0);
   if (regime == REGIME_EL10 && el == 1 && getPAN() != 0) key |= 8;
   if (regime == REGIME_EL10 && s1) key |= <u64>currentASID() << 8;
-  if (s2) key |= <u64>currentVMID() << 24;
+  if (regime == REGIME_EL10 && el2Enabled()) key |= <u64>currentVMID() << 24;
   return key;
 }
 

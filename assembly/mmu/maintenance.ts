@@ -11,9 +11,11 @@ import {
   tPA, tAttr, tSH, fKind, fLevel, fStage2, fS1PTW, setIgnorePAN,
 } from "./translate";
 import { reportTranslationFault } from "./fault";
+import { el2Enabled } from "../except/exception";
 
-// The VMID EL1&0 entries are tagged with now (0 while stage 2 is off).
-function vmidNow(): u32 { return stage2Enabled(REGIME_EL10) ? currentVMID() : 0; }
+// The VMID EL1&0 entries are tagged with now: VTTBR_EL2.VMID whenever EL2 is
+// enabled, whatever HCR_EL2.VM says (KVM flushes a guest's stage 2 with VM clear).
+function vmidNow(): u32 { return el2Enabled() ? currentVMID() : 0; }
 
 // VA[55:12] from a TLBI operand (Xt[43:0]), sign-extended from bit 55.
 function tlbiVA(xt: u64): u64 { return <u64>(<i64>((xt & 0xfff_ffff_ffff) << 20) >> 8); }

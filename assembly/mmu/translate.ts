@@ -197,7 +197,9 @@ export function translateAddress(va: u64, acc: u32, el: u32, priv: u32, stage1On
   let s2walk = stage2Enabled(regime);   // the stage 1 walk goes through stage 2 even for AT S1E*
   let s2 = s2walk && !stage1Only;
   tS2 = s2;
-  tVMID = s2 ? currentVMID() : 0;
+  // EL1&0 entries carry the current VMID whenever EL2 is enabled, with or
+  // without stage 2 (the pseudocode's VMID[]).
+  tVMID = regime == REGIME_EL10 && el2Enabled() ? currentVMID() : 0;
   tGlobal = true;
   tASID = 0;
   tShift = 12;
