@@ -73,6 +73,19 @@ describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("mmu, MMU_S
   });
 });
 
+describe("mips with the MMU on (MIPS_MMU, MIPS_ITERS=2)", () => {
+  // The same work through 4-level, 4 KiB-page tables must give the same checksum.
+  it.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("prints the MMU-off checksum (%s)", (_engine, flags) => {
+    const off = armvisor(["run", ...flags, guest("mips", "build-small")]);
+    const on = armvisor(["run", ...flags, guest("mips-mmu", "build-small")]);
+    const sum = (out: string) => lines(out).find((l) => l.startsWith("mips checksum "));
+    expect(sum(on.stdout), describeRun(on)).toBeDefined();
+    expect(sum(on.stdout)).toBe(sum(off.stdout));
+    expect(lines(on.stdout)).toContain("mips done");
+    expectExit0(on);
+  });
+});
+
 describe("mips (MIPS_ITERS=2 build)", () => {
   it("prints the checksum and `mips done`, and --stats counts instructions", () => {
     const r = armvisor(["run", "--stats", guest("mips", "build-small")]);
@@ -98,6 +111,7 @@ describe.skipIf(!qemuPresent)(`differential against QEMU${qemuPresent ? "" : " (
     { name: "exceptions (non-strict) at EL3", elf: () => guest("exceptions"), el: 3 },
     { name: "mips (MIPS_ITERS=2) at EL1", elf: () => guest("mips", "build-small"), el: 1 },
     { name: "mmu (non-strict) at EL2", elf: () => guest("mmu"), el: 2 },
+    { name: "mips with the MMU on (MIPS_ITERS=2) at EL1", elf: () => guest("mips-mmu", "build-small"), el: 1 },
   ];
   for (const c of cases) {
     it(`${c.name}: same console output and exit status as QEMU`, () => {

@@ -76,6 +76,7 @@ export function buildGuests(): void {
     make(["BUILD=build-strict", "EXC_STRICT=1", "build-strict/exceptions.elf"]);
     make(["BUILD=build-strict", "MMU_STRICT=1", "build-strict/mmu.elf"]);
     make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips.elf"]);
+    make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips-mmu.elf"]);
   });
 }
 
