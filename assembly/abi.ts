@@ -11,7 +11,8 @@
 //   0x0000_1100  CONTROL block      (host -> core: interrupt lines, stop)
 //   0x0000_1200  CONFIG block       (host -> core, read at init/run entry)
 //   0x0000_1400  MESSAGE            (INTERNAL_ERROR text, NUL-terminated)
-//   0x0000_2000  VCPU state         (architectural registers of the running vCPU)
+//   0x0000_2000  VCPU state         (architectural registers of the running vCPU;
+//                                    X slots, PSTATE, system registers, V0..V31 at 0x2800)
 //   0x0000_4000  COUNTERS           (instructions, exceptions, ERETs, exits)
 //   0x0000_8000  MMIO replay log
 //   0x0001_0000  TLB                (TLB_ENTRIES x TLB_ENTRY_SIZE)
@@ -20,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -68,6 +69,11 @@ export const CONFIG_RAM_SIZE = CONFIG_BASE + 0x08; // u64 bytes
 export const CONFIG_HIGHEST_EL = CONFIG_BASE + 0x10; // u32 highest EL the guest owns (1..3)
 export const CONFIG_SEMIHOSTING = CONFIG_BASE + 0x14; // u32 1 = HLT #0xF000 exits to host
 export const CONFIG_CPU_INDEX = CONFIG_BASE + 0x18; // u32 -> MPIDR_EL1.Aff0
+// u32 1 = FP/AdvSIMD (phase 1: the SIMD&FP loads and stores, scalar FP, the
+// AdvSIMD copy/move basics) decoded and advertised in ID_AA64PFR0_EL1;
+// 0 = every SIMD&FP encoding UNDEFINED, FP = AdvSIMD = 0xF. Fixed for a
+// machine's life (decoded code is cached with the decision in it).
+export const CONFIG_FP = CONFIG_BASE + 0x1c;
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;
@@ -170,7 +176,12 @@ export const SR_OSDLR_EL1 = 68;
 export const SR_MPIDR_EL1 = 69;
 export const SR_MIDR_EL1 = 70;
 export const SR_RVBAR_EL3 = 71;
-export const SR_COUNT = 72;
+export const SR_FPCR = 72;
+export const SR_FPSR = 73;
+export const SR_COUNT = 74;
+// SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
+export const V_BASE = VCPU_BASE + 0x800;
+export const V_END = V_BASE + 32 * 16;
 
 // ---- COUNTERS (u64 each) ----------------------------------------------------
 export const COUNTERS_BASE = 0x4000;

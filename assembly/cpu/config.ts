@@ -1,13 +1,16 @@
 // Machine configuration the host writes into the CONFIG block; copied into
 // globals at run() entry so the hot path never re-reads it.
 import {
-  CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING,
+  CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING, CONFIG_FP,
 } from "../abi";
 
 export let ramBase: u64 = 0x4000_0000;
 export let ramSize: u64 = 0;
 let highest: u32 = 3;
 export let semihosting: bool = false;
+// FP/AdvSIMD implemented (CONFIG_FP): read by the decoder, so it must not
+// change while decoded code exists (the host fixes it for a machine's life).
+export let fpEnabled: bool = false;
 
 export function loadConfig(): void {
   ramBase = load<u64>(CONFIG_RAM_BASE);
@@ -15,6 +18,7 @@ export function loadConfig(): void {
   highest = load<u32>(CONFIG_HIGHEST_EL);
   if (highest < 1 || highest > 3) highest = 1;
   semihosting = load<u32>(CONFIG_SEMIHOSTING) != 0;
+  fpEnabled = load<u32>(CONFIG_FP) != 0;
 }
 
 // The highest exception level implemented for guest software. Levels above

@@ -3,7 +3,7 @@
 import {
   VCPU_BASE, SYSREG_BASE, SR_COUNT, PSTATE_DAIF, SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3,
   SR_MIDR_EL1, SR_MPIDR_EL1, SR_VPIDR_EL2, SR_VMPIDR_EL2, SR_CNTFRQ_EL0, SR_OSLSR_EL1, SR_SCR_EL3,
-  SR_HCR_EL2, CONFIG_CPU_INDEX, PSTATE_EL, PSTATE_SP, SP_EL_BASE,
+  SR_HCR_EL2, CONFIG_CPU_INDEX, PSTATE_EL, PSTATE_SP, SP_EL_BASE, V_BASE, V_END,
 } from "../abi";
 import { setSysreg } from "./state";
 import { highestEL } from "./config";
@@ -17,6 +17,7 @@ export function resetVCPU(el: u32): void {
   store<u32>(PSTATE_SP, el == 0 ? 0 : 1); // EL0 has only SP_EL0 (EL0t)
   store<u32>(PSTATE_DAIF, 0x3c0);
   memory.fill(SP_EL_BASE, 0, 32);
+  memory.fill(V_BASE, 0, V_END - V_BASE); // V0..V31 (UNKNOWN at reset; FPCR, FPSR are zeroed above)
   // SCTLR_ELx RES1 bits; MMU, caches and alignment checking off.
   setSysreg(SR_SCTLR_EL1, 0x30d0_0800);
   setSysreg(SR_SCTLR_EL2, 0x30c5_0830);

@@ -30,6 +30,9 @@ import {
   execStoreRelease, execAtomic, execSwap, execCAS, execCASP,
 } from "../exec/ldst";
 import { undefinedInstruction } from "../except/exception";
+import { execFLdSt, execFLdrLiteral, execFPair } from "../exec/fp_ldst";
+import * as F from "../exec/fp_dp";
+import * as V from "../exec/simd_move";
 
 const R_REDO = 4;                            // entry was just decoded: dispatch it again
 const R_LOCAL = 5;                           // taken branch within the page: imm is the entry delta
@@ -179,6 +182,21 @@ const K_OP_PAIR_MODE_POST_PAIROP_COUNT_PAIROP_LDPX = O.OP_PAIR + O.MODE_POST * O
 const K_OP_PAIR_MODE_POST_PAIROP_COUNT_PAIROP_LDPSW = O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_LDPSW;
 const K_OP_PAIR_MODE_POST_PAIROP_COUNT_PAIROP_STPW = O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_STPW;
 const K_OP_PAIR_MODE_POST_PAIROP_COUNT_PAIROP_STPX = O.OP_PAIR + O.MODE_POST * O.PAIROP_COUNT + O.PAIROP_STPX;
+// SIMD&FP loads and stores: OP_FLDST + (mode << 1 | store), OP_FPAIR + (mode << 1 | store).
+const K_OP_FLDST_OFF_LD = O.OP_FLDST + (O.MODE_OFF << 1);
+const K_OP_FLDST_OFF_ST = O.OP_FLDST + (O.MODE_OFF << 1) + 1;
+const K_OP_FLDST_PRE_LD = O.OP_FLDST + (O.MODE_PRE << 1);
+const K_OP_FLDST_PRE_ST = O.OP_FLDST + (O.MODE_PRE << 1) + 1;
+const K_OP_FLDST_POST_LD = O.OP_FLDST + (O.MODE_POST << 1);
+const K_OP_FLDST_POST_ST = O.OP_FLDST + (O.MODE_POST << 1) + 1;
+const K_OP_FLDST_REG_LD = O.OP_FLDST + (O.MODE_REG << 1);
+const K_OP_FLDST_REG_ST = O.OP_FLDST + (O.MODE_REG << 1) + 1;
+const K_OP_FPAIR_OFF_LD = O.OP_FPAIR + (O.MODE_OFF << 1);
+const K_OP_FPAIR_OFF_ST = O.OP_FPAIR + (O.MODE_OFF << 1) + 1;
+const K_OP_FPAIR_PRE_LD = O.OP_FPAIR + (O.MODE_PRE << 1);
+const K_OP_FPAIR_PRE_ST = O.OP_FPAIR + (O.MODE_PRE << 1) + 1;
+const K_OP_FPAIR_POST_LD = O.OP_FPAIR + (O.MODE_POST << 1);
+const K_OP_FPAIR_POST_ST = O.OP_FPAIR + (O.MODE_POST << 1) + 1;
 
 function finish(reason: u32, n: u64): u32 {
   setPC(nextPC);
@@ -486,6 +504,42 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case K_OP_PAIR_MODE_POST_PAIROP_COUNT_PAIROP_LDPSW: if (execPair(w, e, O.MODE_POST, O.PAIROP_LDPSW) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case K_OP_PAIR_MODE_POST_PAIROP_COUNT_PAIROP_STPW: if (execPair(w, e, O.MODE_POST, O.PAIROP_STPW) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case K_OP_PAIR_MODE_POST_PAIROP_COUNT_PAIROP_STPX: if (execPair(w, e, O.MODE_POST, O.PAIROP_STPX) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      // SIMD&FP (decoded only with CONFIG_FP); the handlers check the FP/AdvSIMD enable first.
+      case K_OP_FLDST_OFF_LD: if (execFLdSt(w, e, O.MODE_OFF, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FLDST_OFF_ST: if (execFLdSt(w, e, O.MODE_OFF, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FLDST_PRE_LD: if (execFLdSt(w, e, O.MODE_PRE, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FLDST_PRE_ST: if (execFLdSt(w, e, O.MODE_PRE, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FLDST_POST_LD: if (execFLdSt(w, e, O.MODE_POST, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FLDST_POST_ST: if (execFLdSt(w, e, O.MODE_POST, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FLDST_REG_LD: if (execFLdSt(w, e, O.MODE_REG, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FLDST_REG_ST: if (execFLdSt(w, e, O.MODE_REG, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FLDR_LIT: if (execFLdrLiteral(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FPAIR_OFF_LD: if (execFPair(w, e, O.MODE_OFF, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FPAIR_OFF_ST: if (execFPair(w, e, O.MODE_OFF, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FPAIR_PRE_LD: if (execFPair(w, e, O.MODE_PRE, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FPAIR_PRE_ST: if (execFPair(w, e, O.MODE_PRE, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FPAIR_POST_LD: if (execFPair(w, e, O.MODE_POST, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case K_OP_FPAIR_POST_ST: if (execFPair(w, e, O.MODE_POST, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FP_DP1: if (F.execFpDp1(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FP_DP2: if (F.execFpDp2(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FP_DP3: if (F.execFpDp3(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FCMP: if (F.execFcmp(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FCCMP: if (F.execFccmp(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FCSEL: if (F.execFcsel(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FCVT_TOINT: if (F.execFcvtToInt(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CVTF: if (F.execCvtf(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FMOV_TOGP: if (F.execFmovToGP(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_FMOV_FROMGP: if (F.execFmovFromGP(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_MOVI: if (V.execMovi(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ORRI: if (V.execOrrBicImm(w, e, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_BICI: if (V.execOrrBicImm(w, e, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ORR: if (V.execOrrVec(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_DUP_GEN: if (V.execDupGeneral(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_DUP_ELEM: if (V.execDupElement(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_INS_GEN: if (V.execInsGeneral(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_INS_ELEM: if (V.execInsElement(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_UMOV: if (V.execUmov(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_SMOV: if (V.execSmov(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       default: setNextPC(undefinedInstruction(pcOf(e))); r = O.R_FAULT;
     }
     if (r >= R_LOCAL) {

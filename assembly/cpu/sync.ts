@@ -1,12 +1,14 @@
 // Recomputes what the hot path caches about the translation and checking
 // context. Called whenever an instruction may have changed it (exception
 // entry and return, MSR, TLB and cache maintenance) and at run() entry.
+// Besides translation: SP alignment checking and the FP/AdvSIMD enable check.
 import { currentEL, sysreg, getIL, getPAN } from "./state";
 import { el2Enabled } from "../except/exception";
 import { regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, REGIME_EL10 } from "../mmu/translate";
 import { invalidateFetchPage } from "./context";
 import { setTranslationContext, tlbCtx, contextFor } from "../mmu/tlb";
 import { updateSPAlignCheck, spAlignCheckOn } from "../exec/ldst";
+import { updateFPTrap } from "../exec/simdfp";
 import { SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, JIT_TLBCTX, JIT_SPALIGN } from "../abi";
 
 const SCTLR_A: u64 = 1 << 1;
@@ -35,6 +37,7 @@ export function syncContext(): void {
   // apply that rule yet.
   setTranslationContext(contextFor(contextKey(el)), (sctlr & SCTLR_A) != 0 ? 0xf : 0);
   updateSPAlignCheck();
+  updateFPTrap(); // CPACR_EL1.FPEN, CPTR_EL2/EL3.TFP for the current EL
   // What compiled code needs of the context, mirrored where it can read it.
   store<u64>(JIT_TLBCTX, tlbCtx);
   store<u32>(JIT_SPALIGN, spAlignCheckOn() ? 1 : 0);

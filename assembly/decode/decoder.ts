@@ -4,6 +4,8 @@ import { decodeDataProcessingImmediate } from "./dp_imm";
 import { decodeBranchSystem } from "./branch_sys";
 import { decodeLoadStore } from "./ldst";
 import { decodeDataProcessingRegister } from "./dp_reg";
+import { decodeSimdFp } from "./simdfp";
+import { fpEnabled } from "../cpu/config";
 
 // The instruction after the one being decoded, when it is in the same page
 // (NO_NEXT otherwise): decoders may fuse the two (see OP_SUBS_BCOND).
@@ -19,5 +21,6 @@ export function decodeInstruction(insn: u32, e: usize, next: u64): void {
   else if ((op0 & 0xe) == 0xa) decodeBranchSystem(insn, e);            // 101x
   else if ((op0 & 0x5) == 0x4) decodeLoadStore(insn, e);               // x1x0
   else if ((op0 & 0x7) == 0x5) decodeDataProcessingRegister(insn, e);  // x101
-  else undef(e);  // 0000 reserved (UDF), 0001/0011 unallocated, 0010 SVE, x111 SIMD&FP (not implemented)
+  else if ((op0 & 0x7) == 0x7 && fpEnabled) decodeSimdFp(insn, e);   // x111 (SIMD&FP: only with CONFIG_FP)
+  else undef(e);  // 0000 reserved (UDF), 0001/0011 unallocated, 0010 SVE
 }

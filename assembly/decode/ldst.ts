@@ -1,9 +1,11 @@
 // Decoding: Loads and Stores (Arm ARM C4.1.88). The SIMD&FP forms (V = 1)
-// are UNDEFINED while FP/AdvSIMD is not implemented (ID_AA64PFR0_EL1.FP = 0xF).
+// are UNDEFINED unless FP/AdvSIMD is configured (CONFIG_FP); then the single
+// register, literal and pair forms are decoded (decodeLoadStoreFP).
 import { emit, undef, rZ, wZ, rS, bits, bit } from "./entry";
 import * as O from "./ops";
 import { signExtend } from "../util/bits";
 import { extendField } from "../exec/flags";
+import { fpEnabled } from "../cpu/config";
 
 // The memop for size:opc of a single-register load/store; -1 if unallocated.
 function memopFor(size: u32, opc: u32, allowPrfm: bool): i32 {
@@ -32,7 +34,10 @@ function memopFor(size: u32, opc: u32, allowPrfm: bool): i32 {
 @inline function rtSlot(rt: u32, memop: i32): u32 { return isStore(memop) ? rZ(rt) : wZ(rt); }
 
 export function decodeLoadStore(insn: u32, e: usize): void {
-  if (bit(insn, 26)) { undef(e); return; } // SIMD&FP
+  if (bit(insn, 26)) { // SIMD&FP
+    if (fpEnabled) decodeLoadStoreFP(insn, e); else undef(e);
+    return;
+  }
   let size = bits(insn, 31, 30), rt = bits(insn, 4, 0), rn = bits(insn, 9, 5);
 
   // Load/store exclusive, acquire/release, CAS: size 001000 o2 L o1 Rs o0 Rt2 Rn Rt
@@ -130,4 +135,56 @@ export function decodeLoadStore(insn: u32, e: usize): void {
     return;
   }
   undef(e);
+}
+
+// SIMD&FP loads and stores (V = 1): LDR/STR B, H, S, D, Q (unsigned offset,
+// unscaled, pre/post-index, register offset), LDR S/D/Q (literal), LDP/STP/
+// LDNP/STNP S/D/Q. Not implemented (UNDEFINED): the AdvSIMD structure loads
+// and stores (LD1..LD4, ST1..ST4, LD1R..LD4R) and the FEAT_LRCPC3 forms.
+function decodeLoadStoreFP(insn: u32, e: usize): void {
+  let size = bits(insn, 31, 30), rt = bits(insn, 4, 0), rn = bits(insn, 9, 5);
+  let op = bits(insn, 29, 27);
+  // Load register (literal): opc 011 1 00 imm19 Rt; opc 11 is unallocated.
+  if (op == 3 && bits(insn, 25, 24) == 0) {
+    if (size == 3) { undef(e); return; }
+    emit(e, O.OP_FLDR_LIT, rt, 0, 0, size + 2, 0, signExtend(<u64>bits(insn, 23, 5) << 2, 21));
+    return;
+  }
+  // Load/store pair: opc 101 1 mode(3) L imm7 Rt2 Rn Rt; opc 00 S, 01 D, 10 Q.
+  if (op == 5) {
+    if (size == 3) { undef(e); return; }
+    let mode3 = bits(insn, 25, 23), store: u32 = bit(insn, 22) ^ 1;
+    let mode: u32 = mode3 == 1 ? O.MODE_POST : mode3 == 3 ? O.MODE_PRE : O.MODE_OFF; // 0 (non-temporal) and 2 are offset
+    let scale = size + 2;
+    let off = signExtend(<u64>bits(insn, 21, 15), 7) << scale;
+    emit(e, O.OP_FPAIR + ((mode << 1) | store), rt, rS(rn), bits(insn, 14, 10), scale, 0, off);
+    return;
+  }
+  if (op != 7) { undef(e); return; } // structures, exclusives: not implemented / unallocated
+  // Load/store register: size 111 1 0x opc ...; opc<1> with size 00 is the 128-bit Q form.
+  let opc = bits(insn, 23, 22);
+  let store: u32 = (opc & 1) ^ 1;
+  let scale = size;
+  if (opc & 2) {
+    if (size != 0) { undef(e); return; }
+    scale = 4;
+  }
+  if (bit(insn, 24)) { // unsigned immediate
+    emit(e, O.OP_FLDST + ((O.MODE_OFF << 1) | store), rt, rS(rn), 0, scale, 0, <u64>bits(insn, 21, 10) << scale);
+    return;
+  }
+  let op4 = bits(insn, 11, 10);
+  if (bit(insn, 21) == 0) {
+    if (op4 == 2) { undef(e); return; } // no unprivileged SIMD&FP forms
+    let mode: u32 = op4 == 0 ? O.MODE_OFF : op4 == 1 ? O.MODE_POST : O.MODE_PRE;
+    emit(e, O.OP_FLDST + ((mode << 1) | store), rt, rS(rn), 0, scale, 0, signExtend(<u64>bits(insn, 20, 12), 9));
+    return;
+  }
+  if (op4 == 2) { // register offset
+    let option = bits(insn, 15, 13), s = bit(insn, 12), rm = bits(insn, 20, 16);
+    if ((option & 2) == 0) { undef(e); return; }
+    emit(e, O.OP_FLDST + ((O.MODE_REG << 1) | store), rt, rS(rn), rZ(rm), scale, extendField(option, s ? scale : 0), 0);
+    return;
+  }
+  undef(e); // atomics, PAC loads: no SIMD&FP forms
 }

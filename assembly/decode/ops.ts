@@ -147,7 +147,39 @@ export const PAIROP_STPX = 4;
 export const PAIROP_COUNT = 5;
 // The entry after the last instruction of every page: the block ends there.
 export const OP_PAGE_END = OP_PAIR + 3 * PAIROP_COUNT;
-export const OP_COUNT = OP_PAGE_END + 1;
+
+// SIMD&FP (decoded only with CONFIG_FP; each handler starts with the
+// FP/AdvSIMD enable check). V register numbers are used as they are (0..31);
+// general registers are resolved like the integer groups' (rZ/wZ/rS).
+// Single register: OP_FLDST + (mode << 1 | store), mode OFF, PRE, POST, REG;
+// a = Vt, b = Rn, c = Rm (REG), d = log2(bytes) 0..4, f = extendField (REG), imm = offset.
+export const OP_FLDST = OP_PAGE_END + 1;
+export const OP_FLDR_LIT = OP_FLDST + 8;     // a = Vt, d = log2(bytes) 2..4, imm = offset
+// Pairs: OP_FPAIR + (mode << 1 | store), mode OFF, PRE, POST; a = Vt, b = Rn, c = Vt2, d = log2(bytes) 2..4
+export const OP_FPAIR = OP_FLDR_LIT + 1;
+// Scalar floating-point data processing; f bits 7:0 = N (16, 32, 64) unless noted.
+export const OP_FP_DP1 = OP_FPAIR + 6;       // a = Vd, b = Vn, c = opcode (insn 20:15)
+export const OP_FP_DP2 = OP_FP_DP1 + 1;      // a = Vd, b = Vn, c = Vm, d = opcode (insn 15:12)
+export const OP_FP_DP3 = OP_FP_DP2 + 1;      // a = Vd, b = Vn, c = Vm, d = Va, f bits 9:8 = o1:o0
+export const OP_FCMP = OP_FP_DP3 + 1;        // a = Vn, b = Vm, c = E | zero << 1
+export const OP_FCCMP = OP_FCMP + 1;         // a = Vn, b = Vm, c = cond, d = nzcv, f bit 8 = E
+export const OP_FCSEL = OP_FCCMP + 1;        // a = Vd, b = Vn, c = Vm, d = cond
+export const OP_FCVT_TOINT = OP_FCSEL + 1;   // a = Xd, b = Vn, c = rounding, d = unsigned | sf << 1, f bits 15:8 = fbits
+export const OP_CVTF = OP_FCVT_TOINT + 1;    // a = Vd, b = Xn, d = unsigned | sf << 1, f bits 15:8 = fbits
+export const OP_FMOV_TOGP = OP_CVTF + 1;     // a = Xd, b = Vn, c = 0 W<-S, 1 X<-D, 2 X<-V.D[1]
+export const OP_FMOV_FROMGP = OP_FMOV_TOGP + 1; // a = Vd, b = Xn, c = 0 S<-W, 1 D<-X, 2 V.D[1]<-X
+// Advanced SIMD moves and copies.
+export const OP_SIMD_MOVI = OP_FMOV_FROMGP + 1;  // MOVI, MVNI, FMOV (vector/scalar immediate): a = Vd, b = Q, imm = 64 bits
+export const OP_SIMD_ORRI = OP_SIMD_MOVI + 1;    // ORR (vector, immediate): a = Vd, b = Q, imm
+export const OP_SIMD_BICI = OP_SIMD_ORRI + 1;    // BIC (vector, immediate): a = Vd, b = Q, imm
+export const OP_SIMD_ORR = OP_SIMD_BICI + 1;     // ORR (vector, register), MOV: a = Vd, b = Vn, c = Vm, d = Q
+export const OP_SIMD_DUP_GEN = OP_SIMD_ORR + 1;  // a = Vd, b = Xn, c = size, d = Q
+export const OP_SIMD_DUP_ELEM = OP_SIMD_DUP_GEN + 1; // a = Vd, b = Vn, c = size, d = Q (2: scalar), f = index
+export const OP_SIMD_INS_GEN = OP_SIMD_DUP_ELEM + 1; // a = Vd, b = Xn, c = size, f = index
+export const OP_SIMD_INS_ELEM = OP_SIMD_INS_GEN + 1; // a = Vd, b = Vn, c = size, d = source index, f = index
+export const OP_SIMD_UMOV = OP_SIMD_INS_ELEM + 1;    // a = Xd, b = Vn, c = size, f = index
+export const OP_SIMD_SMOV = OP_SIMD_UMOV + 1;        // a = Xd, b = Vn, c = size, d = to 64 bits, f = index
+export const OP_COUNT = OP_SIMD_SMOV + 1;
 
 // Handler results: what the run loop does after the instruction.
 export const R_NEXT = 0;    // fall through to the next entry

@@ -22,9 +22,9 @@ export function updateSPAlignCheck(): void {
 
 export function spAlignCheckOn(): bool { return spAlignCheck; }
 
-@inline function spMisaligned(slot: u32, base: u64): bool { return slot == SLOT_SP && spAlignCheck && (base & 15) != 0; }
+@inline export function spMisaligned(slot: u32, base: u64): bool { return slot == SLOT_SP && spAlignCheck && (base & 15) != 0; }
 
-function spAlignmentFault(e: usize): i32 { setNextPC(takeSync(EC_SP_ALIGN, 0, pcOf(e))); return O.R_FAULT; }
+export function spAlignmentFault(e: usize): i32 { setNextPC(takeSync(EC_SP_ALIGN, 0, pcOf(e))); return O.R_FAULT; }
 
 // ---- Sized accesses through the TLB ----------------------------------------------
 @inline function memopSize(m: u32): u32 {
@@ -57,13 +57,13 @@ function spAlignmentFault(e: usize): i32 { setNextPC(takeSync(EC_SP_ALIGN, 0, pc
 }
 
 // Host address for a read (0: an exception or exit was taken).
-@inline function readHost(va: u64, size: u32, acc: u32, e: usize): usize {
+@inline export function readHost(va: u64, size: u32, acc: u32, e: usize): usize {
   let h = hostRead(va, size);
   return h ? h : readSlow(va, size, acc, e);
 }
 
 // Perform a write; false if an exception or exit was taken.
-@inline function write(va: u64, size: u32, v: u64, acc: u32, e: usize): bool {
+@inline export function write(va: u64, size: u32, v: u64, acc: u32, e: usize): bool {
   let h = hostWrite(va, size);
   if (h) { storeSized(h, v, size); return true; }
   return writeSlow(va, size, v, acc, e);

@@ -3,7 +3,7 @@
 // SYSREG_BASE + 8 * SR_<name>.
 import {
   PSTATE_PAN, PSTATE_UAO, SR_SCTLR_EL1, SR_CNTKCTL_EL1, SR_CNTVOFF_EL2, SR_VPIDR_EL2,
-  SR_VMPIDR_EL2, SR_HCR_EL2, SR_SCR_EL3, SR_OSLSR_EL1, SR_RVBAR_EL3,
+  SR_VMPIDR_EL2, SR_HCR_EL2, SR_SCR_EL3, SR_OSLSR_EL1, SR_RVBAR_EL3, SR_FPCR, SR_FPSR,
 } from "../abi";
 import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
@@ -15,6 +15,7 @@ import { takeSync, undefinedInstruction, el2Enabled } from "../except/exception"
 import { issSysreg, EC_SYSREG } from "../except/syndrome";
 import * as T from "./table";
 import * as ID from "./idregs";
+import { fpTrapEL, fpSysregTrap, FPCR_MASK, FPSR_MASK } from "../exec/simdfp";
 
 // The value an MRS read, when mrs() returns true.
 export let sysValue: u64 = 0;
@@ -64,6 +65,8 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   }
   // CNTFRQ_EL0 is writable only at the highest implemented EL.
   if (reg == SR_CNTFRQ_EL0_ID && !isRead && el != highestEL()) return undefined_(e);
+  // FPCR, FPSR: the FP/AdvSIMD enable check (CPACR_EL1.FPEN, CPTR_EL2/EL3.TFP).
+  if ((reg == SR_FPCR || reg == SR_FPSR) && fpTrapEL != 0) return fpSysregTrap(e);
   return true;
 }
 import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID } from "../abi";
@@ -136,6 +139,8 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize): bool {
     // RW is RES1: no lower EL can be AArch32.
     case SR_HCR_EL2: setSysreg(reg, v | HCR_RW); break;
     case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
+    case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;
+    case SR_FPSR: setSysreg(reg, v & FPSR_MASK); break;
     default: setSysreg(reg, v);
   }
   return true;

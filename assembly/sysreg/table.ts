@@ -2,6 +2,7 @@
 // Register numbers below 0x100 are storage indices (SR_* in abi.ts); the rest
 // are computed or special-purpose registers handled in access.ts.
 import * as SR from "../abi";
+import { fpEnabled } from "../cpu/config";
 
 export const SPR_SP_EL0 = 0x100;
 export const SPR_SP_EL1 = 0x101;
@@ -138,6 +139,9 @@ export function sysregLookup(key: u32): i32 {
     case 0xc039: return SPR_ID_AA64MMFR1;
     case 0xc03a: return SPR_ID_AA64MMFR2;
   }
+  // FPCR and FPSR exist only with FP/AdvSIMD (CONFIG_FP); otherwise UNDEFINED.
+  if (key == 0xda20 && fpEnabled) return SR.SR_FPCR;
+  if (key == 0xda21 && fpEnabled) return SR.SR_FPSR;
   // The rest of the ID register space reads as zero (Arm ARM D17.2, "reserved ID space").
   let crm = (key >> 3) & 0xf;
   if ((key & 0xff80) == 0xc000 && crm >= 1 && crm <= 7) return SPR_ID_RAZ;

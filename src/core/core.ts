@@ -25,6 +25,10 @@ export interface CoreOptions {
   highestEL: 1 | 2 | 3;
   semihosting: boolean;
   cpuIndex?: number;
+  // FP/AdvSIMD (CONFIG_FP; default off): scalar FP, the SIMD&FP loads and
+  // stores and the AdvSIMD moves execute, ID_AA64PFR0_EL1.FP/AdvSIMD read 0.
+  // Off: every SIMD&FP encoding is UNDEFINED and FP/AdvSIMD read 0xF.
+  fp?: boolean;
 }
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
@@ -70,6 +74,7 @@ export class Core {
     core.setU32(ABI.CONFIG_HIGHEST_EL, options.highestEL);
     core.setU32(ABI.CONFIG_SEMIHOSTING, options.semihosting ? 1 : 0);
     core.setU32(ABI.CONFIG_CPU_INDEX, options.cpuIndex ?? 0);
+    core.setU32(ABI.CONFIG_FP, options.fp ? 1 : 0);
     exports.init();
     return core;
   }
@@ -119,6 +124,16 @@ export class Core {
   get daif(): number { return this.u32(ABI.PSTATE_DAIF); }
   sysreg(id: number): bigint { return this.u64(ABI.SYSREG_BASE + id * 8); }
   setSysreg(id: number, v: bigint): void { this.setU64(ABI.SYSREG_BASE + id * 8, v); }
+  // SIMD&FP register Vn as a 128-bit value; setV writes all 128 bits.
+  v(n: number): bigint { return (this.u64(ABI.V_BASE + n * 16 + 8) << 64n) | this.u64(ABI.V_BASE + n * 16); }
+  setV(n: number, v: bigint): void {
+    this.setU64(ABI.V_BASE + n * 16, BigInt.asUintN(64, v));
+    this.setU64(ABI.V_BASE + n * 16 + 8, BigInt.asUintN(64, v >> 64n));
+  }
+  get fpcr(): bigint { return this.sysreg(ABI.SR_FPCR); }
+  set fpcr(v: bigint) { this.setSysreg(ABI.SR_FPCR, v); }
+  get fpsr(): bigint { return this.sysreg(ABI.SR_FPSR); }
+  set fpsr(v: bigint) { this.setSysreg(ABI.SR_FPSR, v); }
 
   // ---- counters ----
   get instructions(): bigint { return this.u64(ABI.CNT_INSTRET); }
