@@ -2,7 +2,7 @@
 // offsets declared in abi.ts so that the host sees exactly what the core sees.
 import {
   X_BASE, SLOT_SP, PC, PSTATE_NZCV, PSTATE_EL, PSTATE_SP, PSTATE_DAIF, PSTATE_PAN,
-  PSTATE_UAO, PSTATE_SS, PSTATE_IL, SP_EL_BASE, SYSREG_BASE, CNT_INSTRET,
+  PSTATE_UAO, PSTATE_IL, SP_EL_BASE, SYSREG_BASE,
 } from "../abi";
 
 @inline export function getX(slot: u32): u64 { return load<u64>(X_BASE + (<usize>slot << 3)); }
@@ -24,7 +24,6 @@ import {
 @inline export function sysreg(id: i32): u64 { return load<u64>(SYSREG_BASE + (<usize>id << 3)); }
 @inline export function setSysreg(id: i32, v: u64): void { store<u64>(SYSREG_BASE + (<usize>id << 3), v); }
 
-@inline export function getPC(): u64 { return load<u64>(PC); }
 @inline export function setPC(v: u64): void { store<u64>(PC, v); }
 
 // The banked stack pointers. SLOT_SP holds the one PSTATE selects; the copy
@@ -63,10 +62,3 @@ const CONDITION_TABLE: StaticArray<u16> = [
 @inline export function conditionHolds(cond: u32, nzcv: u32): bool {
   return ((<u32>unchecked(CONDITION_TABLE[nzcv >> 28]) >> cond) & 1) != 0;
 }
-
-// The instruction counter, also the source of the generic counter.
-@inline export function instret(): u64 { return load<u64>(CNT_INSTRET); }
-
-export function pstateSS(): u32 { return load<u32>(PSTATE_SS); }
-export function setPSTATEField(addr: usize, v: u32): void { store<u32>(addr, v); }
-export { PSTATE_PAN, PSTATE_UAO, PSTATE_SS, PSTATE_IL };

@@ -1,5 +1,5 @@
 // Writing and reading predecoded entries (layout in ops.ts).
-import { SLOT_ZR, SLOT_SINK, SLOT_SP } from "../abi";
+import { SLOT_SINK, SLOT_SP } from "../abi";
 import { OP_UNDEF } from "./ops";
 
 @inline export function emit(e: usize, op: u32, a: u32, b: u32, c: u32, d: u32, f: u32, imm: u64): void {
@@ -25,4 +25,3 @@ import { OP_UNDEF } from "./ops";
 // Instruction fields.
 @inline export function bits(insn: u32, hi: u32, lo: u32): u32 { return (insn >> lo) & ((<u32>1 << (hi - lo + 1)) - 1); }
 @inline export function bit(insn: u32, n: u32): u32 { return (insn >> n) & 1; }
-export { SLOT_ZR };

@@ -17,7 +17,6 @@ export const EC_SERROR = 0x2f;
 export const EC_BRK64 = 0x3c;
 
 // Fault status codes (DFSC/IFSC).
-export const FSC_ADDRESS_SIZE_L0 = 0x00;
 export const FSC_SYNC_EXTERNAL = 0x10;
 export const FSC_ALIGNMENT = 0x21;
 

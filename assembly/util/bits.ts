@@ -19,9 +19,9 @@ export function replicate(x: u64, esize: u32): u64 {
 }
 
 // DecodeBitMasks(N, imms, immr, immediate=TRUE). Returns wmask, or 0 with
-// decodeBitMasksValid = false for the reserved encodings.
+// decodeBitMasksValid = false for the reserved encodings. (The pseudocode's
+// tmask is not needed: the bitfield instructions precompute their own masks.)
 export let decodeBitMasksValid = false;
-export let decodeBitMasksT: u64 = 0;
 export function decodeBitMasks(n: u32, imms: u32, immr: u32, immediate: bool, datasize: u32): u64 {
   let combined = (n << 6) | (~imms & 0x3f);
   if (combined == 0) { decodeBitMasksValid = false; return 0; }
@@ -33,15 +33,12 @@ export function decodeBitMasks(n: u32, imms: u32, immr: u32, immediate: bool, da
   if (esize > datasize) { decodeBitMasksValid = false; return 0; }
   let s = imms & levels;
   let r = immr & levels;
-  let diff = (s - r) & levels;
   let welem = ones(s + 1);
-  let telem = ones(diff + 1);
   // ROR(welem, r) within esize bits
   let em = ones(esize);
   let wrot = r == 0 ? welem : (((welem >> r) | (welem << (esize - r))) & em);
   let wmask = replicate(wrot, esize);
-  decodeBitMasksT = replicate(telem, esize);
-  if (datasize == 32) { wmask &= 0xFFFF_FFFF; decodeBitMasksT &= 0xFFFF_FFFF; }
+  if (datasize == 32) wmask &= 0xFFFF_FFFF;
   decodeBitMasksValid = true;
   return wmask;
 }
