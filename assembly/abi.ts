@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 2; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP
+export const ABI_VERSION = 3; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -49,6 +49,7 @@ export const EXIT_HALT = 9;
 export const EXIT_STOP = 10; // host asked the core to stop (CONTROL_STOP)
 export const EXIT_INTERNAL_ERROR = 11;
 export const EXIT_JIT = 12; // a code page is hot: the host may compile it (JIT_REQUEST_SLOT)
+export const EXIT_TIMER = 13; // the guest reprogrammed a timer: re-read TIMER_LINES / TIMER_DEADLINE
 export const EXIT_REASON_COUNT = 16;
 
 export const MMIO_OK = 0;
@@ -61,6 +62,14 @@ export const LINE_IRQ = 1;
 export const LINE_FIQ = 2;
 export const LINE_SERROR = 4;
 export const LINE_STOP = 0x80000000;
+// The generic timers (host <-> core). The physical count is instructions
+// retired plus TIME_OFFSET, which the host may advance (to skip idle time).
+export const TIME_OFFSET = CONTROL_BASE + 0x08;     // u64, host-written
+export const TIMER_LINES = CONTROL_BASE + 0x10;     // u32, core-written at every exit: bit per asserted timer output
+export const TIMER_DEADLINE = CONTROL_BASE + 0x18;  // u64, core-written: instructions-retired value at which the next timer fires (max = none)
+export const TIMER_PHYS = 1;   // CNTP, PPI 14 (INTID 30)
+export const TIMER_VIRT = 2;   // CNTV, PPI 11 (INTID 27)
+export const TIMER_HYP = 4;    // CNTHP, PPI 10 (INTID 26)
 
 // ---- CONFIG block (host -> core) --------------------------------------------
 export const CONFIG_BASE = 0x1200;
@@ -178,7 +187,14 @@ export const SR_MIDR_EL1 = 70;
 export const SR_RVBAR_EL3 = 71;
 export const SR_FPCR = 72;
 export const SR_FPSR = 73;
-export const SR_COUNT = 74;
+// Generic timers: control (ENABLE, IMASK; ISTATUS is computed) and compare value.
+export const SR_CNTP_CTL_EL0 = 74;
+export const SR_CNTP_CVAL_EL0 = 75;
+export const SR_CNTV_CTL_EL0 = 76;
+export const SR_CNTV_CVAL_EL0 = 77;
+export const SR_CNTHP_CTL_EL2 = 78;
+export const SR_CNTHP_CVAL_EL2 = 79;
+export const SR_COUNT = 80;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

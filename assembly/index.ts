@@ -1,7 +1,8 @@
 // armvisor core: the exports the host calls. None is called per instruction.
 import { ABI_VERSION, PC, EXIT_REASON, EXIT_MMIO, EXIT_NONE, EXIT_MMIO_STATUS, EXIT_MMIO_ADDR,
-  EXIT_MMIO_DATA, EXIT_MMIO_WRITE, EXIT_PC, MMIO_ABORT, MESSAGE_BASE, REPLAY_BASE } from "./abi";
+  EXIT_MMIO_DATA, EXIT_MMIO_WRITE, EXIT_PC, MMIO_ABORT, MESSAGE_BASE, REPLAY_BASE, CNT_INSTRET, TIMER_DEADLINE } from "./abi";
 import { loadConfig } from "./cpu/config";
+import { updateTimers } from "./cpu/timer";
 import { setNextPC, clearExit } from "./cpu/context";
 import { syncContext } from "./cpu/sync";
 import { runLoop } from "./cpu/run";
@@ -59,12 +60,19 @@ export function run(budget: u64): u32 {
     replayReset();
   }
   store<u32>(EXIT_REASON, EXIT_NONE);
+  // Stop when the next timer fires, so the host sees its line rise on time.
+  let retired = load<u64>(CNT_INSTRET);
+  updateTimers(retired);
+  let deadline = load<u64>(TIMER_DEADLINE);
+  if (deadline > retired && deadline - retired < budget) budget = deadline - retired;
   return runLoop(budget, single);
 }
 
 // The host wrote guest RAM (loader, DMA): drop decoded code there.
 export function invalidateCodeRange(pa: u64, len: u64): u32 { return invalidateCode(pa, len); }
 export function flushTlb(): void { tlbFlushAll(); }
+// The host changed TIME_OFFSET (or timer state): recompute TIMER_LINES/TIMER_DEADLINE.
+export function timerUpdate(): void { updateTimers(load<u64>(CNT_INSTRET)); }
 
 // Slow paths for compiled code (see CODE_SLOT_JIT in abi.ts): e is the entry
 // address of the instruction making the access.

@@ -3,7 +3,7 @@
 import {
   VCPU_BASE, SYSREG_BASE, SR_COUNT, PSTATE_DAIF, SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3,
   SR_MIDR_EL1, SR_MPIDR_EL1, SR_VPIDR_EL2, SR_VMPIDR_EL2, SR_CNTFRQ_EL0, SR_OSLSR_EL1, SR_SCR_EL3,
-  SR_HCR_EL2, CONFIG_CPU_INDEX, PSTATE_EL, PSTATE_SP, SP_EL_BASE, V_BASE, V_END,
+  SR_HCR_EL2, SR_CNTHCTL_EL2, CONFIG_CPU_INDEX, PSTATE_EL, PSTATE_SP, SP_EL_BASE, V_BASE, V_END,
 } from "../abi";
 import { setSysreg } from "./state";
 import { highestEL } from "./config";
@@ -33,4 +33,7 @@ export function resetVCPU(el: u32): void {
   // them as firmware would: EL3 hands over in Non-secure state, AArch64 below.
   setSysreg(SR_SCR_EL3, highestEL() < 3 ? (1 | (1 << 8) | (1 << 10)) : (1 << 10)); // NS, HCE, RW
   setSysreg(SR_HCR_EL2, <u64>1 << 31); // RW: EL1 is AArch64
+  // EL1 may use the physical counter and timer (as booting.rst asks of an EL2
+  // that enters the kernel at EL1); a guest hypervisor sets its own value.
+  setSysreg(SR_CNTHCTL_EL2, 3);
 }

@@ -18,6 +18,7 @@ import { fC, fD } from "../decode/entry";
 import { nextPC, setNextPC, curPageVA, curSlotBase, curHostPage, curSlotIndex, exitPending, clearExit, pcOf, requestExit } from "./context";
 import { attention, syncContext } from "./sync";
 import { fetchSlow } from "./fetch";
+import { updateTimers } from "./timer";
 import { replayActive, replayReset } from "../mmu/memory";
 import { illegalState } from "../except/exception";
 import { pendingInterrupt } from "../except/interrupt";
@@ -201,6 +202,7 @@ const K_OP_FPAIR_POST_ST = O.OP_FPAIR + (O.MODE_POST << 1) + 1;
 function finish(reason: u32, n: u64): u32 {
   setPC(nextPC);
   store<u64>(CNT_INSTRET, n);
+  updateTimers(n); // the host routes TIMER_LINES to its interrupt controller at every exit
   store<u32>(EXIT_REASON, reason);
   let a = CNT_EXIT + (<usize>reason << 3);
   store<u64>(a, load<u64>(a) + 1);
@@ -334,7 +336,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_HLT: r = B.execHLT(w, e); break;
       case O.OP_ERET: r = B.execERET(e); break;
       case O.OP_MRS: if (S.execMRS(w, e, n + <u64>((e - eStart) >> 4)) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
-      case O.OP_MSR: r = S.execMSR(w, e); break;
+      case O.OP_MSR: r = S.execMSR(w, e, n + <u64>((e - eStart) >> 4)); break;
       case O.OP_MSR_IMM: r = S.execMSRImm(w, e); break;
       case O.OP_NOP: e += CODE_ENTRY_SIZE; continue;
       case O.OP_WFI: r = S.execWFx(e, false); break;

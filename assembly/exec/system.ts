@@ -34,8 +34,8 @@ const SCR_TWE: u64 = 1 << 13;
 }
 
 // MSR may change the translation regime, masking or the stack pointer: resynchronise.
-@inline export function execMSR(w: u64, e: usize): i32 {
-  if (!msr(<i32>imm(e), fF(w), fB(w), getX(fA(w)), e)) return R_FAULT;
+@inline export function execMSR(w: u64, e: usize, now: u64): i32 {
+  if (!msr(<i32>imm(e), fF(w), fB(w), getX(fA(w)), e, now)) return R_FAULT;
   setNextPC(pcOf(e) + 4);
   return R_SYNC;
 }

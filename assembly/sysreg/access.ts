@@ -10,9 +10,10 @@ import {
   setELAndSP, getPAN, getUAO,
 } from "../cpu/state";
 import { highestEL } from "../cpu/config";
-import { pcOf, setNextPC } from "../cpu/context";
-import { takeSync, undefinedInstruction, el2Enabled } from "../except/exception";
-import { issSysreg, EC_SYSREG } from "../except/syndrome";
+import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
+import { takeSync, takeException, undefinedInstruction, el2Enabled } from "../except/exception";
+import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import * as T from "./table";
 import * as ID from "./idregs";
 import { fpTrapEL, fpSysregTrap, FPCR_MASK, FPSR_MASK } from "../exec/simdfp";
@@ -25,6 +26,10 @@ const SCTLR_DZE: u64 = 1 << 14;
 const SCTLR_UCT: u64 = 1 << 15;
 const CNTKCTL_EL0PCTEN: u64 = 1;
 const CNTKCTL_EL0VCTEN: u64 = 2;
+const CNTKCTL_EL0VTEN: u64 = 1 << 8;
+const CNTKCTL_EL0PTEN: u64 = 1 << 9;
+const CNTHCTL_EL1PCTEN: u64 = 1;
+const CNTHCTL_EL1PCEN: u64 = 2;
 const HCR_RW: u64 = 1 << 31;
 const SCR_RW: u64 = 1 << 10;
 
@@ -44,6 +49,14 @@ function trapSysreg(key: u32, rt: u32, isRead: bool, e: usize): bool {
   return false;
 }
 
+function trapSysregToEL2(key: u32, rt: u32, isRead: bool, e: usize): bool {
+  setNextPC(takeException(2, VECT_SYNC, syndrome(EC_SYSREG, issSysreg(key, rt, isRead)), 0, false, pcOf(e)));
+  return false;
+}
+
+@inline function isTimer(reg: i32): bool { return reg >= T.SPR_TIMER && reg < T.SPR_TIMER_END; }
+@inline function timerOf(reg: i32): u32 { return <u32>(reg - T.SPR_TIMER) >> 2; }
+
 function undefined_(e: usize): bool { setNextPC(undefinedInstruction(pcOf(e))); return false; }
 
 // Checks whether the access may proceed; if not, takes the exception and returns false.
@@ -62,6 +75,15 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
     if (reg == T.SPR_CNTPCT && (kctl & CNTKCTL_EL0PCTEN) == 0) return trapSysreg(key, rt, isRead, e);
     if (reg == T.SPR_CNTVCT && (kctl & CNTKCTL_EL0VCTEN) == 0) return trapSysreg(key, rt, isRead, e);
     if (reg == SR_TPIDRRO_EL0_ID && !isRead) return undefined_(e);
+    // The EL1 timers at EL0: CNTKCTL_EL1.EL0PTEN (physical), EL0VTEN (virtual).
+    if (isTimer(reg) && timerOf(reg) == 0 && (kctl & CNTKCTL_EL0PTEN) == 0) return trapSysreg(key, rt, isRead, e);
+    if (isTimer(reg) && timerOf(reg) == 1 && (kctl & CNTKCTL_EL0VTEN) == 0) return trapSysreg(key, rt, isRead, e);
+  }
+  // EL0/EL1 under EL2: CNTHCTL_EL2.EL1PCTEN (CNTPCT_EL0) and EL1PCEN (the physical timer) trap to EL2.
+  if (el <= 1 && el2Enabled()) {
+    let hctl = sysreg(SR_CNTHCTL_EL2);
+    if (reg == T.SPR_CNTPCT && (hctl & CNTHCTL_EL1PCTEN) == 0) return trapSysregToEL2(key, rt, isRead, e);
+    if (isTimer(reg) && timerOf(reg) == 0 && (hctl & CNTHCTL_EL1PCEN) == 0) return trapSysregToEL2(key, rt, isRead, e);
   }
   // CNTFRQ_EL0 is writable only at the highest implemented EL.
   if (reg == SR_CNTFRQ_EL0_ID && !isRead && el != highestEL()) return undefined_(e);
@@ -69,10 +91,26 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   if ((reg == SR_FPCR || reg == SR_FPSR) && fpTrapEL != 0) return fpSysregTrap(e);
   return true;
 }
-import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID } from "../abi";
+import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID, SR_CNTHCTL_EL2, EXIT_TIMER } from "../abi";
 
-// The virtual counter: CNTPCT_EL0 minus CNTVOFF_EL2 when EL2 is implemented.
-function virtualCount(now: u64): u64 { return highestEL() >= 2 ? now - sysreg(SR_CNTVOFF_EL2) : now; }
+// A timer register read (CNTx_TVAL, CNTx_CTL, CNTx_CVAL) after `now` instructions.
+function readTimer(idx: u32, now: u64): u64 {
+  let t = idx >> 2;
+  let r = idx & 3;
+  if (r == 1) return readTimerCtl(t, now);
+  if (r == 2) return sysreg(cvalOf(t));
+  return <u64><u32>(sysreg(cvalOf(t)) - timerCount(t, now)); // TVAL: CVAL - count, 32 bits
+}
+
+// A timer register write; the host is told (EXIT_TIMER) so it re-reads the lines.
+function writeTimer(idx: u32, v: u64, now: u64): void {
+  let t = idx >> 2;
+  let r = idx & 3;
+  if (r == 1) setSysreg(ctlOf(t), v & 3);
+  else if (r == 2) setSysreg(cvalOf(t), v);
+  else setSysreg(cvalOf(t), timerCount(t, now) + <u64><i64><i32>v); // TVAL: CVAL = count + SignExtend(TVAL)
+  requestExit(EXIT_TIMER);
+}
 
 // MRS. `now` is the physical count (instructions retired) at this instruction.
 export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
@@ -103,8 +141,8 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     }
     case T.SPR_CLIDR: v = ID.CLIDR_EL1; break;
     case T.SPR_CCSIDR: v = ID.ccsidr(); break;
-    case T.SPR_CNTPCT: v = now; break;
-    case T.SPR_CNTVCT: v = virtualCount(now); break;
+    case T.SPR_CNTPCT: v = physicalCount(now); break;
+    case T.SPR_CNTVCT: v = timerCount(1, now); break;
     case T.SPR_RVBAR_EL3: v = sysreg(SR_RVBAR_EL3); break;
     case T.SPR_OSLSR: v = 0x8 | ((sysreg(SR_OSLSR_EL1) & 1) << 1); break; // OSLM = 0b10, OSLK
     case T.SPR_ID_AA64PFR0: v = ID.idAA64PFR0(); break;
@@ -117,15 +155,16 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64MMFR1: v = ID.ID_AA64MMFR1; break;
     case T.SPR_ID_AA64MMFR2: v = ID.ID_AA64MMFR2; break;
     case T.SPR_ID_RAZ: v = 0; break;
-    default: v = sysreg(reg);
+    default: v = isTimer(reg) ? readTimer(<u32>(reg - T.SPR_TIMER), now) : sysreg(reg);
   }
   sysValue = v;
   return true;
 }
 
 // MSR (register).
-export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize): bool {
+export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bool {
   if (!accessAllowed(reg, key, rt, false, e)) return false;
+  if (isTimer(reg)) { writeTimer(<u32>(reg - T.SPR_TIMER), v, now); return true; }
   switch (reg) {
     case T.SPR_SP_EL0: writeSPEL(0, v); break;
     case T.SPR_SP_EL1: writeSPEL(1, v); break;

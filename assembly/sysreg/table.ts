@@ -35,7 +35,11 @@ export const SPR_ID_AA64ISAR1 = 0x125;
 export const SPR_ID_AA64MMFR0 = 0x126;
 export const SPR_ID_AA64MMFR1 = 0x127;
 export const SPR_ID_AA64MMFR2 = 0x128;
-export const SPR_ID_RAZ = 0x12f; // the rest of the ID space (op0=3, op1=0, CRn=0, CRm=1..7): RAZ
+export const SPR_ID_RAZ = 0x12f;
+// Generic timer registers: SPR_TIMER + timer * 4 + reg, timer 0 = CNTP, 1 = CNTV,
+// 2 = CNTHP; reg 0 = TVAL, 1 = CTL, 2 = CVAL.
+export const SPR_TIMER = 0x140;
+export const SPR_TIMER_END = 0x14c; // the rest of the ID space (op0=3, op1=0, CRn=0, CRm=1..7): RAZ
 
 export function sysregLookup(key: u32): i32 {
   switch (key) {
@@ -126,6 +130,15 @@ export function sysregLookup(key: u32): i32 {
     case 0xc800: return SPR_CCSIDR;
     case 0xdf01: return SPR_CNTPCT;
     case 0xdf02: return SPR_CNTVCT;
+    case 0xdf10: return SPR_TIMER + 0;  // CNTP_TVAL_EL0
+    case 0xdf11: return SPR_TIMER + 1;  // CNTP_CTL_EL0
+    case 0xdf12: return SPR_TIMER + 2;  // CNTP_CVAL_EL0
+    case 0xdf18: return SPR_TIMER + 4;  // CNTV_TVAL_EL0
+    case 0xdf19: return SPR_TIMER + 5;  // CNTV_CTL_EL0
+    case 0xdf1a: return SPR_TIMER + 6;  // CNTV_CVAL_EL0
+    case 0xe710: return SPR_TIMER + 8;  // CNTHP_TVAL_EL2
+    case 0xe711: return SPR_TIMER + 9;  // CNTHP_CTL_EL2
+    case 0xe712: return SPR_TIMER + 10; // CNTHP_CVAL_EL2
     case 0xf601: return SPR_RVBAR_EL3;
     case 0x8084: return SPR_OSLAR;
     case 0x808c: return SPR_OSLSR;
@@ -151,7 +164,7 @@ export function sysregLookup(key: u32): i32 {
 // Registers that software may only read.
 export function sysregReadOnly(reg: i32): bool {
   if (reg >= SPR_MIDR && reg <= SPR_CNTVCT) return true;
-  if (reg == SPR_CURRENTEL || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg >= SPR_ID_AA64PFR0) return true;
+  if (reg == SPR_CURRENTEL || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
   return false;
 }
 

@@ -15,6 +15,7 @@ export interface CoreExports {
   decodeSlot(slot: number): void;
   decodeProbe(insn: number): number;
   countsTlbHits(): number;
+  timerUpdate(): void;
   jitReadSlow: (...args: never[]) => number;
   jitWriteSlow: (...args: never[]) => number;
 }

@@ -12,12 +12,13 @@ export type VcpuExit =
   | { kind: "halt" }
   | { kind: "stop" }
   | { kind: "internal-error"; message: string }
-  | { kind: "jit"; slot: number };              // a code page became hot (JIT enabled)
+  | { kind: "jit"; slot: number }               // a code page became hot (JIT enabled)
+  | { kind: "timer" };                           // the guest reprogrammed a generic timer (re-read TIMER_LINES)
 
 export type ExitKind = VcpuExit["kind"];
 
 // Exit reasons by number (the EXIT_* values of assembly/abi.ts).
 export const EXIT_NAMES: readonly ExitKind[] = [
   "internal-error", // 0: EXIT_NONE never reaches the host; reported as an internal error
-  "mmio", "hvc", "smc", "sysreg", "wfi", "wfe", "debug", "budget", "halt", "stop", "internal-error", "jit",
+  "mmio", "hvc", "smc", "sysreg", "wfi", "wfe", "debug", "budget", "halt", "stop", "internal-error", "jit", "timer",
 ];

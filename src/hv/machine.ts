@@ -59,6 +59,7 @@ export class Machine {
       "stop": () => undefined,
       "halt": () => ({ kind: "system-off", status: 0 }),
       "internal-error": (x) => ({ kind: "error", status: 70, message: (x as { message: string }).message }),
+      "timer": () => undefined, // no interrupt controller on this board: timer outputs go nowhere
       "jit": (x) => { this.jit?.compileSlot((x as { slot: number }).slot); return undefined; },
     };
     if (options.jit ?? true) this.jit = new Jit(core);

@@ -27,6 +27,7 @@ export class Vcpu {
       case ABI.EXIT_HALT: return { kind: "halt" };
       case ABI.EXIT_STOP: return { kind: "stop" };
       case ABI.EXIT_JIT: return { kind: "jit", slot: c.u32(ABI.JIT_REQUEST_SLOT) };
+      case ABI.EXIT_TIMER: return { kind: "timer" };
       default: return { kind: "internal-error", message: readMessage(c) || `unknown exit reason ${reason}` };
     }
   }
