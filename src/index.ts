@@ -12,3 +12,8 @@ export { loadRaw } from "./loader/raw";
 export { UserError } from "./errors";
 export { PL011 } from "./devices/pl011";
 export type { MmioDevice, ConsoleSink, IrqLine } from "./devices/device";
+export { GicV3 } from "./devices/gicv3";
+export * from "./devices/virtio/index";
+export { Fdt } from "./board/fdt";
+export { virtDeviceTree } from "./board/virt-dt";
+export { loadLinuxImage, placeBootBlobs } from "./loader/linux";
