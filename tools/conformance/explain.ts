@@ -91,8 +91,6 @@ export const REASONS: Reason[] = [
     test: (x) => isSys(x) && bits(x, 20, 19) === 3 && ((bits(x, 15, 12) === 9 && bits(x, 11, 8) >= 12) || (bits(x, 18, 16) === 3 && bits(x, 15, 12) === 14 && bits(x, 11, 8) >= 8)) },
   { why: "armvisor gap: the self-hosted debug registers (DBGBVR/DBGBCR/DBGWVR/DBGWCR<n>_EL1, MDCCINT_EL1, MDRAR_EL1, MDCCSR_EL0, DBGDTR*) are not implemented (only MDSCR_EL1, OSLAR/OSLSR/OSDLR_EL1)",
     test: (x) => isSys(x) && bits(x, 20, 19) === 2 },
-  { why: "armvisor gap: the EL0 generic timer registers (CNTP_*/CNTV_* TVAL, CTL, CVAL) are not implemented (no timer yet)",
-    test: (x) => isSys(x) && sysIs(x, 3, 3, 14, 2) || isSys(x) && sysIs(x, 3, 3, 14, 3) },
   { why: "armvisor gap: RVBAR_EL1 (present when EL1 is the highest EL) and ISR_EL1 are not implemented",
     test: (x) => isSys(x) && (sysIs(x, 3, 0, 12, 0) && bits(x, 7, 5) === 1 || sysIs(x, 3, 0, 12, 1) && bits(x, 7, 5) === 0) },
   { why: "IMPLEMENTATION DEFINED registers (CRn = 11 or 15) of QEMU's Cortex-A57 model (L2CTLR_EL1, L2ECTLR_EL1, CPUACTLR_EL1, CBAR_EL1, ...): armvisor has none",
