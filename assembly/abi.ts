@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 3; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block
+export const ABI_VERSION = 4; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -35,6 +35,13 @@ export const EXIT_MMIO_REG = EXIT_BASE + 0x24; // u32 target/source register (in
 export const EXIT_IMM = EXIT_BASE + 0x28; // u32 HVC/SMC/HLT immediate
 export const EXIT_PC = EXIT_BASE + 0x30; // u64 PC of the exiting instruction
 export const EXIT_EL = EXIT_BASE + 0x38; // u32 exception level at the exit
+// EXIT_SYSREG: an access to a system register the host implements (the GICv3
+// CPU interface, ICC_*). The instruction has retired; for a read the host
+// writes the value to X[EXIT_SYSREG_RT] (unless it is 31) before the next run.
+export const EXIT_SYSREG_KEY = EXIT_BASE + 0x40;   // u32 op0:op1:CRn:CRm:op2 (16 bits)
+export const EXIT_SYSREG_RT = EXIT_BASE + 0x44;    // u32
+export const EXIT_SYSREG_WRITE = EXIT_BASE + 0x48; // u32 1 = MSR
+export const EXIT_SYSREG_DATA = EXIT_BASE + 0x50;  // u64 the value an MSR wrote
 
 export const EXIT_NONE = 0;
 export const EXIT_MMIO = 1;
@@ -83,6 +90,7 @@ export const CONFIG_CPU_INDEX = CONFIG_BASE + 0x18; // u32 -> MPIDR_EL1.Aff0
 // 0 = every SIMD&FP encoding UNDEFINED, FP = AdvSIMD = 0xF. Fixed for a
 // machine's life (decoded code is cached with the decision in it).
 export const CONFIG_FP = CONFIG_BASE + 0x1c;
+export const CONFIG_GIC = CONFIG_BASE + 0x20; // u32 3 = a GICv3 whose CPU interface (ICC_*) the host implements
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;

@@ -1,7 +1,7 @@
 // Machine configuration the host writes into the CONFIG block; copied into
 // globals at run() entry so the hot path never re-reads it.
 import {
-  CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING, CONFIG_FP,
+  CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING, CONFIG_FP, CONFIG_GIC,
 } from "../abi";
 
 export let ramBase: u64 = 0x4000_0000;
@@ -11,6 +11,9 @@ export let semihosting: bool = false;
 // FP/AdvSIMD implemented (CONFIG_FP): read by the decoder, so it must not
 // change while decoded code exists (the host fixes it for a machine's life).
 export let fpEnabled: bool = false;
+// The host implements a GICv3 CPU interface (CONFIG_GIC = 3): ICC_* accesses
+// leave run() as EXIT_SYSREG. Read by the decoder, so fixed for a machine's life.
+export let gicSysregs: bool = false;
 
 export function loadConfig(): void {
   ramBase = load<u64>(CONFIG_RAM_BASE);
@@ -19,6 +22,7 @@ export function loadConfig(): void {
   if (highest < 1 || highest > 3) highest = 1;
   semihosting = load<u32>(CONFIG_SEMIHOSTING) != 0;
   fpEnabled = load<u32>(CONFIG_FP) != 0;
+  gicSysregs = load<u32>(CONFIG_GIC) == 3;
 }
 
 // The highest exception level implemented for guest software. Levels above

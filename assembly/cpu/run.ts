@@ -335,7 +335,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_BRK: r = B.execBRK(w, e); break;
       case O.OP_HLT: r = B.execHLT(w, e); break;
       case O.OP_ERET: r = B.execERET(e); break;
-      case O.OP_MRS: if (S.execMRS(w, e, n + <u64>((e - eStart) >> 4)) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_MRS: r = S.execMRS(w, e, n + <u64>((e - eStart) >> 4)); if (r == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } break;
       case O.OP_MSR: r = S.execMSR(w, e, n + <u64>((e - eStart) >> 4)); break;
       case O.OP_MSR_IMM: r = S.execMSRImm(w, e); break;
       case O.OP_NOP: e += CODE_ENTRY_SIZE; continue;

@@ -1,7 +1,7 @@
 // Semantics: system instructions -- MRS/MSR, hints, barriers, DC/IC/AT/TLBI.
 import { getX, setX, currentEL, sysreg, setSysreg } from "../cpu/state";
 import { fA, fB, fC, fF, imm } from "../decode/entry";
-import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { pcOf, setNextPC, requestExit, exitPending } from "../cpu/context";
 import { highestEL } from "../cpu/config";
 import { R_NEXT, R_SYNC, R_FAULT } from "../decode/ops";
 import {
@@ -29,6 +29,7 @@ const SCR_TWE: u64 = 1 << 13;
 
 @inline export function execMRS(w: u64, e: usize, now: u64): i32 {
   if (!mrs(<i32>imm(e), fF(w), fB(w), e, now)) return R_FAULT;
+  if (exitPending) { setNextPC(pcOf(e) + 4); return R_SYNC; } // the host supplies Xt (EXIT_SYSREG)
   setX(fA(w), sysValue);
   return R_NEXT;
 }

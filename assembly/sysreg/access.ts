@@ -91,7 +91,7 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   if ((reg == SR_FPCR || reg == SR_FPSR) && fpTrapEL != 0) return fpSysregTrap(e);
   return true;
 }
-import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID, SR_CNTHCTL_EL2, EXIT_TIMER } from "../abi";
+import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID, SR_CNTHCTL_EL2, EXIT_TIMER, EXIT_SYSREG, EXIT_SYSREG_KEY, EXIT_SYSREG_RT, EXIT_SYSREG_WRITE, EXIT_SYSREG_DATA, EXIT_PC } from "../abi";
 
 // A timer register read (CNTx_TVAL, CNTx_CTL, CNTx_CVAL) after `now` instructions.
 function readTimer(idx: u32, now: u64): u64 {
@@ -113,8 +113,19 @@ function writeTimer(idx: u32, v: u64, now: u64): void {
 }
 
 // MRS. `now` is the physical count (instructions retired) at this instruction.
+// An access the host implements: leave run() after this instruction.
+function hostSysreg(key: u32, rt: u32, isWrite: bool, v: u64, e: usize): void {
+  store<u64>(EXIT_PC, pcOf(e));
+  store<u32>(EXIT_SYSREG_KEY, key);
+  store<u32>(EXIT_SYSREG_RT, rt);
+  store<u32>(EXIT_SYSREG_WRITE, isWrite ? 1 : 0);
+  store<u64>(EXIT_SYSREG_DATA, v);
+  requestExit(EXIT_SYSREG);
+}
+
 export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
   if (!accessAllowed(reg, key, rt, true, e)) return false;
+  if (reg == T.SPR_ICC) { hostSysreg(key, rt, false, 0, e); sysValue = 0; return true; }
   let el = currentEL();
   let v: u64;
   switch (reg) {
@@ -165,6 +176,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
 export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bool {
   if (!accessAllowed(reg, key, rt, false, e)) return false;
   if (isTimer(reg)) { writeTimer(<u32>(reg - T.SPR_TIMER), v, now); return true; }
+  if (reg == T.SPR_ICC) { hostSysreg(key, rt, true, v, e); return true; }
   switch (reg) {
     case T.SPR_SP_EL0: writeSPEL(0, v); break;
     case T.SPR_SP_EL1: writeSPEL(1, v); break;

@@ -1,7 +1,7 @@
 // Identification registers. Each advertises exactly what this core implements.
 import { SR_MIDR_EL1, SR_MPIDR_EL1, SR_CSSELR_EL1 } from "../abi";
 import { sysreg } from "../cpu/state";
-import { highestEL, fpEnabled } from "../cpu/config";
+import { gicSysregs, highestEL, fpEnabled } from "../cpu/config";
 
 // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only (1); EL2/EL3 as configured;
 // FP and AdvSIMD: not implemented (0xF), or with CONFIG_FP implemented
@@ -11,7 +11,8 @@ export function idAA64PFR0(): u64 {
   let el2: u64 = highestEL() >= 2 ? 1 : 0;
   let el3: u64 = highestEL() >= 3 ? 1 : 0;
   let fp: u64 = fpEnabled ? 0 : 0xf;
-  return 0x1 | (0x1 << 4) | (el2 << 8) | (el3 << 12) | (fp << 16) | (fp << 20);
+  let gic: u64 = gicSysregs ? 1 : 0; // GICv3 system-register interface
+  return 0x1 | (0x1 << 4) | (el2 << 8) | (el3 << 12) | (fp << 16) | (fp << 20) | (gic << 24);
 }
 export const ID_AA64PFR1: u64 = 0;
 // ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug, architecturally required); no PMU.

@@ -2,6 +2,7 @@
 // Register numbers below 0x100 are storage indices (SR_* in abi.ts); the rest
 // are computed or special-purpose registers handled in access.ts.
 import * as SR from "../abi";
+import { gicSysregs } from "../cpu/config";
 import { fpEnabled } from "../cpu/config";
 
 export const SPR_SP_EL0 = 0x100;
@@ -39,9 +40,26 @@ export const SPR_ID_RAZ = 0x12f;
 // Generic timer registers: SPR_TIMER + timer * 4 + reg, timer 0 = CNTP, 1 = CNTV,
 // 2 = CNTHP; reg 0 = TVAL, 1 = CTL, 2 = CVAL.
 export const SPR_TIMER = 0x140;
-export const SPR_TIMER_END = 0x14c; // the rest of the ID space (op0=3, op1=0, CRn=0, CRm=1..7): RAZ
+export const SPR_TIMER_END = 0x14c;
+// The GICv3 CPU interface registers, implemented by the host (EXIT_SYSREG).
+export const SPR_ICC = 0x150;
+
+// ICC_*_EL1 (and ICC_SRE_EL2) encodings of a GICv3 CPU interface with 5 bits
+// of priority: PMR; IAR0, EOIR0, HPPIR0, BPR0, AP0R0; AP1R0; DIR, RPR, SGI1R,
+// ASGI1R, SGI0R; IAR1, EOIR1, HPPIR1, BPR1, CTLR, SRE, IGRPEN0, IGRPEN1.
+function isICC(key: u32): bool {
+  if (key == 0xc230 || key == 0xe64d) return true;           // ICC_PMR_EL1 (3,0,4,6,0), ICC_SRE_EL2 (3,4,12,9,5)
+  if ((key & 0xff80) != 0xc600) return false;                 // op0=3, op1=0, CRn=12
+  let crm = (key >> 3) & 0xf, op2 = key & 7;
+  if (crm == 8) return op2 <= 4;                              // IAR0 EOIR0 HPPIR0 BPR0 AP0R0
+  if (crm == 9) return op2 == 0;                              // AP1R0
+  if (crm == 11) return op2 == 1 || op2 == 3 || op2 >= 5;     // DIR RPR SGI1R ASGI1R SGI0R
+  if (crm == 12) return true;                                 // IAR1 EOIR1 HPPIR1 BPR1 CTLR SRE IGRPEN0 IGRPEN1
+  return false;
+} // the rest of the ID space (op0=3, op1=0, CRn=0, CRm=1..7): RAZ
 
 export function sysregLookup(key: u32): i32 {
+  if (gicSysregs && isICC(key)) return SPR_ICC;
   switch (key) {
     case 0xc080: return SR.SR_SCTLR_EL1;
     case 0xe080: return SR.SR_SCTLR_EL2;

@@ -26,6 +26,7 @@ export interface CoreOptions {
   highestEL: 1 | 2 | 3;
   semihosting: boolean;
   cpuIndex?: number;
+  gic?: 3;             // the host implements a GICv3 CPU interface: ICC_* accesses exit as "sysreg"
   // FP/AdvSIMD (CONFIG_FP; default off): scalar FP, the SIMD&FP loads and
   // stores and the AdvSIMD moves execute, ID_AA64PFR0_EL1.FP/AdvSIMD read 0.
   // Off: every SIMD&FP encoding is UNDEFINED and FP/AdvSIMD read 0xF.
@@ -75,6 +76,7 @@ export class Core {
     core.setU32(ABI.CONFIG_HIGHEST_EL, options.highestEL);
     core.setU32(ABI.CONFIG_SEMIHOSTING, options.semihosting ? 1 : 0);
     core.setU32(ABI.CONFIG_CPU_INDEX, options.cpuIndex ?? 0);
+    core.setU32(ABI.CONFIG_GIC, options.gic ?? 0);
     core.setU32(ABI.CONFIG_FP, options.fp ? 1 : 0);
     exports.init();
     return core;

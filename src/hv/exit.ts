@@ -4,7 +4,7 @@ export type VcpuExit =
   | { kind: "mmio"; addr: bigint; size: number; isWrite: boolean; data: bigint; pc: bigint }
   | { kind: "hvc"; imm: number; pc: bigint }
   | { kind: "smc"; imm: number; pc: bigint }
-  | { kind: "sysreg"; pc: bigint }
+  | { kind: "sysreg"; key: number; rt: number; isWrite: boolean; data: bigint; pc: bigint } // host-implemented system register (ICC_*)
   | { kind: "wfi"; pc: bigint }
   | { kind: "wfe"; pc: bigint }
   | { kind: "debug"; imm: number; pc: bigint }   // semihosting call (HLT #0xF000)

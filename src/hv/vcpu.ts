@@ -19,7 +19,11 @@ export class Vcpu {
         };
       case ABI.EXIT_HVC: return { kind: "hvc", imm: c.u32(ABI.EXIT_IMM), pc };
       case ABI.EXIT_SMC: return { kind: "smc", imm: c.u32(ABI.EXIT_IMM), pc };
-      case ABI.EXIT_SYSREG: return { kind: "sysreg", pc };
+      case ABI.EXIT_SYSREG:
+        return {
+          kind: "sysreg", key: c.u32(ABI.EXIT_SYSREG_KEY), rt: c.u32(ABI.EXIT_SYSREG_RT),
+          isWrite: c.u32(ABI.EXIT_SYSREG_WRITE) !== 0, data: c.u64(ABI.EXIT_SYSREG_DATA), pc,
+        };
       case ABI.EXIT_WFI: return { kind: "wfi", pc };
       case ABI.EXIT_WFE: return { kind: "wfe", pc };
       case ABI.EXIT_DEBUG: return { kind: "debug", imm: c.u32(ABI.EXIT_IMM), pc };
@@ -40,6 +44,12 @@ export class Vcpu {
 
   // Complete an MMIO write.
   completeMmioWrite(): void { this.core.setU32(ABI.EXIT_MMIO_STATUS, ABI.MMIO_OK); }
+
+  // Complete a host-implemented system register read (EXIT_SYSREG): the value goes to Xt.
+  completeSysregRead(value: bigint): void {
+    const rt = this.core.u32(ABI.EXIT_SYSREG_RT);
+    if (rt !== 31) this.core.setX(rt, value);
+  }
 
   // Nothing answers at that address: the guest takes a synchronous external abort.
   abortMmio(): void { this.core.setU32(ABI.EXIT_MMIO_STATUS, ABI.MMIO_ABORT); }
