@@ -4,14 +4,13 @@
 // TLB fast path covers it, else two 64-bit accesses (its alignment, when
 // SCTLR_ELx.A checks it, is checked for the whole 16 bytes first).
 import { getX, setX } from "../cpu/state";
-import { fA, fB, fC, fD, fF, imm } from "../decode/entry";
+import { fA, fB, fC, fD, imm } from "../decode/entry";
 import { pcOf } from "../cpu/context";
 import * as O from "../decode/ops";
 import { hostRead, hostWrite, alignMask } from "../mmu/tlb";
 import { dataAbort } from "../mmu/memory";
 import { FSC_ALIGNMENT } from "../except/syndrome";
-import { extendReg } from "./flags";
-import { readHost, write, spMisaligned, spAlignmentFault } from "./ldst";
+import { readHost, write, spMisaligned, spAlignmentFault, singleAddress } from "./ldst";
 import { fpTrapEL, fpAccessTrap, vLo, vHi, setV } from "./simdfp";
 
 // The element read by readElem (bits above its size are zero).
@@ -56,10 +55,7 @@ export function execFLdSt(w: u64, e: usize, mode: u32, isStore: bool): i32 {
   let rn = fB(w);
   let base = getX(rn);
   if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let addr: u64;
-  if (mode == O.MODE_POST) addr = base;
-  else if (mode == O.MODE_REG) addr = base + extendReg(getX(fC(w)), fF(w));
-  else addr = base + imm(e);
+  let addr = singleAddress(w, e, mode, base);
   let t = fA(w), scale = fD(w);
   if (isStore) {
     if (!writeElem(addr, scale, vLo(t), vHi(t), e)) return O.R_FAULT;

@@ -69,16 +69,22 @@ export function spAlignmentFault(e: usize): i32 { setNextPC(takeSync(EC_SP_ALIGN
   return writeSlow(va, size, v, acc, e);
 }
 
+// The address of a single-register load/store (the integer and the SIMD&FP
+// forms share the addressing modes): base for post-index, base + extended
+// Rm for register offset, else base + the decoded byte offset.
+@inline export function singleAddress(w: u64, e: usize, mode: u32, base: u64): u64 {
+  if (mode == O.MODE_POST) return base;
+  if (mode == O.MODE_REG) return base + extendReg(getX(fC(w)), fF(w));
+  return base + imm(e);
+}
+
 // ---- Single register: LDR/STR (immediate, unscaled, pre/post-index, register, unprivileged)
 @inline export function execLdSt(w: u64, e: usize, mode: u32, m: u32): i32 {
   if (m == O.MEMOP_PRFM) return O.R_NEXT; // prefetches never fault
   let rn = fB(w);
   let base = getX(rn);
   if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let addr: u64;
-  if (mode == O.MODE_POST) addr = base;
-  else if (mode == O.MODE_REG) addr = base + extendReg(getX(fC(w)), fF(w));
-  else addr = base + imm(e);
+  let addr = singleAddress(w, e, mode, base);
   let size = memopSize(m);
   if (mode == O.MODE_UNPRIV) return execUnprivileged(w, e, rn, addr, size, m);
   if (m >= <u32>O.MEMOP_STRB) {

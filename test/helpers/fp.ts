@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import {
   Core, Vcpu, ABI, vectorTable, ENTRY, CODE_BASE, VBAR, DATA, STACK_TOP, RAM_BASE, RAM_SIZE, JIT_BY_DEFAULT, hex,
-  type SnippetResult, type VcpuExit,
+  runLoaded, type SnippetResult,
 } from "./machine";
 import { assemble } from "./asm";
 import { Jit } from "../../src/jit/jit";
@@ -70,26 +70,7 @@ export async function fpRun(source: string, opts: FpOptions = {}): Promise<Snipp
   for (const [n, v] of Object.entries(opts.regs ?? {})) core.setX(Number(n), BigInt.asUintN(64, v));
   for (const [n, v] of Object.entries(opts.v ?? {})) core.setV(Number(n), BigInt.asUintN(128, v));
   opts.setup?.(core);
-  const vcpu = new Vcpu(core);
-  // As machine.ts's runLoaded, compiling pages as they get hot when a JIT is attached.
-  const start = core.instructions, max = opts.maxInsns ?? 100_000n;
-  const mmio: VcpuExit[] = [];
-  let exit: VcpuExit;
-  for (;;) {
-    const used = core.instructions - start;
-    if (used >= max) { exit = { kind: "budget" }; break; }
-    exit = vcpu.run(max - used);
-    if (exit.kind === "jit") { jits.get(core)?.compileSlot(exit.slot); continue; }
-    if (exit.kind === "mmio") {
-      mmio.push(exit);
-      if (mmio.length > 10_000) break;
-      if (exit.isWrite) vcpu.completeMmioWrite(); else vcpu.completeMmioRead(0n);
-      continue;
-    }
-    if (exit.kind === "budget" && core.instructions - start < max) continue;
-    break;
-  }
-  return { core, vcpu, exit, insns: core.instructions - start, mmio };
+  return runLoaded(core, new Vcpu(core), opts.maxInsns ?? 100_000n, jits.get(core));
 }
 
 export function jitOfFp(core: Core): Jit | undefined { return jits.get(core); }

@@ -141,7 +141,8 @@ export function step(core: Core, vcpu: Vcpu, budget: bigint): VcpuExit {
   }
 }
 
-export function runLoaded(core: Core, vcpu: Vcpu, maxInsns = 100_000n): SnippetResult {
+// jit: the compiler for pages that get hot (default: the one this file attached to core).
+export function runLoaded(core: Core, vcpu: Vcpu, maxInsns = 100_000n, jit: Jit | undefined = jits.get(core)): SnippetResult {
   const start = core.instructions;
   const mmio: VcpuExit[] = [];
   let exit: VcpuExit;
@@ -149,7 +150,7 @@ export function runLoaded(core: Core, vcpu: Vcpu, maxInsns = 100_000n): SnippetR
     const used = core.instructions - start;
     if (used >= maxInsns) { exit = { kind: "budget" }; break; }
     exit = vcpu.run(maxInsns - used);
-    if (exit.kind === "jit") { jits.get(core)?.compileSlot(exit.slot); continue; }
+    if (exit.kind === "jit") { jit?.compileSlot(exit.slot); continue; }
     if (exit.kind === "mmio") {
       mmio.push(exit);
       if (mmio.length > 10_000) break;
