@@ -34,6 +34,20 @@ import { undefinedInstruction } from "../except/exception";
 import { execFLdSt, execFLdrLiteral, execFPair } from "../exec/fp_ldst";
 import * as F from "../exec/fp_dp";
 import * as V from "../exec/simd_move";
+// ---- imports of group THREE
+// ---- end of imports of group THREE
+
+// ---- imports of group FPVEC
+// ---- end of imports of group FPVEC
+
+// ---- imports of group MISC
+// ---- end of imports of group MISC
+
+// ---- imports of group LDST
+// ---- end of imports of group LDST
+
+// ---- imports of group CRYPTO
+// ---- end of imports of group CRYPTO
 
 const R_REDO = 4;                            // entry was just decoded: dispatch it again
 const R_LOCAL = 5;                           // taken branch within the page: imm is the entry delta
@@ -542,6 +556,20 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_SIMD_INS_ELEM: if (V.execInsElement(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_UMOV: if (V.execUmov(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_SMOV: if (V.execSmov(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      // ---- cases of group THREE
+      // ---- end of cases of group THREE
+
+      // ---- cases of group FPVEC
+      // ---- end of cases of group FPVEC
+
+      // ---- cases of group MISC
+      // ---- end of cases of group MISC
+
+      // ---- cases of group LDST
+      // ---- end of cases of group LDST
+
+      // ---- cases of group CRYPTO
+      // ---- end of cases of group CRYPTO
       default: setNextPC(undefinedInstruction(pcOf(e))); r = O.R_FAULT;
     }
     if (r >= R_LOCAL) {

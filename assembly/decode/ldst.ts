@@ -6,6 +6,7 @@ import * as O from "./ops";
 import { signExtend } from "../util/bits";
 import { extendField } from "../exec/flags";
 import { fpEnabled } from "../cpu/config";
+import { decodeLoadStoreStructure } from "./simd_ldst";
 
 // The memop for size:opc of a single-register load/store; -1 if unallocated.
 function memopFor(size: u32, opc: u32, allowPrfm: bool): i32 {
@@ -139,8 +140,8 @@ export function decodeLoadStore(insn: u32, e: usize): void {
 
 // SIMD&FP loads and stores (V = 1): LDR/STR B, H, S, D, Q (unsigned offset,
 // unscaled, pre/post-index, register offset), LDR S/D/Q (literal), LDP/STP/
-// LDNP/STNP S/D/Q. Not implemented (UNDEFINED): the AdvSIMD structure loads
-// and stores (LD1..LD4, ST1..ST4, LD1R..LD4R) and the FEAT_LRCPC3 forms.
+// LDNP/STNP S/D/Q; the AdvSIMD structure loads and stores in simd_ldst.ts.
+// Not implemented (UNDEFINED): the FEAT_LRCPC3 forms.
 function decodeLoadStoreFP(insn: u32, e: usize): void {
   let size = bits(insn, 31, 30), rt = bits(insn, 4, 0), rn = bits(insn, 9, 5);
   let op = bits(insn, 29, 27);
@@ -160,7 +161,9 @@ function decodeLoadStoreFP(insn: u32, e: usize): void {
     emit(e, O.OP_FPAIR + ((mode << 1) | store), rt, rS(rn), bits(insn, 14, 10), scale, 0, off);
     return;
   }
-  if (op != 7) { undef(e); return; } // structures, exclusives: not implemented / unallocated
+  // AdvSIMD load/store multiple structures and single structure: 0 Q 0011 0x ...
+  if (op == 1 && bit(insn, 25) == 0 && bit(insn, 31) == 0) { decodeLoadStoreStructure(insn, e); return; }
+  if (op != 7) { undef(e); return; } // exclusives: unallocated
   // Load/store register: size 111 1 0x opc ...; opc<1> with size 00 is the 128-bit Q form.
   let opc = bits(insn, 23, 22);
   let store: u32 = (opc & 1) ^ 1;

@@ -179,7 +179,41 @@ export const OP_SIMD_INS_GEN = OP_SIMD_DUP_ELEM + 1; // a = Vd, b = Xn, c = size
 export const OP_SIMD_INS_ELEM = OP_SIMD_INS_GEN + 1; // a = Vd, b = Vn, c = size, d = source index, f = index
 export const OP_SIMD_UMOV = OP_SIMD_INS_ELEM + 1;    // a = Xd, b = Vn, c = size, f = index
 export const OP_SIMD_SMOV = OP_SIMD_UMOV + 1;        // a = Xd, b = Vn, c = size, d = to 64 bits, f = index
-export const OP_COUNT = OP_SIMD_SMOV + 1;
+// The Advanced SIMD groups below each own a section: a group's ops are
+// numbered from its FIRST and its END is one past its last op, so the op
+// space stays dense whichever groups grow.
+// ---- Group THREE (decode/simd_three.ts, decode/simd_permute.ts): three same
+// (integer and logical, vector and scalar), three different (vector and
+// scalar, PMULL), permute, EXT, TBL/TBX.
+export const OP_SIMD_THREE_FIRST = OP_SIMD_SMOV + 1;
+export const OP_SIMD_THREE_END = OP_SIMD_THREE_FIRST;
+// ---- end of group THREE
+
+// ---- Group FPVEC (decode/simd_fp.ts): AdvSIMD floating point, vector and
+// scalar: three same, two-register misc, across lanes, scalar pairwise, by
+// element, fixed-point conversions by immediate shift.
+export const OP_SIMD_FPVEC_FIRST = OP_SIMD_THREE_END;
+export const OP_SIMD_FPVEC_END = OP_SIMD_FPVEC_FIRST;
+// ---- end of group FPVEC
+
+// ---- Group MISC (decode/simd_misc.ts and friends): integer two-register
+// misc, across lanes, shift by immediate, by element; vector and scalar.
+export const OP_SIMD_MISC_FIRST = OP_SIMD_FPVEC_END;
+export const OP_SIMD_MISC_END = OP_SIMD_MISC_FIRST;
+// ---- end of group MISC
+
+// ---- Group LDST (decode/simd_ldst.ts): LD1-LD4/ST1-ST4 multiple and single
+// structures, LD1R-LD4R, post-index forms.
+export const OP_SIMD_LDST_FIRST = OP_SIMD_MISC_END;
+export const OP_SIMD_LDST_END = OP_SIMD_LDST_FIRST;
+// ---- end of group LDST
+
+// ---- Group CRYPTO (decode/crypto.ts): AES, SHA1, SHA256.
+export const OP_CRYPTO_FIRST = OP_SIMD_LDST_END;
+export const OP_CRYPTO_END = OP_CRYPTO_FIRST;
+// ---- end of group CRYPTO
+
+export const OP_COUNT = OP_CRYPTO_END;
 
 // Handler results: what the run loop does after the instruction.
 export const R_NEXT = 0;    // fall through to the next entry

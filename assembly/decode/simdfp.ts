@@ -15,6 +15,13 @@
 // extract, table lookup, crypto, the scalar AdvSIMD groups except DUP).
 import { emit, undef, rZ, wZ, bits, bit } from "./entry";
 import * as O from "./ops";
+import { decodeIntThreeSame, decodeThreeDifferent } from "./simd_three";
+import { decodeTableLookup, decodePermute, decodeExtract } from "./simd_permute";
+import {
+  decodeFpThreeSame, decodeFpTwoRegMisc, decodeFpAcrossLanes, decodeScalarPairwise, decodeFpByElement, decodeFpShiftImm,
+} from "./simd_fp";
+import { decodeIntTwoRegMisc, decodeIntAcrossLanes, decodeIntShiftImm, decodeIntByElement } from "./simd_misc";
+import { decodeCryptoAES, decodeCryptoSha3, decodeCryptoSha2 } from "./crypto";
 import { FPRounding_TIEEVEN, FPRounding_POSINF, FPRounding_NEGINF, FPRounding_ZERO, FPRounding_TIEAWAY } from "../fp/index";
 
 // ftype (insn 23:22) to N: 00 single, 01 double; 11 half (only for FCVT), 10 none.
@@ -23,11 +30,62 @@ import { FPRounding_TIEEVEN, FPRounding_POSINF, FPRounding_NEGINF, FPRounding_ZE
 export function decodeSimdFp(insn: u32, e: usize): void {
   // Scalar floating point: M 0 S 1111x ...
   if ((insn & 0x5e00_0000) == 0x1e00_0000) { decodeScalarFP(insn, e); return; }
-  // AdvSIMD modified immediate: 0 Q op 0111100000 abc cmode o2 1 defgh Rd
-  if ((insn & 0x9ff8_0400) == 0x0f00_0400) { decodeModifiedImmediate(insn, e); return; }
-  // AdvSIMD copy: 0 Q op 01110000 imm5 0 imm4 1 Rn Rd
+  if (insn & 0x8000_0000) { undef(e); return; }  // op0 = 1xxx: unallocated (SVE lives elsewhere)
+  if (insn & 0x1000_0000) { decodeScalarAdvSimd(insn, e); return; } // op0 = 01x1
+  // Cryptographic AES: 01001110 00 10100 opcode(5) 10 Rn Rd
+  if ((insn & 0xff3e_0c00) == 0x4e28_0800) { decodeCryptoAES(insn, e); return; }
+  if (insn & 0x0100_0000) { // op0 = 0xx0, op1 = 1x: modified immediate, shift by immediate, by element
+    if ((insn & 0x9f80_0400) == 0x0f00_0400) {
+      // immh = 0: modified immediate; otherwise shift by immediate.
+      if (bits(insn, 22, 19) == 0) decodeModifiedImmediate(insn, e);
+      else decodeShiftByImmediate(insn, e, false);
+      return;
+    }
+    if ((insn & 0x9f00_0400) == 0x0f00_0000) { decodeByElement(insn, e, false); return; }
+    undef(e);
+    return;
+  }
+  // Table lookup: 0 Q 001110 op2 0 Rm 0 len op 00 Rn Rd
+  if ((insn & 0xbf20_8c00) == 0x0e00_0000) { decodeTableLookup(insn, e); return; }
+  // Permute: 0 Q 001110 size 0 Rm 0 opcode 10 Rn Rd
+  if ((insn & 0xbf20_8c00) == 0x0e00_0800) { decodePermute(insn, e); return; }
+  // Extract: 0 Q 101110 op2 0 Rm 0 imm4 0 Rn Rd
+  if ((insn & 0xbf20_8400) == 0x2e00_0000) { decodeExtract(insn, e); return; }
+  // Copy: 0 Q op 01110000 imm5 0 imm4 1 Rn Rd
   if ((insn & 0x9fe0_8400) == 0x0e00_0400) { decodeCopy(insn, e); return; }
-  // AdvSIMD scalar copy: 01 op 11110000 imm5 0 imm4 1 Rn Rd (only DUP (element), op 0 imm4 0000)
+  // Two-register misc: 0 Q U 01110 size 10000 opcode 10 Rn Rd
+  if ((insn & 0x9f3e_0c00) == 0x0e20_0800) { decodeTwoRegMisc(insn, e, false); return; }
+  // Across lanes: 0 Q U 01110 size 11000 opcode 10 Rn Rd
+  if ((insn & 0x9f3e_0c00) == 0x0e30_0800) {
+    let opcode = bits(insn, 16, 12);
+    if (opcode == 0x0c || opcode == 0x0f) decodeFpAcrossLanes(insn, e); else decodeIntAcrossLanes(insn, e);
+    return;
+  }
+  // Three different: 0 Q U 01110 size 1 Rm opcode 00 Rn Rd
+  if ((insn & 0x9f20_0c00) == 0x0e20_0000) { decodeThreeDifferent(insn, e, false); return; }
+  // Three same: 0 Q U 01110 size 1 Rm opcode 1 Rn Rd
+  if ((insn & 0x9f20_0400) == 0x0e20_0400) { decodeThreeSame(insn, e, false); return; }
+  // Three same FP16, two-register misc FP16, three same extra (FEAT_FP16,
+  // FEAT_DotProd, FEAT_RDM, FEAT_FCMA...): not implemented, not advertised.
+  undef(e);
+}
+
+// op0 = 01x1: the scalar Advanced SIMD groups and the SHA instructions.
+function decodeScalarAdvSimd(insn: u32, e: usize): void {
+  // Cryptographic three-register SHA: 01011110 00 0 Rm 0 opcode 00 Rn Rd
+  if ((insn & 0xff20_8c00) == 0x5e00_0000) { decodeCryptoSha3(insn, e); return; }
+  // Cryptographic two-register SHA: 01011110 00 10100 opcode 10 Rn Rd
+  if ((insn & 0xff3e_0c00) == 0x5e28_0800) { decodeCryptoSha2(insn, e); return; }
+  if (insn & 0x0100_0000) { // op1 = 1x: shift by immediate, by element
+    if ((insn & 0xdf80_0400) == 0x5f00_0400) {
+      if (bits(insn, 22, 19) == 0) undef(e); else decodeShiftByImmediate(insn, e, true);
+      return;
+    }
+    if ((insn & 0xdf00_0400) == 0x5f00_0000) { decodeByElement(insn, e, true); return; }
+    undef(e);
+    return;
+  }
+  // Scalar copy: 01 op 11110000 imm5 0 imm4 1 Rn Rd (only DUP (element), op 0 imm4 0000)
   if ((insn & 0xffe0_fc00) == 0x5e00_0400) {
     let imm5 = bits(insn, 20, 16);
     let size = <u32>ctz(imm5);
@@ -35,12 +93,38 @@ export function decodeSimdFp(insn: u32, e: usize): void {
     emit(e, O.OP_SIMD_DUP_ELEM, bits(insn, 4, 0), bits(insn, 9, 5), size, 2, imm5 >> (size + 1), 0);
     return;
   }
-  // ORR (vector, register): 0 Q 0 01110 10 1 Rm 000111 Rn Rd (MOV when Rn == Rm)
-  if ((insn & 0xbfe0_fc00) == 0x0ea0_1c00) {
-    emit(e, O.OP_SIMD_ORR, bits(insn, 4, 0), bits(insn, 9, 5), bits(insn, 20, 16), bit(insn, 30), 0, 0);
-    return;
-  }
+  // Scalar two-register misc: 01 U 11110 size 10000 opcode 10 Rn Rd
+  if ((insn & 0xdf3e_0c00) == 0x5e20_0800) { decodeTwoRegMisc(insn, e, true); return; }
+  // Scalar pairwise: 01 U 11110 size 11000 opcode 10 Rn Rd
+  if ((insn & 0xdf3e_0c00) == 0x5e30_0800) { decodeScalarPairwise(insn, e); return; }
+  // Scalar three different: 01 U 11110 size 1 Rm opcode 00 Rn Rd
+  if ((insn & 0xdf20_0c00) == 0x5e20_0000) { decodeThreeDifferent(insn, e, true); return; }
+  // Scalar three same: 01 U 11110 size 1 Rm opcode 1 Rn Rd
+  if ((insn & 0xdf20_0400) == 0x5e20_0400) { decodeThreeSame(insn, e, true); return; }
   undef(e);
+}
+
+// The groups that mix integer and floating-point encodings are split here
+// between the integer decoders and the floating-point one (decode/simd_fp.ts).
+// Three same: opcode (insn 15:11) 11xxx is floating point.
+function decodeThreeSame(insn: u32, e: usize, scalar: bool): void {
+  if (bits(insn, 15, 11) >= 0x18) decodeFpThreeSame(insn, e, scalar); else decodeIntThreeSame(insn, e, scalar);
+}
+// Two-register misc: opcode (insn 16:12) 011xx (FCMxx #0, FABS, FNEG) and 1011x and above are floating point.
+function decodeTwoRegMisc(insn: u32, e: usize, scalar: bool): void {
+  let opcode = bits(insn, 16, 12);
+  if (opcode >= 0x16 || (opcode >= 0x0c && opcode <= 0x0f)) decodeFpTwoRegMisc(insn, e, scalar);
+  else decodeIntTwoRegMisc(insn, e, scalar);
+}
+// Shift by immediate: opcode (insn 15:11) 11100 (SCVTF/UCVTF) and 11111 (FCVTZS/FCVTZU) are floating point.
+function decodeShiftByImmediate(insn: u32, e: usize, scalar: bool): void {
+  let opcode = bits(insn, 15, 11);
+  if (opcode == 0x1c || opcode == 0x1f) decodeFpShiftImm(insn, e, scalar); else decodeIntShiftImm(insn, e, scalar);
+}
+// By element: opcode (insn 15:12) 0001 (FMLA, FCMLA), 0101 (FMLS), 1001 (FMUL, FMULX) are floating point.
+function decodeByElement(insn: u32, e: usize, scalar: bool): void {
+  let opcode = bits(insn, 15, 12);
+  if (opcode == 1 || opcode == 5 || opcode == 9) decodeFpByElement(insn, e, scalar); else decodeIntByElement(insn, e, scalar);
 }
 
 // ---- Scalar floating point -------------------------------------------------------------

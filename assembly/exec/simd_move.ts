@@ -6,28 +6,8 @@
 import { getX, setX } from "../cpu/state";
 import { fA, fB, fC, fD, fF, imm } from "../decode/entry";
 import * as O from "../decode/ops";
-import { fpTrapEL, fpAccessTrap, vAddr, vLo, vHi, setV } from "./simdfp";
-
-@inline function loadElem(a: usize, size: u32): u64 {
-  if (size == 0) return <u64>load<u8>(a);
-  if (size == 1) return <u64>load<u16>(a);
-  if (size == 2) return <u64>load<u32>(a);
-  return load<u64>(a);
-}
-@inline function storeElem(a: usize, v: u64, size: u32): void {
-  if (size == 0) store<u8>(a, <u8>v);
-  else if (size == 1) store<u16>(a, <u16>v);
-  else if (size == 2) store<u32>(a, <u32>v);
-  else store<u64>(a, v);
-}
-// Replicate(element, 64 / esize) for an element zero-extended in x.
-@inline function replicate64(x: u64, size: u32): u64 {
-  if (size == 0) return x * 0x0101_0101_0101_0101;
-  if (size == 1) return x * 0x0001_0001_0001_0001;
-  if (size == 2) return x | (x << 32);
-  return x;
-}
-@inline function elemAddr(v: u32, index: u32, size: u32): usize { return vAddr(v) + (<usize>index << size); }
+import { fpTrapEL, fpAccessTrap, vLo, vHi, setV } from "./simdfp";
+import { loadElem, storeElem, elemAddr, replicate64 } from "./simd_lanes";
 
 // MOVI, MVNI, FMOV (vector and scalar immediate): V[d] = imm (Q = 1: imm:imm).
 export function execMovi(w: u64, e: usize): i32 {
