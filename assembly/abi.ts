@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 4; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record
+export const ABI_VERSION = 5; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -202,7 +202,10 @@ export const SR_CNTV_CTL_EL0 = 76;
 export const SR_CNTV_CVAL_EL0 = 77;
 export const SR_CNTHP_CTL_EL2 = 78;
 export const SR_CNTHP_CVAL_EL2 = 79;
-export const SR_COUNT = 80;
+// Breakpoint and watchpoint registers (2 of each, ID_AA64DFR0_EL1.BRPs/WRPs = 1):
+// DBGBVR0, DBGBCR0, DBGWVR0, DBGWCR0, then the same for n = 1.
+export const SR_DBG_BASE = 80;
+export const SR_COUNT = 88;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

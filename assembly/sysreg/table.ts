@@ -170,6 +170,8 @@ export function sysregLookup(key: u32): i32 {
     case 0xc039: return SPR_ID_AA64MMFR1;
     case 0xc03a: return SPR_ID_AA64MMFR2;
   }
+  // DBGBVR<n>_EL1, DBGBCR<n>_EL1, DBGWVR<n>_EL1, DBGWCR<n>_EL1 (2,0,0,n,4..7) for n = 0, 1.
+  if ((key & 0xfff4) == 0x8004 && ((key >> 3) & 0xf) < 2) return SR.SR_DBG_BASE + (((key >> 3) & 1) << 2) + (key & 3);
   // FPCR and FPSR exist only with FP/AdvSIMD (CONFIG_FP); otherwise UNDEFINED.
   if (key == 0xda20 && fpEnabled) return SR.SR_FPCR;
   if (key == 0xda21 && fpEnabled) return SR.SR_FPSR;

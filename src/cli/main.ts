@@ -8,6 +8,7 @@ import { loadRaw, RAW_DEFAULT_LOAD } from "../loader/raw";
 import { UserError } from "../errors";
 import { stdoutSink, attachStdin } from "../node/console";
 import { readCoreWasm } from "../node/core-wasm";
+import { registerBoot } from "./boot";
 
 function parseAddress(v: string): bigint {
   if (!/^(0x[0-9a-fA-F_]+|[0-9_]+)$/.test(v)) throw new InvalidArgumentError(`not an address: ${v}`);
@@ -103,6 +104,9 @@ export async function main(argv: string[]): Promise<number> {
     .option("--fp", "experimental: implement FP/AdvSIMD (scalar FP, SIMD&FP loads/stores, AdvSIMD moves; other AdvSIMD is UNDEFINED)")
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
+  registerBoot(program, (s) => { status = s; }, async () => {
+    throw new UserError("`boot linux` needs `armvisor fetch linux` (not available yet); use boot --kernel FILE --initrd FILE");
+  });
   await program.parseAsync(argv);
   return status;
 }

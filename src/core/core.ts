@@ -83,6 +83,9 @@ export class Core {
   }
 
   // ---- raw shared-memory access ----
+  // Copy a block of the shared-memory line (not guest RAM) out / in.
+  readBlock(off: number, len: number): Uint8Array { return this.u8.slice(off, off + len); }
+  writeBlock(off: number, data: Uint8Array): void { this.u8.set(data, off); }
   readByte(off: number): number { return this.u8[off]; }
   u32(off: number): number { return this.dv.getUint32(off, true); }
   setU32(off: number, v: number): void { this.dv.setUint32(off, v >>> 0, true); }

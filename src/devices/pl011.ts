@@ -34,6 +34,9 @@ export class PL011 implements MmioDevice {
     this.update();
   }
 
+  // Free entries in the receive FIFO (the board holds further input until there is room).
+  get rxRoom(): number { return FIFO_DEPTH - this.rx.length; }
+
   // Transmitted bytes reach the sink at once: the guest wrote them, nothing is held back.
   flush(): void {
     if (this.txPending.length) { this.sink.write(Uint8Array.from(this.txPending)); this.txPending = []; }

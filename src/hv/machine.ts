@@ -8,6 +8,7 @@ import { minimalBoard, RAM_BASE, type MinimalBoard } from "../board/minimal";
 import type { ConsoleSink } from "../devices/device";
 import type { LoadedImage } from "../loader/image";
 import { psciCall } from "../devices/psci";
+import { dispatchMmio } from "./mmio";
 import { semihostingCall } from "../devices/semihosting";
 import { UserError } from "../errors";
 import { Jit } from "../jit/jit";
@@ -48,7 +49,7 @@ export class Machine {
     this.options = options;
     this.board = minimalBoard(options.console);
     this.handlers = {
-      "mmio": (x) => this.onMmio(x as Extract<VcpuExit, { kind: "mmio" }>),
+      "mmio": (x) => { dispatchMmio(this.board.bus, this.vcpu, x as Extract<VcpuExit, { kind: "mmio" }>); return undefined; },
       "hvc": () => this.onPsci(),
       "smc": () => this.onPsci(),
       "debug": () => this.onSemihosting(),
@@ -131,24 +132,12 @@ export class Machine {
     }
   }
 
-  private onMmio(x: Extract<VcpuExit, { kind: "mmio" }>): RunResult | undefined {
-    const m = this.board.bus.find(x.addr);
-    if (!m) { this.vcpu.abortMmio(); return undefined; }
-    const offset = Number(x.addr - m.base);
-    if (x.isWrite) {
-      m.device.write(offset, x.size, BigInt.asUintN(x.size * 8, x.data));
-      this.vcpu.completeMmioWrite();
-    } else {
-      this.vcpu.completeMmioRead(BigInt.asUintN(x.size * 8, m.device.read(offset, x.size)));
-    }
-    return undefined;
-  }
-
   // HVC/SMC to a level the host owns: PSCI. The call returns in X0.
   private onPsci(): RunResult | undefined {
     const action = psciCall(this.core.x(0), this.core.x(1));
     switch (action.kind) {
       case "system-off": return { kind: "system-off", status: 0 };
+      case "cpu-off": return { kind: "system-off", status: 0 }; // not offered without PsciPower
       case "system-reset": this.resetToImage(); return undefined;
       case "return": this.core.setX(0, action.x0); return undefined;
     }

@@ -4,3 +4,4 @@ export * from "./mmio";
 export * from "./blk";
 export * from "./console";
 export * from "./rng";
+export * from "./empty";

@@ -1,0 +1,147 @@
+// The `virt` board with the host as hypervisor: QEMU's -M virt memory map and
+// interrupt numbers (virt-dt.ts), a GICv3, the generic timers as PPIs, a
+// PL011, 32 virtio-mmio transports, PSCI through HVC, and a generated device
+// tree. The guest runs at EL1/EL0; the host owns EL2 (hv/vm.ts).
+import { Core } from "../core/core";
+import { Bus } from "./bus";
+import { Vm, type VmResult } from "../hv/vm";
+import { icountClock, hostClock } from "../hv/clock";
+import { GicV3, iccRegisterName } from "../devices/gicv3";
+import { PL011 } from "../devices/pl011";
+import { VirtioMmio, VirtioBlk, VirtioRng, guestMemoryFromRam, emptyVirtioDevice, type BlockBackend } from "../devices/virtio";
+import type { ConsoleSink } from "../devices/device";
+import { VIRT_MEMMAP, VIRT_IRQ, VIRT_MAX_CPUS_GICV3, virtDeviceTree, virtMpidrAffinity } from "./virt-dt";
+import { loadLinuxImage, placeBootBlobs, DTB_MAX_SIZE } from "../loader/linux";
+import { UserError } from "../errors";
+
+export interface VirtDrive { backend: BlockBackend; readonly?: boolean }
+
+export interface VirtBoardOptions {
+  wasm: BufferSource;
+  ramMiB: number;
+  cpus?: number;                 // default 1
+  console: ConsoleSink;
+  clock?: "icount" | "host";    // default icount
+  jit?: boolean;                 // default true
+  fp?: boolean;
+  drives?: VirtDrive[];
+  // Waits for console input when every vCPU idles with no timer armed (see VmOptions).
+  waitForInput?: () => Promise<boolean>;
+}
+
+export interface LinuxBoot {
+  kernel: Uint8Array;
+  kernelName?: string;
+  initrd?: Uint8Array;
+  initrdName?: string;
+  append?: string;
+  dtb?: Uint8Array;              // supplied instead of the generated one
+}
+
+const SPI_BASE = 32, PPI_BASE = 16;
+const MAX_RAM_MIB = 3072;        // RAM and the core's own memory share one 4 GiB wasm memory
+
+export class VirtBoard {
+  readonly core: Core;
+  readonly vm: Vm;
+  readonly bus: Bus;
+  readonly gic: GicV3;
+  readonly uart: PL011;
+  readonly options: VirtBoardOptions;
+  readonly cpus: number;
+  private input: number[] = [];
+
+  private constructor(core: Core, options: VirtBoardOptions) {
+    this.core = core;
+    this.options = options;
+    this.cpus = options.cpus ?? 1;
+    const affinity = (i: number) => virtMpidrAffinity(i, 3);
+    this.bus = new Bus();
+    this.gic = new GicV3({ cpus: this.cpus, affinity });
+    this.bus.map(VIRT_MEMMAP.gicDist.base, this.gic.distributor);
+    this.bus.map(VIRT_MEMMAP.gicRedist.base, this.gic.redistributors);
+    this.uart = new PL011(options.console, this.gic.spiLine(SPI_BASE + VIRT_IRQ.uart));
+    this.bus.map(VIRT_MEMMAP.uart.base, this.uart);
+    const memory = guestMemoryFromRam(core);
+    const devices = [...(options.drives ?? []).map((d) => new VirtioBlk(d.backend, { readonly: d.readonly })), new VirtioRng()];
+    for (let n = 0; n < VIRT_IRQ.virtioMmioCount; n++) {
+      const dev = devices[n] ?? emptyVirtioDevice();
+      const base = VIRT_MEMMAP.virtioMmio.base + BigInt(n) * VIRT_MEMMAP.virtioMmio.size;
+      this.bus.map(base, new VirtioMmio(dev, memory, this.gic.spiLine(SPI_BASE + VIRT_IRQ.virtioMmioFirst + n)));
+    }
+    const gic = this.gic;
+    this.vm = new Vm(core, {
+      bus: this.bus,
+      gic: {
+        irqLine: (c) => gic.irqLine(c), fiqLine: (c) => gic.fiqLine(c),
+        set onChange(f) { gic.onChange = f; }, get onChange() { return gic.onChange; },
+        setPpi: (c, intid, level) => gic.setPpi(c, intid, level),
+        sysregName: (...k) => iccRegisterName(...k),
+        readSysreg: (c, name) => gic.readSysreg(c, name),
+        writeSysreg: (c, name, v) => gic.writeSysreg(c, name, v),
+      },
+      timerIntids: { phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi },
+      poll: () => this.poll(),
+    }, {
+      cpus: this.cpus, affinity, bootEL: 1,
+      clock: options.clock === "host" ? hostClock() : icountClock(),
+      jit: options.jit,
+      waitForInput: options.waitForInput,
+    });
+  }
+
+  static async create(options: VirtBoardOptions): Promise<VirtBoard> {
+    const { ramMiB } = options;
+    const cpus = options.cpus ?? 1;
+    if (!Number.isInteger(ramMiB) || ramMiB < 16) throw new UserError(`invalid memory size: ${ramMiB} MiB (the virt board needs at least 16)`);
+    if (ramMiB > MAX_RAM_MIB) throw new UserError(`invalid memory size: ${ramMiB} MiB (at most ${MAX_RAM_MIB})`);
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > VIRT_MAX_CPUS_GICV3) throw new UserError(`invalid vCPU count: ${cpus} (1 to ${VIRT_MAX_CPUS_GICV3})`);
+    const core = await Core.create(options.wasm, {
+      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024, highestEL: 1, semihosting: false, gic: 3, fp: options.fp ?? false,
+    });
+    return new VirtBoard(core, options);
+  }
+
+  // Place kernel, initrd and device tree as QEMU does and reset vCPU 0 into
+  // the kernel as booting.rst asks: X0 = the DTB, MMU off, DAIF masked, EL1.
+  async bootLinux(boot: LinuxBoot): Promise<void> {
+    const ramBase = VIRT_MEMMAP.ram.base, ramSize = BigInt(this.options.ramMiB) * 1024n * 1024n;
+    const kernel = await loadLinuxImage(boot.kernel, boot.kernelName ?? "kernel", ramBase, ramSize);
+    const place = placeBootBlobs({ kernel, initrd: boot.initrd, initrdName: boot.initrdName, dtbSize: boot.dtb?.length });
+    const dtb = boot.dtb ?? virtDeviceTree({
+      ramBase, ramSize, cpus: this.cpus, gicVersion: 3, virtualization: false,
+      bootargs: boot.append ?? "", initrd: place.initrd,
+      // Fixed seeds keep icount runs repeatable; the host clock takes real randomness.
+      rngSeed: this.options.clock === "host" ? crypto.getRandomValues(new Uint8Array(32)) : new Uint8Array(32).fill(0x5a),
+    });
+    if (dtb.length > DTB_MAX_SIZE) throw new UserError(`device tree is ${dtb.length} bytes; arm64 Linux accepts at most 2 MiB`);
+    this.core.writeRam(kernel.loadAddr, kernel.data);
+    if (boot.initrd && place.initrd) this.core.writeRam(place.initrd.start, boot.initrd);
+    this.core.writeRam(place.dtb, dtb);
+    this.vm.boot(kernel.loadAddr, [place.dtb, 0n, 0n, 0n]);
+  }
+
+  // Bytes typed at the console: into the UART's receive FIFO as it has room.
+  pushInput(bytes: Uint8Array): void {
+    for (const b of bytes) this.input.push(b);
+    this.poll();
+  }
+
+  private poll(): void {
+    if (this.input.length) {
+      const room = this.uart.rxRoom;
+      if (room > 0) this.uart.pushInput(Uint8Array.from(this.input.splice(0, room)));
+    }
+    this.uart.flush();
+  }
+
+  get pendingInput(): number { return this.input.length; }
+
+  async run(maxInstructions?: bigint): Promise<VmResult> {
+    try {
+      return await this.vm.run(maxInstructions);
+    } finally {
+      this.uart.flush();
+    }
+  }
+}

@@ -1,0 +1,336 @@
+// A virtual machine with the host as its hypervisor: N vCPUs at EL1/EL0 on
+// one core, scheduled round-robin in one thread (deterministic), and every
+// exit the architecture would take to EL2 dispatched by a table keyed by its
+// exception class (ESR_EL2.EC), as Linux's arm_exit_handlers[] is:
+//   EC_DABT_LOW (0x24)  an access outside RAM: device MMIO on the bus
+//   EC_HVC64 / EC_SMC64 PSCI
+//   EC_SYSREG (0x18)    the GIC CPU interface registers (ICC_*)
+//   EC_WFX_TRAP (0x01)  WFI/WFE: the vCPU idles until an interrupt
+// Board-neutral: the board supplies the bus, the interrupt controller and
+// the console device.
+import { Core, ABI } from "../core/core";
+import { Vcpu } from "./vcpu";
+import type { VcpuExit } from "./exit";
+import { VcpuContext } from "./vcpu-context";
+import type { Bus } from "../board/bus";
+import { psciCall, PSCI_ALREADY_ON, PSCI_INVALID_PARAMETERS, AFFINITY_ON, AFFINITY_OFF, type PsciPower } from "../devices/psci";
+import { dispatchMmio } from "./mmio";
+import type { Clock } from "./clock";
+import { Jit } from "../jit/jit";
+
+export const EC_WFX_TRAP = 0x01, EC_HVC64 = 0x16, EC_SMC64 = 0x17, EC_SYSREG = 0x18, EC_DABT_LOW = 0x24;
+
+// The interrupt controller as the VM needs it: per-vCPU output lines, the
+// timer PPIs as inputs, and the system-register CPU interface (GICv3).
+export interface InterruptController {
+  irqLine(cpu: number): boolean;
+  fiqLine(cpu: number): boolean;
+  onChange: (cpu: number, irq: boolean, fiq: boolean) => void;
+  setPpi(cpu: number, intid: number, level: boolean): void;
+  // op0..op2 of an MRS/MSR the core handed to the host, or undefined if not one of ours.
+  sysregName?(op0: number, op1: number, crn: number, crm: number, op2: number): string | undefined;
+  readSysreg?(cpu: number, name: string): bigint;
+  writeSysreg?(cpu: number, name: string, value: bigint): void;
+}
+
+export interface VmDevices {
+  bus: Bus;
+  gic: InterruptController;
+  // Timer outputs to PPI INTIDs (TIMER_PHYS, TIMER_VIRT, TIMER_HYP bits).
+  timerIntids: { phys: number; virt: number; hyp: number };
+  // Called between slices: devices flush output, accept console input.
+  poll?(): void;
+}
+
+export type VmResult =
+  | { kind: "system-off"; status: 0 }
+  | { kind: "system-reset"; status: 0 }
+  | { kind: "limit"; status: number }
+  | { kind: "stuck"; status: number; message: string }
+  | { kind: "error"; status: number; message: string };
+
+type PowerState = "off" | "on";
+
+interface VcpuSlot {
+  ctx: VcpuContext;
+  power: PowerState;
+  waiting: boolean;     // in WFI/WFE, until an interrupt or its timer deadline
+  exits: Map<number, bigint>; // exits by EC
+}
+
+type ExitHandler = (slot: VcpuSlot, exit: VcpuExit) => VmResult | "idle" | undefined;
+
+const SLICE = 1n << 20n;   // instructions a vCPU runs before the next one's turn
+const RUN_CHUNK = 1n << 22n;
+const NO_DEADLINE = 0xffff_ffff_ffff_ffffn;
+
+export interface VmOptions {
+  cpus: number;
+  affinity: (index: number) => number;   // MPIDR_EL1.Aff1:Aff0 of vCPU `index`
+  bootEL: 1 | 2 | 3;
+  clock: Clock;
+  jit?: boolean;
+  // Waits for something from outside (console input) when every vCPU idles
+  // with no timer armed; resolves false when nothing can ever arrive.
+  waitForInput?: () => Promise<boolean>;
+}
+
+export class Vm {
+  readonly core: Core;
+  readonly vcpu: Vcpu;
+  readonly devices: VmDevices;
+  readonly options: VmOptions;
+  readonly jit: Jit | undefined;
+  private readonly slots: VcpuSlot[];
+  private current: VcpuSlot;
+  private readonly handlers: Map<number, ExitHandler>;
+  private pendingReset = false;
+  private powerOff = false;
+
+  constructor(core: Core, devices: VmDevices, options: VmOptions) {
+    this.core = core;
+    this.vcpu = new Vcpu(core);
+    this.devices = devices;
+    this.options = options;
+    if (options.jit ?? true) this.jit = new Jit(core);
+    this.slots = [];
+    for (let i = 0; i < options.cpus; i++) {
+      this.slots.push({ ctx: new VcpuContext(i, options.affinity(i)), power: i === 0 ? "on" : "off", waiting: false, exits: new Map() });
+    }
+    this.current = this.slots[0];
+    this.current.ctx.loadInto(core);
+    devices.gic.onChange = (cpu, irq, fiq) => {
+      const s = this.slots[cpu];
+      if (!s) return;
+      s.ctx.controlLines = (irq ? ABI.LINE_IRQ : 0) | (fiq ? ABI.LINE_FIQ : 0);
+      if (s.ctx.controlLines) s.waiting = false;
+    };
+    this.handlers = new Map<number, ExitHandler>([
+      [EC_DABT_LOW, (_s, x) => { dispatchMmio(this.devices.bus, this.vcpu, x as Extract<VcpuExit, { kind: "mmio" }>); return undefined; }],
+      [EC_HVC64, (s) => this.onPsci(s)],
+      [EC_SMC64, (s) => this.onPsci(s)],
+      [EC_SYSREG, (s, x) => this.onSysreg(s, x as Extract<VcpuExit, { kind: "sysreg" }>)],
+      [EC_WFX_TRAP, (s, x) => this.onWfx(s, x)],
+    ]);
+  }
+
+  get cpuCount(): number { return this.slots.length; }
+  get currentCpu(): number { return this.current.ctx.index; }
+
+  // Exits taken so far, per vCPU, by exception class.
+  exitCounts(): { cpu: number; ec: number; count: bigint }[] {
+    const out: { cpu: number; ec: number; count: bigint }[] = [];
+    for (const s of this.slots) for (const [ec, count] of s.exits) out.push({ cpu: s.ctx.index, ec, count });
+    return out;
+  }
+
+  // Reset vCPU 0 at the boot EL with PC = entry and X0..X3; the others off.
+  boot(entry: bigint, x: bigint[] = []): void {
+    for (const s of this.slots) { s.power = "off"; s.waiting = false; }
+    this.switchTo(this.slots[0]);
+    this.core.exports.reset(this.options.bootEL);
+    this.core.pc = entry;
+    x.forEach((v, i) => this.core.setX(i, v));
+    this.slots[0].power = "on";
+  }
+
+  // Run until the guest powers off or resets, or `maxInstructions` retire.
+  async run(maxInstructions?: bigint, yieldMs = 50): Promise<VmResult> {
+    let last = Date.now();
+    for (;;) {
+      let ran = false;
+      for (const s of this.slots) {
+        if (s.power !== "on") continue;
+        if (s.waiting && !this.wakeable(s)) continue;
+        s.waiting = false;
+        const r = this.runSlice(s, maxInstructions);
+        ran = true;
+        if (r) return r;
+        if (this.powerOff) return { kind: "system-off", status: 0 };
+        if (this.pendingReset) return { kind: "system-reset", status: 0 };
+      }
+      if (!this.slots.some((s) => s.power === "on")) return { kind: "system-off", status: 0 };
+      if (!ran) {
+        const r = await this.idle();
+        if (r) return r;
+        last = Date.now();
+      }
+      if (Date.now() - last >= yieldMs) {
+        this.devices.poll?.();
+        await new Promise((r) => setTimeout(r, 0));
+        last = Date.now();
+      }
+    }
+  }
+
+  private wakeable(s: VcpuSlot): boolean {
+    return s.ctx.controlLines !== 0 || s.ctx.timerDeadline <= this.core.instructions;
+  }
+
+  private switchTo(s: VcpuSlot): void {
+    if (s === this.current) return;
+    this.current.ctx.saveFrom(this.core);
+    s.ctx.loadInto(this.core);
+    this.current = s;
+  }
+
+  // Run vCPU `s` for one slice, handling its exits.
+  private runSlice(s: VcpuSlot, maxInstructions?: bigint): VmResult | undefined {
+    this.switchTo(s);
+    const core = this.core;
+    // Its timers may have fired while other vCPUs ran or time moved on.
+    core.exports.timerUpdate();
+    this.updateTimerLines(s);
+    const sliceEnd = core.instructions + SLICE;
+    for (;;) {
+      this.options.clock.beforeRun(core);
+      core.setU32(ABI.CONTROL_LINES, s.ctx.controlLines);
+      let budget = sliceEnd - core.instructions;
+      if (budget > RUN_CHUNK) budget = RUN_CHUNK;
+      if (maxInstructions !== undefined) {
+        const left = maxInstructions - core.instructions;
+        if (left <= 0n) return { kind: "limit", status: 124 };
+        if (left < budget) budget = left;
+      }
+      if (budget <= 0n) budget = 1n;
+      const before = core.instructions;
+      const exit = this.vcpu.run(budget);
+      this.updateTimerLines(s);
+      const r = this.dispatch(s, exit, before);
+      if (r === "idle") return undefined;
+      if (r) return r;
+      if (this.powerOff || this.pendingReset || s.power !== "on") return undefined;
+      if (exit.kind !== "mmio" && core.instructions >= sliceEnd) return undefined;
+    }
+  }
+
+  private dispatch(s: VcpuSlot, exit: VcpuExit, before: bigint): VmResult | "idle" | undefined {
+    const ec = exitClass(exit);
+    if (ec !== undefined) {
+      s.exits.set(ec, (s.exits.get(ec) ?? 0n) + 1n);
+      return this.handlers.get(ec)!(s, exit);
+    }
+    switch (exit.kind) {
+      case "budget":
+        if (this.core.instructions === before && s.ctx.controlLines === 0) {
+          return { kind: "stuck", status: 3, message: `guest stuck: exceptions without an instruction retiring, at PC 0x${this.core.pc.toString(16)} (EL${this.core.el}, vCPU ${s.ctx.index})` };
+        }
+        return undefined;
+      case "timer": case "stop": return undefined;
+      case "jit": this.jit?.compileSlot(exit.slot); return undefined;
+      case "halt": return { kind: "system-off", status: 0 };
+      case "debug": return { kind: "error", status: 70, message: `semihosting call at PC 0x${exit.pc.toString(16)}: not available on this board` };
+      case "internal-error": return { kind: "error", status: 70, message: exit.message };
+    }
+    return { kind: "error", status: 70, message: `unhandled exit ${exit.kind}` };
+  }
+
+  // The timer outputs the core published at this exit, as PPIs.
+  private updateTimerLines(s: VcpuSlot): void {
+    const lines = this.core.u32(ABI.TIMER_LINES);
+    s.ctx.timerDeadline = this.core.u64(ABI.TIMER_DEADLINE);
+    const changed = lines ^ s.ctx.timerLines;
+    s.ctx.timerLines = lines;
+    if (!changed) return;
+    const { gic, timerIntids: t } = this.devices;
+    const cpu = s.ctx.index;
+    if (changed & ABI.TIMER_PHYS) gic.setPpi(cpu, t.phys, (lines & ABI.TIMER_PHYS) !== 0);
+    if (changed & ABI.TIMER_VIRT) gic.setPpi(cpu, t.virt, (lines & ABI.TIMER_VIRT) !== 0);
+    if (changed & ABI.TIMER_HYP) gic.setPpi(cpu, t.hyp, (lines & ABI.TIMER_HYP) !== 0);
+  }
+
+  private onWfx(s: VcpuSlot, exit: VcpuExit): "idle" | undefined {
+    // WFE completes at once (no event stream); WFI waits unless an
+    // interrupt is already pending at the PE, masked or not.
+    if (exit.kind === "wfe" || s.ctx.controlLines !== 0) return undefined;
+    s.waiting = true;
+    return "idle";
+  }
+
+  private onSysreg(s: VcpuSlot, x: Extract<VcpuExit, { kind: "sysreg" }>): VmResult | undefined {
+    const gic = this.devices.gic;
+    const k = x.key;
+    const name = gic.sysregName?.((k >> 14) & 3, (k >> 11) & 7, (k >> 7) & 15, (k >> 3) & 15, k & 7);
+    if (!name) return { kind: "error", status: 70, message: `system register exit for an unknown register (key 0x${k.toString(16)})` };
+    if (x.isWrite) gic.writeSysreg!(s.ctx.index, name, x.data);
+    else this.vcpu.completeSysregRead(gic.readSysreg!(s.ctx.index, name));
+    return undefined;
+  }
+
+  private onPsci(s: VcpuSlot): VmResult | undefined {
+    const core = this.core;
+    const power: PsciPower = {
+      cpuOn: (target, entry, context) => this.cpuOn(target, entry, context),
+      cpuOff: () => { s.power = "off"; },
+      affinityInfo: (target, level) => {
+        if (level !== 0n) return PSCI_INVALID_PARAMETERS;
+        const t = this.slotByAffinity(target);
+        return t === undefined ? PSCI_INVALID_PARAMETERS : t.power === "on" ? AFFINITY_ON : AFFINITY_OFF;
+      },
+    };
+    const action = psciCall(core.x(0), core.x(1), core.x(2), core.x(3), this.options.cpus > 1 ? power : undefined);
+    switch (action.kind) {
+      case "system-off": this.powerOff = true; return undefined;
+      case "system-reset": this.pendingReset = true; return undefined;
+      case "cpu-off": return undefined;
+      case "return": core.setX(0, action.x0); return undefined;
+    }
+  }
+
+  private slotByAffinity(mpidr: bigint): VcpuSlot | undefined {
+    const aff = Number(mpidr & 0xff_ffffn);
+    return this.slots.find((s) => s.ctx.affinity === aff);
+  }
+
+  // PSCI CPU_ON: the target starts at the boot EL, MMU off, PC = entry, X0 = context.
+  private cpuOn(target: bigint, entry: bigint, context: bigint): bigint {
+    const t = this.slotByAffinity(target);
+    if (!t || (target >> 24n & 0xffn) !== 0n || (target >> 32n) !== 0n) return PSCI_INVALID_PARAMETERS;
+    if (t.power === "on") return PSCI_ALREADY_ON;
+    const caller = this.current;
+    const callerPc = this.core.pc;
+    this.switchTo(t);
+    this.core.exports.reset(this.options.bootEL);
+    this.core.pc = entry;
+    this.core.setX(0, context);
+    t.power = "on";
+    t.waiting = false;
+    this.switchTo(caller);
+    this.core.pc = callerPc;
+    return 0n;
+  }
+
+  // Every powered vCPU waits: move time to the earliest timer deadline (or
+  // wait for it, with a wall clock), or wait for input from outside.
+  private async idle(): Promise<VmResult | undefined> {
+    let next: VcpuSlot | undefined;
+    for (const s of this.slots) {
+      if (s.power === "on" && s.waiting && s.ctx.timerDeadline !== NO_DEADLINE && (!next || s.ctx.timerDeadline < next.ctx.timerDeadline)) next = s;
+    }
+    this.devices.poll?.();
+    if (next) {
+      await this.options.clock.idleUntil(this.core, next.ctx.timerDeadline);
+      // Let the vCPU's timers see the new time.
+      this.switchTo(next);
+      this.core.exports.timerUpdate();
+      this.updateTimerLines(next);
+      next.waiting = false; // its deadline has passed: it runs (and may WFI again)
+      return undefined;
+    }
+    if (this.options.waitForInput && await this.options.waitForInput()) return undefined;
+    if (this.slots.some((s) => s.power === "on" && s.ctx.controlLines !== 0)) return undefined;
+    return { kind: "stuck", status: 3, message: "every vCPU waits for an interrupt and none can arrive (no timer armed, no input)" };
+  }
+}
+
+// The exception class an exit stands for, for the exits a hypervisor at EL2 would take.
+export function exitClass(exit: VcpuExit): number | undefined {
+  switch (exit.kind) {
+    case "mmio": return EC_DABT_LOW;
+    case "hvc": return EC_HVC64;
+    case "smc": return EC_SMC64;
+    case "sysreg": return EC_SYSREG;
+    case "wfi": case "wfe": return EC_WFX_TRAP;
+  }
+  return undefined;
+}
