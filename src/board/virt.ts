@@ -1,13 +1,14 @@
 // The `virt` board with the host as hypervisor: QEMU's -M virt memory map and
 // interrupt numbers (virt-dt.ts), a GICv3, the generic timers as PPIs, a
-// PL011, 32 virtio-mmio transports, PSCI through HVC, and a generated device
+// PL011, a PL031, 32 virtio-mmio transports, PSCI through HVC, and a generated device
 // tree. The guest runs at EL1/EL0; the host owns EL2 (hv/vm.ts).
-import { Core } from "../core/core";
+import { Core, ABI } from "../core/core";
 import { Bus } from "./bus";
 import { Vm, type VmResult } from "../hv/vm";
-import { icountClock, hostClock } from "../hv/clock";
+import { icountClock, hostClock, CNTFRQ_HZ } from "../hv/clock";
 import { GicV3, iccRegisterName } from "../devices/gicv3";
 import { PL011 } from "../devices/pl011";
+import { PL031 } from "../devices/pl031";
 import { VirtioMmio, VirtioBlk, VirtioRng, guestMemoryFromRam, emptyVirtioDevice, type BlockBackend } from "../devices/virtio";
 import type { ConsoleSink } from "../devices/device";
 import { VIRT_MEMMAP, VIRT_IRQ, VIRT_MAX_CPUS_GICV3, virtDeviceTree, virtMpidrAffinity } from "./virt-dt";
@@ -47,6 +48,7 @@ export class VirtBoard {
   readonly bus: Bus;
   readonly gic: GicV3;
   readonly uart: PL011;
+  readonly rtc: PL031;
   readonly options: VirtBoardOptions;
   readonly cpus: number;
   private input: number[] = [];
@@ -62,6 +64,11 @@ export class VirtBoard {
     this.bus.map(VIRT_MEMMAP.gicRedist.base, this.gic.redistributors);
     this.uart = new PL011(options.console, this.gic.spiLine(SPI_BASE + VIRT_IRQ.uart));
     this.bus.map(VIRT_MEMMAP.uart.base, this.uart);
+    // The RTC reads wall-clock time at boot plus the guest's own elapsed
+    // time (its counter), so an icount run sees a consistent calendar.
+    const epoch = Date.now() / 1000;
+    this.rtc = new PL031(this.gic.spiLine(SPI_BASE + VIRT_IRQ.rtc), () => epoch + Number(this.guestTicks()) / CNTFRQ_HZ);
+    this.bus.map(VIRT_MEMMAP.rtc.base, this.rtc);
     const memory = guestMemoryFromRam(core);
     const devices = [...(options.drives ?? []).map((d) => new VirtioBlk(d.backend, { readonly: d.readonly })), new VirtioRng()];
     for (let n = 0; n < VIRT_IRQ.virtioMmioCount; n++) {
@@ -127,7 +134,11 @@ export class VirtBoard {
     this.poll();
   }
 
+  // The physical count (CNTPCT): instructions retired plus the host's offset.
+  private guestTicks(): bigint { return this.core.instructions + this.core.u64(ABI.TIME_OFFSET); }
+
   private poll(): void {
+    this.rtc.poll();
     if (this.input.length) {
       const room = this.uart.rxRoom;
       if (room > 0) this.uart.pushInput(Uint8Array.from(this.input.splice(0, room)));

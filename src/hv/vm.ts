@@ -55,6 +55,12 @@ interface VcpuSlot {
   ctx: VcpuContext;
   power: PowerState;
   waiting: boolean;     // in WFI/WFE, until an interrupt or its timer deadline
+  // In WFE: also until the next event of the timer event stream (instructions-
+  // retired units, NO_DEADLINE without one) or, with other vCPUs, until they
+  // have had a turn (an event they send is not tracked: yielding stands for it).
+  wfe: boolean;
+  eventDeadline: bigint;
+  wfeRound: number;
   exits: Map<number, bigint>; // exits by EC
 }
 
@@ -85,6 +91,7 @@ export class Vm {
   private current: VcpuSlot;
   private readonly handlers: Map<number, ExitHandler>;
   private pendingReset = false;
+  private round = 0;
   private powerOff = false;
 
   constructor(core: Core, devices: VmDevices, options: VmOptions) {
@@ -92,10 +99,10 @@ export class Vm {
     this.vcpu = new Vcpu(core);
     this.devices = devices;
     this.options = options;
-    if (options.jit ?? true) this.jit = new Jit(core);
+    if (options.jit ?? true) this.jit = new Jit(core, { background: true });
     this.slots = [];
     for (let i = 0; i < options.cpus; i++) {
-      this.slots.push({ ctx: new VcpuContext(i, options.affinity(i)), power: i === 0 ? "on" : "off", waiting: false, exits: new Map() });
+      this.slots.push({ ctx: new VcpuContext(i, options.affinity(i)), power: i === 0 ? "on" : "off", waiting: false, wfe: false, eventDeadline: NO_DEADLINE, wfeRound: 0, exits: new Map() });
     }
     this.current = this.slots[0];
     this.current.ctx.loadInto(core);
@@ -139,10 +146,12 @@ export class Vm {
     let last = Date.now();
     for (;;) {
       let ran = false;
+      this.round++;
       for (const s of this.slots) {
         if (s.power !== "on") continue;
         if (s.waiting && !this.wakeable(s)) continue;
         s.waiting = false;
+        s.wfe = false;
         const r = this.runSlice(s, maxInstructions);
         ran = true;
         if (r) return r;
@@ -164,7 +173,15 @@ export class Vm {
   }
 
   private wakeable(s: VcpuSlot): boolean {
-    return s.ctx.controlLines !== 0 || s.ctx.timerDeadline <= this.core.instructions;
+    const now = this.core.instructions;
+    if (s.ctx.controlLines !== 0 || s.ctx.timerDeadline <= now) return true;
+    return s.wfe && (s.eventDeadline <= now || (this.slots.length > 1 && this.round > s.wfeRound + 1));
+  }
+
+  // When a vCPU waits, the instruction count at which it next has cause to run.
+  private wakeAt(s: VcpuSlot): bigint {
+    const t = s.ctx.timerDeadline;
+    return s.wfe && s.eventDeadline < t ? s.eventDeadline : t;
   }
 
   private switchTo(s: VcpuSlot): void {
@@ -239,12 +256,38 @@ export class Vm {
     if (changed & ABI.TIMER_HYP) gic.setPpi(cpu, t.hyp, (lines & ABI.TIMER_HYP) !== 0);
   }
 
+  // WFI waits unless an interrupt is already pending at the PE, masked or
+  // not. WFE (its event register was clear) waits for the next event of the
+  // timer event stream (CNTKCTL_EL1.EVNTEN: Linux's udelay waits so) and,
+  // with other vCPUs, for them to run (a lock holder releasing the lock).
   private onWfx(s: VcpuSlot, exit: VcpuExit): "idle" | undefined {
-    // WFE completes at once (no event stream); WFI waits unless an
-    // interrupt is already pending at the PE, masked or not.
-    if (exit.kind === "wfe" || s.ctx.controlLines !== 0) return undefined;
+    if (s.ctx.controlLines !== 0) return undefined;
+    if (exit.kind === "wfe") {
+      s.eventDeadline = this.nextEventStreamEvent();
+      if (s.eventDeadline === NO_DEADLINE && this.slots.length === 1) return undefined;
+      s.wfe = true;
+      s.wfeRound = this.round;
+    } else {
+      s.wfe = false;
+    }
     s.waiting = true;
     return "idle";
+  }
+
+  // The event stream of the running vCPU's virtual counter (CNTKCTL_EL1:
+  // EVNTEN bit 2, EVNTDIR bit 3, EVNTI bits 7:4): an event each time count
+  // bit EVNTI goes 0 -> 1 (EVNTDIR = 0) or 1 -> 0 (EVNTDIR = 1).
+  private nextEventStreamEvent(): bigint {
+    const core = this.core;
+    const kctl = core.sysreg(ABI.SR_CNTKCTL_EL1);
+    if ((kctl & 4n) === 0n) return NO_DEADLINE;
+    const bit = (kctl >> 4n) & 15n, dir = (kctl >> 3n) & 1n;
+    const now = core.instructions;
+    const count = now + core.u64(ABI.TIME_OFFSET);
+    const period = 1n << (bit + 1n);
+    let t = count - (count % period) + (dir ? 0n : 1n << bit);
+    if (t <= count) t += period;
+    return now + (t - count);
   }
 
   private onSysreg(s: VcpuSlot, x: Extract<VcpuExit, { kind: "sysreg" }>): VmResult | undefined {
@@ -305,16 +348,17 @@ export class Vm {
   private async idle(): Promise<VmResult | undefined> {
     let next: VcpuSlot | undefined;
     for (const s of this.slots) {
-      if (s.power === "on" && s.waiting && s.ctx.timerDeadline !== NO_DEADLINE && (!next || s.ctx.timerDeadline < next.ctx.timerDeadline)) next = s;
+      if (s.power === "on" && s.waiting && this.wakeAt(s) !== NO_DEADLINE && (!next || this.wakeAt(s) < this.wakeAt(next))) next = s;
     }
     this.devices.poll?.();
     if (next) {
-      await this.options.clock.idleUntil(this.core, next.ctx.timerDeadline);
+      await this.options.clock.idleUntil(this.core, this.wakeAt(next));
       // Let the vCPU's timers see the new time.
       this.switchTo(next);
       this.core.exports.timerUpdate();
       this.updateTimerLines(next);
-      next.waiting = false; // its deadline has passed: it runs (and may WFI again)
+      next.waiting = false; // its deadline has passed: it runs (and may wait again)
+      next.wfe = false;
       return undefined;
     }
     if (this.options.waitForInput && await this.options.waitForInput()) return undefined;

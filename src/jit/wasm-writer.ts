@@ -17,29 +17,65 @@ export const Op = {
   i32_wrap_i64: 0xa7, i64_extend_i32_s: 0xac, i64_extend_i32_u: 0xad,
 } as const;
 
+// A growable byte buffer with LEB128 encoders. The JIT writes a page's
+// module with it (tens of thousands of bytes per page, at every hot page),
+// so it writes into a typed array and encodes small numbers without BigInt.
 export class Bytes {
-  readonly b: number[] = [];
-  byte(...v: number[]): this { for (const x of v) this.b.push(x & 0xff); return this; }
+  private buf = new Uint8Array(4096);
+  private len = 0;
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  byte(...v: number[]): this {
+    this.room(v.length);
+    for (const x of v) this.buf[this.len++] = x & 0xff;
+    return this;
+  }
   u32(v: number): this { // unsigned LEB128
+    this.room(5);
     v >>>= 0;
-    do { let c = v & 0x7f; v >>>= 7; if (v) c |= 0x80; this.b.push(c); } while (v);
+    do { let c = v & 0x7f; v >>>= 7; if (v) c |= 0x80; this.buf[this.len++] = c; } while (v);
     return this;
   }
   s64(v: bigint): this { // signed LEB128
     v = BigInt.asIntN(64, v);
+    if (v >= -0x8000_0000n && v < 0x8000_0000n) return this.s32(Number(v));
+    this.room(10);
     for (;;) {
       const c = Number(v & 0x7fn);
       v >>= 7n;
-      if ((v === 0n && (c & 0x40) === 0) || (v === -1n && (c & 0x40) !== 0)) { this.b.push(c); return this; }
-      this.b.push(c | 0x80);
+      if ((v === 0n && (c & 0x40) === 0) || (v === -1n && (c & 0x40) !== 0)) { this.buf[this.len++] = c; return this; }
+      this.buf[this.len++] = c | 0x80;
     }
   }
-  s32(v: number): this { return this.s64(BigInt(v | 0)); }
-  bytes(v: number[] | Uint8Array): this { for (const x of v) this.b.push(x); return this; }
-  name(s: string): this { this.u32(s.length); for (let i = 0; i < s.length; i++) this.b.push(s.charCodeAt(i)); return this; }
+  s32(v: number): this { // signed LEB128 of a 32-bit value
+    this.room(5);
+    v |= 0;
+    for (;;) {
+      const c = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (c & 0x40) === 0) || (v === -1 && (c & 0x40) !== 0)) { this.buf[this.len++] = c; return this; }
+      this.buf[this.len++] = c | 0x80;
+    }
+  }
+  bytes(v: number[] | Uint8Array): this {
+    this.room(v.length);
+    if (v instanceof Uint8Array) this.buf.set(v, this.len);
+    else for (let i = 0; i < v.length; i++) this.buf[this.len + i] = v[i] & 0xff;
+    this.len += v.length;
+    return this;
+  }
+  name(s: string): this { this.u32(s.length); this.room(s.length); for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i); return this; }
   vec(items: number[][]): this { this.u32(items.length); for (const i of items) this.bytes(i); return this; }
-  section(id: number, body: Bytes): this { this.byte(id).u32(body.b.length); return this.bytes(body.b); }
-  get length(): number { return this.b.length; }
+  section(id: number, body: Bytes): this { this.byte(id).u32(body.length); return this.bytes(body.view()); }
+  get length(): number { return this.len; }
+  // The bytes written so far (a view: valid until the next write).
+  view(): Uint8Array { return this.buf.subarray(0, this.len); }
 }
 
 export interface FuncType { params: number[]; results: number[] }
@@ -59,7 +95,7 @@ export function buildModule(types: FuncType[], imports: { name: string; type: nu
   m.section(7, new Bytes().u32(1).name("run").byte(0x00).u32(imports.length));
   const fn = new Bytes().u32(locals.length);
   for (const l of locals) fn.u32(l.count).byte(l.type);
-  fn.bytes(body.b).byte(Op.end);
-  m.section(10, new Bytes().u32(1).u32(fn.length).bytes(fn.b));
-  return Uint8Array.from(m.b);
+  fn.bytes(body.view()).byte(Op.end);
+  m.section(10, new Bytes().u32(1).u32(fn.length).bytes(fn.view()));
+  return m.view().slice();
 }
