@@ -38,6 +38,7 @@ import * as V from "../exec/simd_move";
 // ---- end of imports of group THREE
 
 // ---- imports of group FPVEC
+import * as FV from "../exec/simd_fp";
 // ---- end of imports of group FPVEC
 
 // ---- imports of group MISC
@@ -560,6 +561,13 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       // ---- end of cases of group THREE
 
       // ---- cases of group FPVEC
+      case O.OP_SIMD_FP_BIN: if (FV.execFpBin(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_FP_BIN_ELEM: if (FV.execFpBinElem(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_FP_PAIR: if (FV.execFpPair(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_FP_REDUCE: if (FV.execFpReduce(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_FP_UN: if (FV.execFpUn(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_FP_NARROW: if (FV.execFpNarrow(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_FP_WIDEN: if (FV.execFpWiden(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group FPVEC
 
       // ---- cases of group MISC

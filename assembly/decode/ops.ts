@@ -193,7 +193,64 @@ export const OP_SIMD_THREE_END = OP_SIMD_THREE_FIRST;
 // scalar: three same, two-register misc, across lanes, scalar pairwise, by
 // element, fixed-point conversions by immediate shift.
 export const OP_SIMD_FPVEC_FIRST = OP_SIMD_THREE_END;
-export const OP_SIMD_FPVEC_END = OP_SIMD_FPVEC_FIRST;
+// Field f, common to the FPVEC ops unless noted: bit 0 = sz (esize 32 << sz),
+// bits 3:1 = number of elements (1 for the scalar forms).
+// Elementwise Vd[i] = op(Vn[i], Vm[i]) (FMLA, FMLS: also Vd[i]): a = Vd, b = Vn, c = Vm, d = FPBIN_*
+export const OP_SIMD_FP_BIN = OP_SIMD_FPVEC_FIRST + 0;
+// By element, Vd[i] = op(Vn[i], Vm[index]): as OP_SIMD_FP_BIN, f bits 7:4 = index
+export const OP_SIMD_FP_BIN_ELEM = OP_SIMD_FPVEC_FIRST + 1;
+// Pairwise, on the pairs of Vm:Vn (scalar: of Vn's elements 0 and 1): as OP_SIMD_FP_BIN
+export const OP_SIMD_FP_PAIR = OP_SIMD_FPVEC_FIRST + 2;
+// Across lanes (4S): a = Vd, b = Vn, d = FPBIN_ (FMAX, FMIN, FMAXNM, FMINNM)
+export const OP_SIMD_FP_REDUCE = OP_SIMD_FPVEC_FIRST + 3;
+// Elementwise unary: a = Vd, b = Vn, c = FPUN_*, d = rounding (FPRounding_*,
+// FPVEC_RMODE_FPCR: FPCR's) | unsigned << 3, f bits 15:8 = fbits (fixed point)
+export const OP_SIMD_FP_UN = OP_SIMD_FPVEC_FIRST + 4;
+// FCVTN, FCVTXN (to the half of Vd in d = part, 2 = scalar): a = Vd, b = Vn, c = round to odd, f = source N (32, 64)
+export const OP_SIMD_FP_NARROW = OP_SIMD_FPVEC_FIRST + 5;
+// FCVTL (from the half of Vn in d = part): a = Vd, b = Vn, f = source N (16, 32)
+export const OP_SIMD_FP_WIDEN = OP_SIMD_FPVEC_FIRST + 6;
+export const OP_SIMD_FPVEC_END = OP_SIMD_FPVEC_FIRST + 7;
+// Sub-operations of OP_SIMD_FP_BIN, _BIN_ELEM, _PAIR, _REDUCE.
+export const FPBIN_ADD = 0;
+export const FPBIN_SUB = 1;
+export const FPBIN_MUL = 2;
+export const FPBIN_DIV = 3;
+export const FPBIN_MAX = 4;
+export const FPBIN_MIN = 5;
+export const FPBIN_MAXNM = 6;
+export const FPBIN_MINNM = 7;
+export const FPBIN_MULX = 8;
+export const FPBIN_ABD = 9;
+export const FPBIN_RECPS = 10;
+export const FPBIN_RSQRTS = 11;
+export const FPBIN_CMEQ = 12;
+export const FPBIN_CMGE = 13;
+export const FPBIN_CMGT = 14;
+export const FPBIN_ACGE = 15;
+export const FPBIN_ACGT = 16;
+export const FPBIN_MLA = 17;
+export const FPBIN_MLS = 18;
+export const FPBIN_ADDP = 19;     // integer ADDP (scalar), 64-bit
+// Sub-operations of OP_SIMD_FP_UN.
+export const FPUN_ABS = 0;
+export const FPUN_NEG = 1;
+export const FPUN_SQRT = 2;
+export const FPUN_RINT = 3;       // FRINTN/P/M/Z/A/I
+export const FPUN_RINTX = 4;
+export const FPUN_TOFIXED = 5;    // FCVT{N,P,M,Z,A}{S,U}, FCVTZ{S,U} (fixed-point)
+export const FPUN_FROMFIXED = 6;  // SCVTF, UCVTF (integer and fixed-point)
+export const FPUN_RECPE = 7;
+export const FPUN_RSQRTE = 8;
+export const FPUN_RECPX = 9;
+export const FPUN_URECPE = 10;
+export const FPUN_URSQRTE = 11;
+export const FPUN_CMGT0 = 12;
+export const FPUN_CMEQ0 = 13;
+export const FPUN_CMLT0 = 14;
+export const FPUN_CMGE0 = 15;
+export const FPUN_CMLE0 = 16;
+export const FPVEC_RMODE_FPCR = 7;
 // ---- end of group FPVEC
 
 // ---- Group MISC (decode/simd_misc.ts and friends): integer two-register
