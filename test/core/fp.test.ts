@@ -71,7 +71,7 @@ describe("CONFIG_FP on: identification and what stays UNDEFINED", () => {
     }
   });
 
-  it("half-precision arithmetic, FJCVTZS, FRINT32Z, vector arithmetic, structure loads are UNDEFINED", async () => {
+  it("half-precision arithmetic, FJCVTZS, FRINT32Z, BFCVT, SDOT, SQRDMLAH, SHA512 are UNDEFINED", async () => {
     const insns = [
       ".inst 0x1ee22820        // fadd h0, h1, h2 (FEAT_FP16)",
       ".inst 0x1ee20800        // fmul h0, h0, h2",
@@ -80,8 +80,10 @@ describe("CONFIG_FP on: identification and what stays UNDEFINED", () => {
       ".inst 0x1e7e0020        // fjcvtzs w0, d1 (FEAT_JSCVT)",
       ".inst 0x1e284020        // frint32z s0, s1 (FEAT_FRINTTS)",
       ".inst 0x1e634020        // bfcvt h0, s1 (FEAT_BF16)",
-      "add v0.4s, v1.4s, v2.4s", "fadd v0.2d, v1.2d, v2.2d", "and v0.16b, v1.16b, v2.16b", "ld1 {v0.16b}, [x1]",
-      "st1 {v0.2d}, [x1]", "addv s0, v1.4s", "ext v0.16b, v1.16b, v2.16b, #3", "zip1 v0.4s, v1.4s, v2.4s",
+      ".inst 0x4e421420        // fadd v0.8h, v1.8h, v2.8h (FEAT_FP16)",
+      ".inst 0x4e829420        // sdot v0.4s, v1.16b, v2.16b (FEAT_DotProd)",
+      ".inst 0x6e828420        // sqrdmlah v0.4s, v1.4s, v2.4s (FEAT_RDM)",
+      ".inst 0xce028020        // sha512h q0, q1, v2.2d (FEAT_SHA512)",
       "ldtr w0, [x1]", // a control: integer unprivileged load, allowed
     ];
     for (const insn of insns) {
