@@ -3,7 +3,7 @@
 // offsets (IHI 0069 12.9, 12.10): IGROUPR, ISENABLER/ICENABLER,
 // ISPENDR/ICPENDR, ISACTIVER/ICACTIVER, IPRIORITYR, ICFGR, IGRPMODR, NSACR.
 // With GICD_CTLR.DS = 1 IGRPMODR and NSACR are RAZ/WI.
-import type { GicV3 } from "../gicv3";
+import type { GicCore } from "./core";
 import { PRIO_MASK } from "./constants";
 
 export const IGROUPR = 0x080, ISENABLER = 0x100, ICENABLER = 0x180, ISPENDR = 0x200, ICPENDR = 0x280,
@@ -16,7 +16,7 @@ export function isIntReg(offset: number): boolean {
 
 // Read the word at `offset` for INTIDs lo..hi-1 (multiples of 32) as PE `cpu`
 // sees them; other INTIDs read as zero.
-export function readIntReg(gic: GicV3, cpu: number, offset: number, lo: number, hi: number): number {
+export function readIntReg(gic: GicCore, cpu: number, offset: number, lo: number, hi: number): number {
   if (offset < IPRIORITYR) {
     const intid = ((offset & 0x7f) >> 2) * 32;
     if (intid < lo || intid >= hi) return 0;
@@ -46,7 +46,7 @@ export function readIntReg(gic: GicV3, cpu: number, offset: number, lo: number, 
   return 0; // ITARGETSR (legacy), IGRPMODR, NSACR
 }
 
-export function writeIntReg(gic: GicV3, cpu: number, offset: number, value: number, mask: number, lo: number, hi: number): void {
+export function writeIntReg(gic: GicCore, cpu: number, offset: number, value: number, mask: number, lo: number, hi: number): void {
   value = (value & mask) >>> 0;
   if (offset < IPRIORITYR) {
     const intid = ((offset & 0x7f) >> 2) * 32;
