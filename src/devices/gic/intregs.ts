@@ -1,8 +1,10 @@
-// The interrupt configuration registers the Distributor (for SPIs) and each
-// Redistributor's SGI_base frame (for its SGIs and PPIs) share, at the same
-// offsets (IHI 0069 12.9, 12.10): IGROUPR, ISENABLER/ICENABLER,
+// The interrupt configuration registers the GICv3 Distributor (for SPIs) and
+// each Redistributor's SGI_base frame (for its SGIs and PPIs) share, at the
+// same offsets (IHI 0069 12.9, 12.10), as does the GICv2 Distributor for all
+// INTIDs, banked for 0-31 (IHI 0048 4.3): IGROUPR, ISENABLER/ICENABLER,
 // ISPENDR/ICPENDR, ISACTIVER/ICACTIVER, IPRIORITYR, ICFGR, IGRPMODR, NSACR.
-// With GICD_CTLR.DS = 1 IGRPMODR and NSACR are RAZ/WI.
+// With GICD_CTLR.DS = 1 (GICv3), or without Security Extensions (GICv2),
+// IGRPMODR and NSACR are RAZ/WI. ITARGETSR is GICv2's own (v2-distributor.ts).
 import type { GicCore } from "./core";
 import { PRIO_MASK } from "./constants";
 
@@ -43,7 +45,7 @@ export function readIntReg(gic: GicCore, cpu: number, offset: number, lo: number
     for (let i = 0; i < 16; i++) if ((edge >> i) & 1) v |= 2 << (2 * i);
     return v >>> 0;
   }
-  return 0; // ITARGETSR (legacy), IGRPMODR, NSACR
+  return 0; // ITARGETSR (GICv3: legacy, RAZ/WI), IGRPMODR, NSACR
 }
 
 export function writeIntReg(gic: GicCore, cpu: number, offset: number, value: number, mask: number, lo: number, hi: number): void {
