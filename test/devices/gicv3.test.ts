@@ -3,18 +3,20 @@
 // SGIs, snapshots.
 import { describe, it, expect } from "vitest";
 import { GicV3, ICC_REGS, iccRegisterName, REDIST_FRAME_SIZE, SPURIOUS } from "../../src/devices/gicv3";
+import {
+  GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_IGROUPR, GICD_ISENABLER, GICD_ICENABLER, GICD_ISPENDR, GICD_ISACTIVER,
+  GICD_ICACTIVER, GICD_IPRIORITYR, GICD_ICFGR, DEF_PRI,
+  type GicHarness, sharedScenarios,
+} from "./gic-scenarios";
 
-const GICD_CTLR = 0x0, GICD_TYPER = 0x4, GICD_IIDR = 0x8, GICD_IGROUPR = 0x80, GICD_ISENABLER = 0x100,
-  GICD_ICENABLER = 0x180, GICD_ISPENDR = 0x200, GICD_ICPENDR = 0x280, GICD_ISACTIVER = 0x300, GICD_ICACTIVER = 0x380,
-  GICD_IPRIORITYR = 0x400, GICD_ICFGR = 0xc00, GICD_IGRPMODR = 0xd00, GICD_IROUTER = 0x6000, GICD_PIDR2 = 0xffe8;
+const GICD_IGRPMODR = 0xd00, GICD_IROUTER = 0x6000, GICD_PIDR2 = 0xffe8;
 const GICR_CTLR = 0x0, GICR_TYPER = 0x8, GICR_WAKER = 0x14, GICR_PIDR2 = 0xffe8, SGI = 0x1_0000;
 const CTLR_ENABLE_G1 = 1 << 0, CTLR_ENABLE_G1A = 1 << 1, CTLR_ARE_NS = 1 << 4, CTLR_DS = 1 << 6;
 const WAKER_PS = 1 << 1, WAKER_CA = 1 << 2;
-const DEF_PRI = 0xa0;
 
 type Change = { cpu: number; irq: boolean; fiq: boolean };
 
-class Rig {
+class Rig implements GicHarness {
   readonly gic: GicV3;
   readonly changes: Change[] = [];
   constructor(cpus: number, irqs?: number) {
@@ -41,6 +43,14 @@ class Rig {
     const off = GICD_ICFGR + (intid >> 4) * 4;
     this.dw(off, Number(this.d(off)) | (2 << ((intid & 15) * 2)));
   }
+  // The rest of GicHarness (./gic-scenarios).
+  spi(intid: number, level: boolean): void { this.gic.setSpi(intid, level); }
+  dread(off: number): number { return Number(this.d(off)); }
+  dir(cpu: number, intid: number): void { this.setSys(cpu, "ICC_DIR_EL1", intid); }
+  setEoiMode(cpu: number, on: boolean): void { this.setSys(cpu, "ICC_CTLR_EL1", on ? 2 : 0); }
+  setPmr(cpu: number, v: number): void { this.setSys(cpu, "ICC_PMR_EL1", v); }
+  rpr(cpu: number): number { return Number(this.sys(cpu, "ICC_RPR_EL1")); }
+  hppir(cpu: number): number { return Number(this.sys(cpu, "ICC_HPPIR1_EL1")); }
 
   // Linux's drivers/irqchip/irq-gic-v3.c: gic_init_bases / gic_dist_init /
   // gic_cpu_init / gic_cpu_sys_reg_init, for every CPU.
@@ -270,42 +280,10 @@ describe("GICv3 delivery after Linux's bring-up", () => {
     expect(t.lines()).toEqual([true, false]);
   });
 
-  it("masks by PMR and preempts with a higher priority: nested IARs, EOIs in reverse order", () => {
+  sharedScenarios(() => {
     const t = new Rig(1);
     t.linuxBringUp();
-    for (const i of [40, 41, 42]) { t.setEdge(i); t.enable(i); }
-    t.setPrio(40, 0xa0);
-    t.setPrio(41, 0x80);
-    t.setPrio(42, 0xa0);
-    t.setSys(0, "ICC_PMR_EL1", 0xa0); // masks priority 0xa0 (not strictly higher)
-    t.gic.setSpi(40, true);
-    expect(t.irq(0)).toBe(false);
-    expect(t.iar(0)).toBe(SPURIOUS);
-    expect(t.sys(0, "ICC_HPPIR1_EL1")).toBe(40n); // HPPIR ignores the mask
-    t.setSys(0, "ICC_PMR_EL1", 0xf0);
-    expect(t.irq(0)).toBe(true);
-    expect(t.iar(0)).toBe(40);
-    expect(t.irq(0)).toBe(false);
-    // Same priority: no preemption.
-    t.gic.setSpi(42, true);
-    expect(t.irq(0)).toBe(false);
-    expect(t.iar(0)).toBe(SPURIOUS);
-    // Higher priority: preempts.
-    t.gic.setSpi(41, true);
-    expect(t.irq(0)).toBe(true);
-    expect(t.iar(0)).toBe(41);
-    expect(t.sys(0, "ICC_RPR_EL1")).toBe(0x80n);
-    expect(t.irq(0)).toBe(false);
-    t.eoi(0, 41);
-    expect(t.sys(0, "ICC_RPR_EL1")).toBe(0xa0n);
-    expect(t.irq(0)).toBe(false);  // 42 is still at the running priority
-    t.eoi(0, 40);
-    expect(t.sys(0, "ICC_RPR_EL1")).toBe(0xffn);
-    expect(t.irq(0)).toBe(true);   // now 42
-    expect(t.iar(0)).toBe(42);
-    t.eoi(0, 42);
-    expect(t.irq(0)).toBe(false);
-    expect(t.d(GICD_ISACTIVER + 4)).toBe(0n);
+    return t;
   });
 
   it("preempts by group priority only, per the binary point", () => {
@@ -323,52 +301,6 @@ describe("GICv3 delivery after Linux's bring-up", () => {
     expect(t.irq(0)).toBe(true);
     t.setPrio(41, 0x90);            // lower priority than the running 0x80
     expect(t.irq(0)).toBe(false);
-  });
-
-  it("follows the line for level-sensitive interrupts and latches edges", () => {
-    const t = new Rig(1);
-    t.linuxBringUp();
-    t.enable(33); // level (Linux's default ICFGR)
-    t.gic.setSpi(33, true);
-    expect(t.irq(0)).toBe(true);
-    t.gic.setSpi(33, false);
-    expect(t.irq(0)).toBe(false);  // pending follows the line
-    t.gic.setSpi(33, true);
-    expect(t.iar(0)).toBe(33);
-    expect(t.d(GICD_ISPENDR + 4)).toBe(2n); // active and pending: the line is still high
-    expect(t.irq(0)).toBe(false);           // not re-signalled while active
-    t.eoi(0, 33);
-    expect(t.irq(0)).toBe(true);            // still high: signalled again
-    expect(t.iar(0)).toBe(33);
-    t.gic.setSpi(33, false);                // the device is serviced
-    t.eoi(0, 33);
-    expect(t.irq(0)).toBe(false);
-    // ICPENDR cannot clear a level interrupt whose line is high; ISPENDR latches.
-    t.gic.setSpi(33, true);
-    t.dw(GICD_ICPENDR + 4, 2);
-    expect(t.d(GICD_ISPENDR + 4)).toBe(2n);
-    t.gic.setSpi(33, false);
-    t.dw(GICD_ISPENDR + 4, 2);
-    expect(t.irq(0)).toBe(true);
-    t.dw(GICD_ICPENDR + 4, 2);
-    expect(t.irq(0)).toBe(false);
-
-    // Edge: a rising edge latches; the line's later level does not matter.
-    t.setEdge(48);
-    t.enable(48);
-    t.gic.setSpi(48, true);
-    t.gic.setSpi(48, false);
-    expect(t.irq(0)).toBe(true);
-    expect(t.iar(0)).toBe(48);
-    expect(t.d(GICD_ISPENDR + 4)).toBe(0n);
-    t.gic.setSpi(48, true);                 // a second edge while active: pending again, not signalled
-    expect(t.d(GICD_ISPENDR + 4)).toBe(1n << 16n);
-    expect(t.irq(0)).toBe(false);
-    t.eoi(0, 48);
-    expect(t.irq(0)).toBe(true);
-    expect(t.iar(0)).toBe(48);
-    t.eoi(0, 48);
-    expect(t.irq(0)).toBe(false);           // the line stayed high: no new edge
   });
 
   it("delivers PPIs to their own CPU (timer PPI 30, level)", () => {
@@ -425,31 +357,6 @@ describe("GICv3 delivery after Linux's bring-up", () => {
     expect(t.irq(16)).toBe(true);
   });
 
-  it("splits priority drop and deactivation with EOImode = 1 (DIR)", () => {
-    const t = new Rig(1);
-    t.linuxBringUp(1);
-    t.setEdge(50);
-    t.enable(50);
-    t.gic.setSpi(50, true);
-    expect(t.iar(0)).toBe(50);
-    t.eoi(0, 50);
-    expect(t.sys(0, "ICC_RPR_EL1")).toBe(0xffn);      // priority dropped
-    expect(t.d(GICD_ISACTIVER + 4)).toBe(1n << 18n);  // still active
-    t.gic.setSpi(50, false);
-    t.gic.setSpi(50, true);
-    expect(t.irq(0)).toBe(false);                     // pending and active: not signalled
-    t.setSys(0, "ICC_DIR_EL1", 50);
-    expect(t.d(GICD_ISACTIVER + 4)).toBe(0n);
-    expect(t.irq(0)).toBe(true);
-    // With EOImode = 0, DIR does nothing.
-    t.setSys(0, "ICC_CTLR_EL1", 0);
-    expect(t.iar(0)).toBe(50);
-    t.setSys(0, "ICC_DIR_EL1", 50);
-    expect(t.d(GICD_ISACTIVER + 4)).toBe(1n << 18n);
-    t.eoi(0, 50);
-    expect(t.d(GICD_ISACTIVER + 4)).toBe(0n);
-  });
-
   it("never signals a disabled interrupt, nor one whose group is disabled", () => {
     const t = new Rig(1);
     t.linuxBringUp();
@@ -478,17 +385,6 @@ describe("GICv3 delivery after Linux's bring-up", () => {
     t.gic.setSpi(60, true);
     expect(t.irq(0)).toBe(false);
     t.rw(0, GICR_WAKER, 0);
-    expect(t.irq(0)).toBe(true);
-  });
-
-  it("does not re-signal an active interrupt until it is deactivated (ISACTIVER/ICACTIVER too)", () => {
-    const t = new Rig(1);
-    t.linuxBringUp();
-    t.enable(34);
-    t.dw(GICD_ISACTIVER + 4, 1 << 2);
-    t.gic.setSpi(34, true);
-    expect(t.irq(0)).toBe(false);
-    t.dw(GICD_ICACTIVER + 4, 1 << 2);
     expect(t.irq(0)).toBe(true);
   });
 

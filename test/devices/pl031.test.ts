@@ -16,6 +16,10 @@ class Rig {
   }
   r(off: number): number { return Number(this.rtc.read(off, 4)); }
   w(off: number, v: number): void { this.rtc.write(off, 4, BigInt(v)); }
+  // RTCDR after `seconds` more of the clock.
+  dr(seconds = 0): number { this.t += seconds; return this.r(DR); }
+  // Load the counter, set the match value and unmask the interrupt.
+  arm(count: number, match: number): void { this.w(LR, count); this.w(MR, match); this.w(IMSC, 1); }
   get line(): boolean { return this.levels.length ? this.levels[this.levels.length - 1] : false; }
 }
 
@@ -36,19 +40,15 @@ describe("PL031", () => {
     const t = new Rig();
     expect(t.r(CR)).toBe(1);          // running from reset, as QEMU
     expect(t.r(DR)).toBe(T0);
-    t.t += 2.75;
-    expect(t.r(DR)).toBe(T0 + 2);
+    expect(t.dr(2.75)).toBe(T0 + 2);
     t.w(LR, 1000);
     expect(t.r(LR)).toBe(1000);
     expect(t.r(DR)).toBe(1000);
-    t.t += 0.5;                        // T0 + 3.25: one second boundary crossed
-    expect(t.r(DR)).toBe(1001);
-    t.t += 60;
-    expect(t.r(DR)).toBe(1061);
+    expect(t.dr(0.5)).toBe(1001);     // T0 + 3.25: a second boundary crossed
+    expect(t.dr(60)).toBe(1061);
     // The counter wraps at 2^32.
     t.w(LR, 0xffff_ffff);
-    t.t += 1;
-    expect(t.r(DR)).toBe(0);
+    expect(t.dr(1)).toBe(0);
     // Writes to RTCDR and to RTCCR (bit 0 clear) change nothing.
     t.w(DR, 5);
     t.w(CR, 0);
@@ -60,24 +60,19 @@ describe("PL031", () => {
     const t = new Rig({ running: false });
     expect(t.r(CR)).toBe(0);
     expect(t.r(DR)).toBe(0);
-    t.t += 10;
-    expect(t.r(DR)).toBe(0);
+    expect(t.dr(10)).toBe(0);
     t.w(LR, 500);
-    t.t += 10;
-    expect(t.r(DR)).toBe(500);
+    expect(t.dr(10)).toBe(500);
     expect(t.rtc.nextMatchIn()).toBeUndefined();
     t.w(CR, 1);
     expect(t.r(CR)).toBe(1);
     expect(t.r(DR)).toBe(500);
-    t.t += 3;
-    expect(t.r(DR)).toBe(503);
+    expect(t.dr(3)).toBe(503);
   });
 
   it("raises the match interrupt when the counter reaches RTCMR, as a level until RTCICR", () => {
     const t = new Rig();
-    t.w(LR, 100);
-    t.w(MR, 105);
-    t.w(IMSC, 1);
+    t.arm(100, 105);
     expect(t.rtc.nextMatchIn()).toBe(5);
     t.t += 4.5;
     expect(t.rtc.nextMatchIn()).toBe(0.5);
@@ -164,9 +159,7 @@ describe("PL031", () => {
 
   it("saves and restores its state (JSON-safe): the counter carries on with the clock", () => {
     const a = new Rig();
-    a.w(LR, 5000);
-    a.w(MR, 5010);
-    a.w(IMSC, 1);
+    a.arm(5000, 5010);
     a.t += 3;
     const snap = JSON.parse(JSON.stringify(a.rtc.saveState()));
     const b = new Rig();

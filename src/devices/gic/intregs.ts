@@ -1,9 +1,11 @@
-// The interrupt configuration registers the Distributor (for SPIs) and each
-// Redistributor's SGI_base frame (for its SGIs and PPIs) share, at the same
-// offsets (IHI 0069 12.9, 12.10): IGROUPR, ISENABLER/ICENABLER,
+// The interrupt configuration registers the GICv3 Distributor (for SPIs) and
+// each Redistributor's SGI_base frame (for its SGIs and PPIs) share, at the
+// same offsets (IHI 0069 12.9, 12.10), as does the GICv2 Distributor for all
+// INTIDs, banked for 0-31 (IHI 0048 4.3): IGROUPR, ISENABLER/ICENABLER,
 // ISPENDR/ICPENDR, ISACTIVER/ICACTIVER, IPRIORITYR, ICFGR, IGRPMODR, NSACR.
-// With GICD_CTLR.DS = 1 IGRPMODR and NSACR are RAZ/WI.
-import type { GicV3 } from "../gicv3";
+// With GICD_CTLR.DS = 1 (GICv3), or without Security Extensions (GICv2),
+// IGRPMODR and NSACR are RAZ/WI. ITARGETSR is GICv2's own (v2-distributor.ts).
+import type { GicCore } from "./core";
 import { PRIO_MASK } from "./constants";
 
 export const IGROUPR = 0x080, ISENABLER = 0x100, ICENABLER = 0x180, ISPENDR = 0x200, ICPENDR = 0x280,
@@ -16,7 +18,7 @@ export function isIntReg(offset: number): boolean {
 
 // Read the word at `offset` for INTIDs lo..hi-1 (multiples of 32) as PE `cpu`
 // sees them; other INTIDs read as zero.
-export function readIntReg(gic: GicV3, cpu: number, offset: number, lo: number, hi: number): number {
+export function readIntReg(gic: GicCore, cpu: number, offset: number, lo: number, hi: number): number {
   if (offset < IPRIORITYR) {
     const intid = ((offset & 0x7f) >> 2) * 32;
     if (intid < lo || intid >= hi) return 0;
@@ -43,10 +45,10 @@ export function readIntReg(gic: GicV3, cpu: number, offset: number, lo: number, 
     for (let i = 0; i < 16; i++) if ((edge >> i) & 1) v |= 2 << (2 * i);
     return v >>> 0;
   }
-  return 0; // ITARGETSR (legacy), IGRPMODR, NSACR
+  return 0; // ITARGETSR (GICv3: legacy, RAZ/WI), IGRPMODR, NSACR
 }
 
-export function writeIntReg(gic: GicV3, cpu: number, offset: number, value: number, mask: number, lo: number, hi: number): void {
+export function writeIntReg(gic: GicCore, cpu: number, offset: number, value: number, mask: number, lo: number, hi: number): void {
   value = (value & mask) >>> 0;
   if (offset < IPRIORITYR) {
     const intid = ((offset & 0x7f) >> 2) * 32;
