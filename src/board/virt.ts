@@ -1,5 +1,5 @@
 // The `virt` board with the host as hypervisor: QEMU's -M virt memory map and
-// interrupt numbers (virt-dt.ts), a GICv3, the generic timers as PPIs, a
+// interrupt numbers (virt-dt.ts), a GICv3 (or GICv2), the generic timers as PPIs, a
 // PL011, a PL031, 32 virtio-mmio transports, PSCI through HVC, and a generated device
 // tree. The guest runs at EL1/EL0; the host owns EL2 (hv/vm.ts).
 import { Core, ABI } from "../core/core";
@@ -7,11 +7,12 @@ import { Bus } from "./bus";
 import { Vm, type VmResult } from "../hv/vm";
 import { icountClock, hostClock, CNTFRQ_HZ } from "../hv/clock";
 import { GicV3, iccRegisterName } from "../devices/gicv3";
+import { GicV2 } from "../devices/gicv2";
 import { PL011 } from "../devices/pl011";
 import { PL031 } from "../devices/pl031";
 import { VirtioMmio, VirtioBlk, VirtioRng, guestMemoryFromRam, emptyVirtioDevice, type BlockBackend } from "../devices/virtio";
 import type { ConsoleSink } from "../devices/device";
-import { VIRT_MEMMAP, VIRT_IRQ, VIRT_MAX_CPUS_GICV3, virtDeviceTree, virtMpidrAffinity } from "./virt-dt";
+import { VIRT_MEMMAP, VIRT_IRQ, VIRT_MAX_CPUS_GICV3, VIRT_MAX_CPUS_GICV2, virtDeviceTree, virtMpidrAffinity } from "./virt-dt";
 import { loadLinuxImage, placeBootBlobs, DTB_MAX_SIZE } from "../loader/linux";
 import { UserError } from "../errors";
 
@@ -25,6 +26,7 @@ export interface VirtBoardOptions {
   clock?: "icount" | "host";    // default icount
   jit?: boolean;                 // default true
   fp?: boolean;
+  gic?: 2 | 3;                   // default 3
   drives?: VirtDrive[];
   // Waits for console input when every vCPU idles with no timer armed (see VmOptions).
   waitForInput?: () => Promise<boolean>;
@@ -46,7 +48,7 @@ export class VirtBoard {
   readonly core: Core;
   readonly vm: Vm;
   readonly bus: Bus;
-  readonly gic: GicV3;
+  readonly gic: GicV3 | GicV2;
   readonly uart: PL011;
   readonly rtc: PL031;
   readonly options: VirtBoardOptions;
@@ -57,11 +59,21 @@ export class VirtBoard {
     this.core = core;
     this.options = options;
     this.cpus = options.cpus ?? 1;
-    const affinity = (i: number) => virtMpidrAffinity(i, 3);
+    const gicVersion = options.gic ?? 3;
+    const affinity = (i: number) => virtMpidrAffinity(i, gicVersion);
     this.bus = new Bus();
-    this.gic = new GicV3({ cpus: this.cpus, affinity });
-    this.bus.map(VIRT_MEMMAP.gicDist.base, this.gic.distributor);
-    this.bus.map(VIRT_MEMMAP.gicRedist.base, this.gic.redistributors);
+    if (gicVersion === 3) {
+      const gic = new GicV3({ cpus: this.cpus, affinity });
+      this.bus.map(VIRT_MEMMAP.gicDist.base, gic.distributor);
+      this.bus.map(VIRT_MEMMAP.gicRedist.base, gic.redistributors);
+      this.gic = gic;
+    } else {
+      // The GICv2 registers are banked per CPU: accesses are the running vCPU's.
+      const gic = new GicV2({ cpus: this.cpus, currentCpu: () => this.vm.currentCpu });
+      this.bus.map(VIRT_MEMMAP.gicDist.base, gic.distributor);
+      this.bus.map(VIRT_MEMMAP.gicCpu.base, gic.cpuInterface);
+      this.gic = gic;
+    }
     this.uart = new PL011(options.console, this.gic.spiLine(SPI_BASE + VIRT_IRQ.uart));
     this.bus.map(VIRT_MEMMAP.uart.base, this.uart);
     // The RTC reads wall-clock time at boot plus the guest's own elapsed
@@ -83,9 +95,11 @@ export class VirtBoard {
         irqLine: (c) => gic.irqLine(c), fiqLine: (c) => gic.fiqLine(c),
         set onChange(f) { gic.onChange = f; }, get onChange() { return gic.onChange; },
         setPpi: (c, intid, level) => gic.setPpi(c, intid, level),
-        sysregName: (...k) => iccRegisterName(...k),
-        readSysreg: (c, name) => gic.readSysreg(c, name),
-        writeSysreg: (c, name, v) => gic.writeSysreg(c, name, v),
+        ...(gic instanceof GicV3 ? {
+          sysregName: (...k: [number, number, number, number, number]) => iccRegisterName(...k),
+          readSysreg: (c: number, name: string) => gic.readSysreg(c, name),
+          writeSysreg: (c: number, name: string, v: bigint) => gic.writeSysreg(c, name, v),
+        } : {}),
       },
       timerIntids: { phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi },
       poll: () => this.poll(),
@@ -102,9 +116,12 @@ export class VirtBoard {
     const cpus = options.cpus ?? 1;
     if (!Number.isInteger(ramMiB) || ramMiB < 16) throw new UserError(`invalid memory size: ${ramMiB} MiB (the virt board needs at least 16)`);
     if (ramMiB > MAX_RAM_MIB) throw new UserError(`invalid memory size: ${ramMiB} MiB (at most ${MAX_RAM_MIB})`);
-    if (!Number.isInteger(cpus) || cpus < 1 || cpus > VIRT_MAX_CPUS_GICV3) throw new UserError(`invalid vCPU count: ${cpus} (1 to ${VIRT_MAX_CPUS_GICV3})`);
+    const gicVersion = options.gic ?? 3;
+    const maxCpus = gicVersion === 3 ? VIRT_MAX_CPUS_GICV3 : VIRT_MAX_CPUS_GICV2;
+    if (!Number.isInteger(cpus) || cpus < 1 || cpus > maxCpus) throw new UserError(`invalid vCPU count: ${cpus} (1 to ${maxCpus} with GICv${gicVersion})`);
     const core = await Core.create(options.wasm, {
-      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024, highestEL: 1, semihosting: false, gic: 3, fp: options.fp ?? false,
+      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024, highestEL: 1, semihosting: false,
+      gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false,
     });
     return new VirtBoard(core, options);
   }
@@ -116,7 +133,7 @@ export class VirtBoard {
     const kernel = await loadLinuxImage(boot.kernel, boot.kernelName ?? "kernel", ramBase, ramSize);
     const place = placeBootBlobs({ kernel, initrd: boot.initrd, initrdName: boot.initrdName, dtbSize: boot.dtb?.length });
     const dtb = boot.dtb ?? virtDeviceTree({
-      ramBase, ramSize, cpus: this.cpus, gicVersion: 3, virtualization: false,
+      ramBase, ramSize, cpus: this.cpus, gicVersion: this.options.gic ?? 3, virtualization: false,
       bootargs: boot.append ?? "", initrd: place.initrd,
       // Fixed seeds keep icount runs repeatable; the host clock takes real randomness.
       rngSeed: this.options.clock === "host" ? crypto.getRandomValues(new Uint8Array(32)) : new Uint8Array(32).fill(0x5a),

@@ -39,7 +39,6 @@ export const DEFAULT_APPEND = "console=ttyAMA0 earlycon=pl011,0x9000000";
 export async function bootCommand(opts: BootOptions, images?: BootImages): Promise<number> {
   const kernelPath = opts.kernel ?? images?.kernel;
   if (!kernelPath) throw new UserError("no kernel: give --kernel FILE (or `boot linux` for the fetched Debian kernel)");
-  if (opts.gic === 2) throw new UserError("--gic 2: GICv2 is not available yet on the virt board (use --gic 3)");
   const kernel = readInput(kernelPath, "kernel");
   const initrdPath = opts.initrd ?? images?.initrd;
   const initrd = initrdPath ? readInput(initrdPath, "initrd") : undefined;
@@ -47,7 +46,7 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
   const drives = opts.drive.map(parseDrive);
   const board = await VirtBoard.create({
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource,
-    ramMiB: opts.memory, cpus: opts.smp, console: stdoutSink, clock: opts.clock, jit: opts.jit, fp: opts.fp ?? false, drives,
+    ramMiB: opts.memory, cpus: opts.smp, console: stdoutSink, clock: opts.clock, jit: opts.jit, fp: opts.fp ?? false, drives, gic: opts.gic,
   });
   await board.bootLinux({ kernel, kernelName: kernelPath, initrd, initrdName: initrdPath, append: opts.append ?? images?.append ?? DEFAULT_APPEND, dtb });
   const detach = attachStdin((b) => board.pushInput(b));
