@@ -61,6 +61,8 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
   const seconds = (performance.now() - t0) / 1000;
   if (opts.stats) {
     process.stderr.write(formatStats(readStats(board.core), seconds) + "\n");
+    const j = board.vm.jit;
+    if (j) process.stderr.write(`jit                    pages compiled ${j.compiledPages} (discarded ${j.discarded}), instructions translated ${j.translatedInstructions}, compile time ${j.compileMs.toFixed(1)} ms\n`);
     for (const e of board.vm.exitCounts()) process.stderr.write(`exit cpu${e.cpu} ${EC_NAMES[e.ec] ?? e.ec.toString(16)} ${e.count}\n`);
   }
   if (result.kind === "limit") process.stderr.write(`armvisor: instruction limit reached (${opts.maxInsns} instructions)\n`);
