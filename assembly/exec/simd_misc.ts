@@ -60,7 +60,7 @@ export const RES: usize = memory.data(16);
 }
 
 // ---- two-register misc, same element size ----------------------------------------------
-// Byte-wise operations on 64 bits at once (they have only the 8-bit arrangement).
+// Lane-parallel forms on 64 bits at once. The byte-only operations:
 @inline function rbit8x8(x: u64): u64 {
   x = ((x >> 4) & 0x0f0f_0f0f_0f0f_0f0f) | ((x & 0x0f0f_0f0f_0f0f_0f0f) << 4);
   x = ((x >> 2) & 0x3333_3333_3333_3333) | ((x & 0x3333_3333_3333_3333) << 2);
@@ -71,16 +71,37 @@ export const RES: usize = memory.data(16);
   x = (x & 0x3333_3333_3333_3333) + ((x >> 2) & 0x3333_3333_3333_3333);
   return (x + (x >> 4)) & 0x0f0f_0f0f_0f0f_0f0f;
 }
+// The compares with zero, any element size; h has the sign bit of every
+// element. A lane's low bits plus all ones below its sign bit carry into the
+// sign bit exactly when they are not zero, and never out of the lane.
+@inline function cmpZero(x: u64, op: u32, h: u64, esize: u64): u64 {
+  let neg = x & h;
+  let nonzero = (((x & ~h) + ~h) | x) & h;
+  let m: u64;
+  if (op == MISC_CMEQ0) m = nonzero ^ h;
+  else if (op == MISC_CMLT0 || op == MISC_CMGE0) m = neg;
+  else m = (nonzero ^ h) | neg; // CMLE0, CMGT0
+  m |= m - (m >> (esize - 1));  // sign bit to the whole element
+  return op == MISC_CMGE0 || op == MISC_CMGT0 ? ~m : m;
+}
+// Replicate(1 << (esize - 1)) for each element size.
+const SIGN_BITS: usize = memory.data<u64>([0x8080_8080_8080_8080, 0x8000_8000_8000_8000, 0x8000_0000_8000_0000, 0x8000_0000_0000_0000]);
 
 export function execSimdUnary(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
   let d = fA(w), n = fB(w), size = fC(w), op = fD(w), cnt = fF(w);
-  if (op >= MISC_CNT && op <= MISC_RBIT) { // 8B/16B only: cnt is 8 or 16
-    let lo = vLo(n), hi: u64 = cnt == 16 ? vHi(n) : 0;
-    if (op == MISC_NOT) { lo = ~lo; hi = cnt == 16 ? ~hi : 0; }
+  let wide = (cnt << size) == 16; // 128 bits (cnt = 1 is a scalar, 64 bits)
+  if (op >= MISC_CNT && op <= MISC_RBIT) { // 8B/16B only
+    let lo = vLo(n), hi: u64 = wide ? vHi(n) : 0;
+    if (op == MISC_NOT) { lo = ~lo; hi = wide ? ~hi : 0; }
     else if (op == MISC_CNT) { lo = cnt8x8(lo); hi = cnt8x8(hi); }
     else { lo = rbit8x8(lo); hi = rbit8x8(hi); }
     setV(d, lo, hi);
+    return O.R_NEXT;
+  }
+  if (op >= MISC_CMGT0 && op <= MISC_CMLT0) {
+    let h = load<u64>(SIGN_BITS + (<usize>size << 3)), esize = <u64>(8 << size);
+    setV(d, cmpZero(vLo(n), op, h, esize), wide ? cmpZero(vHi(n), op, h, esize) : 0);
     return O.R_NEXT;
   }
   clearRes();
@@ -94,48 +115,58 @@ export function execSimdUnary(w: u64, e: usize): i32 {
 
 const I64_MIN: i64 = i64.MIN_VALUE, I64_MAX: i64 = i64.MAX_VALUE;
 
+// CLS, CLZ, SQABS, SQNEG, ABS, NEG, SUQADD, USQADD.
 function unary<T>(op: u32, d: u32, n: u32, cnt: u32): void {
   const esize = <u64>(sizeof<T>() << 3), sz = sizeOf<T>();
   let src = vAddr(n), acc = vAddr(d);
-  for (let i: u32 = 0; i < cnt; i++) {
-    let x = ld<T>(src, i), s = sx<T>(x);
-    let r: u64;
-    switch (op) {
-      // CountLeadingSignBits: leading zeros of x<N-1:1> XOR x<N-2:0>.
-      case MISC_CLS: r = <u64>clz(s ^ (s >> 1)) - (65 - esize); break;
-      case MISC_CLZ: r = <u64>clz(x) - (64 - esize); break;
-      case MISC_SQABS:
-        if (sz == 3) { if (s == I64_MIN) { setQC(); r = <u64>I64_MAX; } else r = <u64>(s < 0 ? -s : s); }
-        else r = satS(s < 0 ? -s : s, sz);
-        break;
-      case MISC_SQNEG:
-        if (sz == 3) { if (s == I64_MIN) { setQC(); r = <u64>I64_MAX; } else r = <u64>-s; }
-        else r = satS(-s, sz);
-        break;
-      case MISC_CMGT0: r = s > 0 ? <u64>-1 : 0; break;
-      case MISC_CMGE0: r = s >= 0 ? <u64>-1 : 0; break;
-      case MISC_CMEQ0: r = x == 0 ? <u64>-1 : 0; break;
-      case MISC_CMLE0: r = s <= 0 ? <u64>-1 : 0; break;
-      case MISC_CMLT0: r = s < 0 ? <u64>-1 : 0; break;
-      case MISC_ABS: r = <u64>(s < 0 ? -s : s); break;
-      case MISC_NEG: r = <u64>-s; break;
-      case MISC_SUQADD: { // signed accumulator V[d] + unsigned V[n], signed saturation
-        let a = sx<T>(ld<T>(acc, i));
-        if (sz < 3) { r = satS(a + <i64>x, sz); break; }
-        // a + x > MAX exactly when x > MAX - a (which fits in 64 unsigned bits).
-        if (x > <u64>I64_MAX - <u64>a) { setQC(); r = <u64>I64_MAX; } else r = <u64>a + x;
-        break;
+  switch (op) {
+    case MISC_CLS: // CountLeadingSignBits: leading zeros of x<N-1:1> XOR x<N-2:0>
+      for (let i: u32 = 0; i < cnt; i++) { let s = sx<T>(ld<T>(src, i)); st<T>(RES, i, <u64>clz(s ^ (s >> 1)) - (65 - esize)); }
+      break;
+    case MISC_CLZ:
+      for (let i: u32 = 0; i < cnt; i++) st<T>(RES, i, <u64>clz(ld<T>(src, i)) - (64 - esize));
+      break;
+    case MISC_ABS:
+      for (let i: u32 = 0; i < cnt; i++) { let s = sx<T>(ld<T>(src, i)); st<T>(RES, i, <u64>(s < 0 ? -s : s)); }
+      break;
+    case MISC_NEG:
+      for (let i: u32 = 0; i < cnt; i++) st<T>(RES, i, -ld<T>(src, i));
+      break;
+    case MISC_SQABS: case MISC_SQNEG: {
+      let negate = op == MISC_SQNEG;
+      for (let i: u32 = 0; i < cnt; i++) {
+        let s = sx<T>(ld<T>(src, i));
+        if (!negate && s >= 0) { st<T>(RES, i, <u64>s); continue; }
+        let r: u64;
+        if (sz < 3) r = satS(-s, sz);
+        else if (s == I64_MIN) { setQC(); r = <u64>I64_MAX; }
+        else r = <u64>-s;
+        st<T>(RES, i, r);
       }
-      default: { // MISC_USQADD: unsigned accumulator V[d] + signed V[n], unsigned saturation
-        let a = ld<T>(acc, i);
-        if (sz < 3) { r = satU(<i64>a + s, sz); break; }
-        if (s >= 0) { r = a + x; if (r < a) { setQC(); r = <u64>-1; } }
+      break;
+    }
+    case MISC_SUQADD: // signed accumulator V[d] + unsigned V[n], signed saturation
+      for (let i: u32 = 0; i < cnt; i++) {
+        let x = ld<T>(src, i), a = sx<T>(ld<T>(acc, i));
+        let r: u64;
+        if (sz < 3) r = satS(a + <i64>x, sz);
+        // a + x > MAX exactly when x > MAX - a (which fits in 64 unsigned bits).
+        else if (x > <u64>I64_MAX - <u64>a) { setQC(); r = <u64>I64_MAX; }
+        else r = <u64>a + x;
+        st<T>(RES, i, r);
+      }
+      break;
+    default: // MISC_USQADD: unsigned accumulator V[d] + signed V[n], unsigned saturation
+      for (let i: u32 = 0; i < cnt; i++) {
+        let s = sx<T>(ld<T>(src, i)), a = ld<T>(acc, i);
+        let r: u64;
+        if (sz < 3) r = satU(<i64>a + s, sz);
+        else if (s >= 0) { r = a + <u64>s; if (r < a) { setQC(); r = <u64>-1; } }
         else if (a < <u64>-s) { setQC(); r = 0; }
         else r = a - <u64>-s;
-        break;
+        st<T>(RES, i, r);
       }
-    }
-    st<T>(RES, i, r);
+      break;
   }
 }
 

@@ -7,7 +7,7 @@
 // (x >> shift) + x<shift-1>, which cannot overflow 64 bits.
 import { fA, fB, fC, fD, fF, imm } from "../decode/entry";
 import * as O from "../decode/ops";
-import { fpTrapEL, fpAccessTrap, vAddr, vLo } from "./simdfp";
+import { fpTrapEL, fpAccessTrap, vAddr, vLo, vHi, setV } from "./simdfp";
 import { setQC, satS, satU } from "./simd_lanes";
 import { RES, clearRes, writeRes, sizeOf, sx, ld, st, satUU } from "./simd_misc";
 
@@ -44,96 +44,141 @@ export function execSimdShift(w: u64, e: usize): i32 {
 
 const ONES: u64 = <u64>-1;
 
+// The right shifts, specialised by inlining with constant flags.
+@inline function shiftRight<T>(unsigned: bool, accumulate: bool, round: bool, src: usize, acc: usize, cnt: u32, sh: u32): void {
+  let s64 = <u64>sh;
+  if (unsigned) {
+    // sh is 64 only for 64-bit elements: then x >> sh is 0.
+    let big = sh >= 64;
+    for (let i: u32 = 0; i < cnt; i++) {
+      let x = ld<T>(src, i);
+      let r = big ? 0 : x >> s64;
+      if (round) r += (x >> (s64 - 1)) & 1;
+      if (accumulate) r += ld<T>(acc, i);
+      st<T>(RES, i, r);
+    }
+  } else {
+    let ash = <i64>min<u32>(sh, 63); // shifting in copies of the sign bit
+    for (let i: u32 = 0; i < cnt; i++) {
+      let x = sx<T>(ld<T>(src, i));
+      let r = <u64>(x >> ash);
+      if (round) r += <u64>(x >> <i64>(sh - 1)) & 1;
+      if (accumulate) r += ld<T>(acc, i);
+      st<T>(RES, i, r);
+    }
+  }
+}
+
 function shift<T>(op: u32, d: u32, n: u32, cnt: u32, sh: u32): void {
   const sz = sizeOf<T>();
   const emask: u64 = sz == 3 ? ONES : (<u64>1 << <u64>(8 << sz)) - 1;
   let src = vAddr(n), acc = vAddr(d);
   let s64 = <u64>sh;
-  // x >> sh for the right shifts, where sh may be 64 (size 3).
-  let srl = sh >= 64;
-  for (let i: u32 = 0; i < cnt; i++) {
-    let x = ld<T>(src, i);
-    let r: u64;
-    if (op < SHIFT_SRI) {
-      if (op & 1) {
-        r = srl ? 0 : x >> s64;
-        if (op & SHIFT_ROUND) r += (x >> (s64 - 1)) & 1;
-      } else {
-        let s = sx<T>(x);
-        r = <u64>(s >> <i64>min<u32>(sh, 63));
-        if (op & SHIFT_ROUND) r += <u64>(s >> <i64>(sh - 1)) & 1;
-      }
-      if (op & SHIFT_ACC) r += ld<T>(acc, i);
-    } else {
-      switch (op) {
-        case SHIFT_SRI: {
-          let mask = srl ? 0 : emask >> s64;
-          r = (ld<T>(acc, i) & ~mask) | (srl ? 0 : x >> s64);
-          break;
-        }
-        case SHIFT_SHL: r = x << s64; break;
-        case SHIFT_SLI: r = (ld<T>(acc, i) & ~(emask << s64)) | (x << s64); break;
-        case SHIFT_SQSHL: {
-          let s = sx<T>(x);
-          if (sz < 3) { r = satS(s << <i64>sh, sz); break; } // |s| < 2^31, sh < 32: no overflow
+  switch (op) {
+    case 0: shiftRight<T>(false, false, false, src, acc, cnt, sh); break; // SSHR
+    case 1: shiftRight<T>(true, false, false, src, acc, cnt, sh); break;  // USHR
+    case 2: shiftRight<T>(false, true, false, src, acc, cnt, sh); break;  // SSRA
+    case 3: shiftRight<T>(true, true, false, src, acc, cnt, sh); break;   // USRA
+    case 4: shiftRight<T>(false, false, true, src, acc, cnt, sh); break;  // SRSHR
+    case 5: shiftRight<T>(true, false, true, src, acc, cnt, sh); break;   // URSHR
+    case 6: shiftRight<T>(false, true, true, src, acc, cnt, sh); break;   // SRSRA
+    case 7: shiftRight<T>(true, true, true, src, acc, cnt, sh); break;    // URSRA
+    case SHIFT_SRI: {
+      let big = sh >= 64;
+      let keep = big ? ONES : ~(emask >> s64);
+      for (let i: u32 = 0; i < cnt; i++) st<T>(RES, i, (ld<T>(acc, i) & keep) | (big ? 0 : ld<T>(src, i) >> s64));
+      break;
+    }
+    case SHIFT_SHL:
+      for (let i: u32 = 0; i < cnt; i++) st<T>(RES, i, ld<T>(src, i) << s64);
+      break;
+    case SHIFT_SLI: {
+      let keep = ~(emask << s64);
+      for (let i: u32 = 0; i < cnt; i++) st<T>(RES, i, (ld<T>(acc, i) & keep) | (ld<T>(src, i) << s64));
+      break;
+    }
+    case SHIFT_SQSHL:
+      for (let i: u32 = 0; i < cnt; i++) {
+        let s = sx<T>(ld<T>(src, i));
+        let r: u64;
+        if (sz < 3) r = satS(s << <i64>sh, sz); // |s| < 2^31 and sh < 32: exact in 64 bits
+        else {
           let t = s << <i64>sh;
           if ((t >> <i64>sh) != s) { setQC(); r = s < 0 ? <u64>i64.MIN_VALUE : <u64>i64.MAX_VALUE; } else r = <u64>t;
-          break;
         }
-        case SHIFT_UQSHL:
-          if (sz < 3) { r = satU(<i64>(x << s64), sz); break; }
-          r = x << s64;
-          if ((r >> s64) != x) { setQC(); r = ONES; }
-          break;
-        default: { // SHIFT_SQSHLU: UnsignedSatQ(SInt(element) << shift)
-          let s = sx<T>(x);
-          if (s < 0) { setQC(); r = 0; break; }
-          if (sz < 3) { r = satU(s << <i64>sh, sz); break; }
-          r = x << s64;
-          if ((r >> s64) != x) { setQC(); r = ONES; }
-          break;
-        }
+        st<T>(RES, i, r);
       }
+      break;
+    default: { // UQSHL; SQSHLU = UnsignedSatQ(SInt(element) << shift)
+      let signed = op == SHIFT_SQSHLU;
+      for (let i: u32 = 0; i < cnt; i++) {
+        let x = ld<T>(src, i);
+        let r: u64;
+        if (signed && sx<T>(x) < 0) { setQC(); r = 0; }
+        else if (sz < 3) r = satU(<i64>(x << s64), sz);
+        else { r = x << s64; if ((r >> s64) != x) { setQC(); r = ONES; } }
+        st<T>(RES, i, r);
+      }
+      break;
     }
-    st<T>(RES, i, r);
   }
 }
 
 // ---- narrowing: T is the result element, W the source (2 * esize) ------------------------------
+// Keeping the low esize bits of each source element after the shift
+// (sh <= esize) needs no per-element work: shift the whole 64 bits, mask,
+// and pack the halves together.
+const LOW_HALVES: usize = memory.data<u64>([0x00ff_00ff_00ff_00ff, 0x0000_ffff_0000_ffff, 0x0000_0000_ffff_ffff]);
+const ONE_PER_ELEMENT: usize = memory.data<u64>([0x0001_0001_0001_0001, 0x0000_0001_0000_0001, 0x0000_0000_0000_0001]);
+@inline function truncNarrow(x: u64, size: u32, sh: u64, round: bool): u64 {
+  let m = load<u64>(LOW_HALVES + (<usize>size << 3));
+  let v = (x >> sh) & m;
+  if (round) v = (v + ((x >> (sh - 1)) & load<u64>(ONE_PER_ELEMENT + (<usize>size << 3)))) & m;
+  if (size == 0) v = (v | (v >> 8)) & 0x0000_ffff_0000_ffff;
+  if (size <= 1) v = v | (v >> 16);
+  return v & 0xffff_ffff;
+}
+
 export function execSimdNarrow(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
   let d = fA(w), n = fB(w), size = fC(w), op = fD(w), f = fF(w);
   let sh = imm(e);
-  let cnt = f & 0xff;
-  // The "2" forms write the upper half and keep the lower half of V[d].
+  let cnt = f & 0xff, upper = (f >> 8) != 0;
+  let round = (op & NARROW_ROUND) != 0 && sh != 0;
+  if ((op & 3) == NARROW_TRUNC) { // XTN, SHRN, RSHRN: never scalar
+    let r = truncNarrow(vLo(n), size, sh, round) | (truncNarrow(vHi(n), size, sh, round) << 32);
+    // The "2" forms write the upper half and keep the lower half of V[d].
+    if (upper) setV(d, vLo(d), r); else setV(d, r, 0);
+    return O.R_NEXT;
+  }
   let out = RES;
-  if (f >> 8) { store<u64>(RES, vLo(d)); out += 8; } else store<u64>(RES, 0);
+  if (upper) { store<u64>(RES, vLo(d)); out += 8; } else store<u64>(RES, 0);
   store<u64>(RES, 0, 8);
-  if (size == 0) narrow<u8, u16>(op, n, cnt, sh, out);
-  else if (size == 1) narrow<u16, u32>(op, n, cnt, sh, out);
-  else narrow<u32, u64>(op, n, cnt, sh, out);
+  if (size == 0) narrow<u8, u16>(op & 3, round, n, cnt, sh, out);
+  else if (size == 1) narrow<u16, u32>(op & 3, round, n, cnt, sh, out);
+  else narrow<u32, u64>(op & 3, round, n, cnt, sh, out);
   writeRes(d);
   return O.R_NEXT;
 }
-function narrow<T, W>(op: u32, n: u32, cnt: u32, sh: u64, out: usize): void {
+// The saturating forms.
+function narrow<T, W>(kind: u32, round: bool, n: u32, cnt: u32, sh: u64, out: usize): void {
   const sz = sizeOf<T>();
   let src = vAddr(n);
-  let round = (op & NARROW_ROUND) != 0 && sh != 0;
-  let kind = op & 3;
-  for (let i: u32 = 0; i < cnt; i++) {
-    let x = ld<W>(src, i);
-    let r: u64;
-    if (kind == NARROW_SS || kind == NARROW_SU) {
-      let s = sx<W>(x);
-      let v = s >> <i64>sh;
-      if (round) v += (s >> <i64>(sh - 1)) & 1;
-      r = kind == NARROW_SS ? satS(v, sz) : satU(v, sz);
-    } else {
+  if (kind == NARROW_UU) {
+    for (let i: u32 = 0; i < cnt; i++) {
+      let x = ld<W>(src, i);
       let v = x >> sh;
       if (round) v += (x >> (sh - 1)) & 1;
-      r = kind == NARROW_UU ? satUU<T>(v) : v;
+      st<T>(out, i, satUU<T>(v));
     }
-    st<T>(out, i, r);
+    return;
+  }
+  let toUnsigned = kind == NARROW_SU;
+  for (let i: u32 = 0; i < cnt; i++) {
+    let s = sx<W>(ld<W>(src, i));
+    let v = s >> <i64>sh;
+    if (round) v += (s >> <i64>(sh - 1)) & 1;
+    st<T>(out, i, toUnsigned ? satU(v, sz) : satS(v, sz));
   }
 }
 
