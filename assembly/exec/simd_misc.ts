@@ -1,8 +1,10 @@
 // Semantics: Advanced SIMD integer two-register misc (vector and scalar) and
-// across lanes. Results are staged in RES and copied to V[d] at the end, so
-// V[d] may also be a source (and is read first where the instruction
-// accumulates or keeps half of it); staging starts at zero, which gives the
-// zeroed upper half of a 64-bit vector result and of a scalar result.
+// across lanes. The handlers that work element by element stage the result
+// in RES and copy it to V[d] at the end, so V[d] may also be a source (read
+// where the instruction accumulates or keeps half of it); staging starts at
+// zero, which gives the zeroed upper half of a 64-bit vector result and of a
+// scalar result. Operations that are the same on every bit of a lane work on
+// 64 bits at once instead.
 // Element counts are computed at decode time (ops.ts has the field layouts).
 import { fA, fB, fC, fD, fF } from "../decode/entry";
 import * as O from "../decode/ops";
