@@ -42,6 +42,9 @@ import * as FV from "../exec/simd_fp";
 // ---- end of imports of group FPVEC
 
 // ---- imports of group MISC
+import * as MI from "../exec/simd_misc";
+import * as MS from "../exec/simd_shift";
+import * as ME from "../exec/simd_elem";
 // ---- end of imports of group MISC
 
 // ---- imports of group LDST
@@ -571,6 +574,15 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       // ---- end of cases of group FPVEC
 
       // ---- cases of group MISC
+      case O.OP_SIMD_UNARY: if (MI.execSimdUnary(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_REV: if (MI.execSimdRev(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ADDLP: if (MI.execSimdAddlp(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ACROSS: if (MI.execSimdAcross(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_SHIFT: if (MS.execSimdShift(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_NARROW: if (MS.execSimdNarrow(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_WIDEN: if (MS.execSimdWiden(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ELEM: if (ME.execSimdElem(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ELEML: if (ME.execSimdElemLong(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group MISC
 
       // ---- cases of group LDST

@@ -255,8 +255,20 @@ export const FPVEC_RMODE_FPCR = 7;
 
 // ---- Group MISC (decode/simd_misc.ts and friends): integer two-register
 // misc, across lanes, shift by immediate, by element; vector and scalar.
+// Common fields: a = Vd, b = Vn; the sub-operations are listed in exec/simd_misc.ts.
 export const OP_SIMD_MISC_FIRST = OP_SIMD_FPVEC_END;
-export const OP_SIMD_MISC_END = OP_SIMD_MISC_FIRST;
+export const OP_SIMD_UNARY = OP_SIMD_MISC_FIRST + 0;  // same-size two-register misc: c = size, d = MISC_*, f = elements
+export const OP_SIMD_REV = OP_SIMD_UNARY + 1;         // REV16/32/64: d = Q, f = byte index XOR mask
+export const OP_SIMD_ADDLP = OP_SIMD_REV + 1;         // [SU]ADDLP, [SU]ADALP: c = source size, d = unsigned | accumulate << 1, f = result elements
+export const OP_SIMD_ACROSS = OP_SIMD_ADDLP + 1;      // across lanes: c = size, d = ACROSS_*, f = elements
+export const OP_SIMD_SHIFT = OP_SIMD_ACROSS + 1;      // same-size shift by immediate: c = size, d = SHIFT_*, f = elements, imm = shift
+export const OP_SIMD_NARROW = OP_SIMD_SHIFT + 1;      // XTN, [SU]QXTN, SQXTUN, the shift right narrow family: c = result size,
+                                                      //   d = NARROW_* | round << 2, f = elements | part << 8, imm = shift
+export const OP_SIMD_WIDEN = OP_SIMD_NARROW + 1;      // [SU]SHLL, SHLL: c = source size, d = unsigned, f = part, imm = shift
+export const OP_SIMD_ELEM = OP_SIMD_WIDEN + 1;        // same-size by element: c = Vm, d = ELEM_*, f = size | elements << 2, imm = index
+export const OP_SIMD_ELEML = OP_SIMD_ELEM + 1;        // long by element: c = Vm, d = ELEML_* | unsigned << 3,
+                                                      //   f = source size | part << 2 | elements << 3, imm = index
+export const OP_SIMD_MISC_END = OP_SIMD_ELEML + 1;
 // ---- end of group MISC
 
 // ---- Group LDST (decode/simd_ldst.ts): LD1-LD4/ST1-ST4 multiple and single
