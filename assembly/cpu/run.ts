@@ -44,6 +44,7 @@ import * as V from "../exec/simd_move";
 // ---- end of imports of group MISC
 
 // ---- imports of group LDST
+import * as SL from "../exec/simd_ldst";
 // ---- end of imports of group LDST
 
 // ---- imports of group CRYPTO
@@ -566,6 +567,13 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       // ---- end of cases of group MISC
 
       // ---- cases of group LDST
+      case O.OP_SIMD_LD1M: if (SL.execLd1Multiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ST1M: if (SL.execSt1Multiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_LDNM: if (SL.execLdNMultiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_STNM: if (SL.execStNMultiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_LDS: if (SL.execLdSingle(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_STS: if (SL.execStSingle(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_LDR: if (SL.execLdReplicate(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group LDST
 
       // ---- cases of group CRYPTO

@@ -204,8 +204,22 @@ export const OP_SIMD_MISC_END = OP_SIMD_MISC_FIRST;
 
 // ---- Group LDST (decode/simd_ldst.ts): LD1-LD4/ST1-ST4 multiple and single
 // structures, LD1R-LD4R, post-index forms.
+// a = Vt, b = Rn (slot), c = Rm (slot, register post-index), d = writeback
+// (LDST_WB_*), f = size (bits 1:0, log2 of the element bytes) | Q << 2 |
+// count << 3 (registers for LD1/ST1 multiple, else selem) | index << 6
+// (single structure), imm = bytes transferred (the immediate post-index).
 export const OP_SIMD_LDST_FIRST = OP_SIMD_MISC_END;
-export const OP_SIMD_LDST_END = OP_SIMD_LDST_FIRST;
+export const OP_SIMD_LD1M = OP_SIMD_LDST_FIRST + 0;   // LD1 (multiple structures), 1-4 registers
+export const OP_SIMD_ST1M = OP_SIMD_LDST_FIRST + 1;   // ST1 (multiple structures), 1-4 registers
+export const OP_SIMD_LDNM = OP_SIMD_LDST_FIRST + 2;   // LD2, LD3, LD4 (multiple structures)
+export const OP_SIMD_STNM = OP_SIMD_LDST_FIRST + 3;   // ST2, ST3, ST4 (multiple structures)
+export const OP_SIMD_LDS = OP_SIMD_LDST_FIRST + 4;    // LD1-LD4 (single structure)
+export const OP_SIMD_STS = OP_SIMD_LDST_FIRST + 5;    // ST1-ST4 (single structure)
+export const OP_SIMD_LDR = OP_SIMD_LDST_FIRST + 6;    // LD1R-LD4R
+export const OP_SIMD_LDST_END = OP_SIMD_LDST_FIRST + 7;
+export const LDST_WB_NONE = 0;
+export const LDST_WB_IMM = 1;
+export const LDST_WB_REG = 2;
 // ---- end of group LDST
 
 // ---- Group CRYPTO (decode/crypto.ts): AES, SHA1, SHA256.
