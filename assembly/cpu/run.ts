@@ -48,6 +48,7 @@ import * as SL from "../exec/simd_ldst";
 // ---- end of imports of group LDST
 
 // ---- imports of group CRYPTO
+import * as CR from "../exec/crypto";
 // ---- end of imports of group CRYPTO
 
 const R_REDO = 4;                            // entry was just decoded: dispatch it again
@@ -577,6 +578,13 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       // ---- end of cases of group LDST
 
       // ---- cases of group CRYPTO
+      case O.OP_CRYPTO_AESE: if (CR.execAesEncDec(w, e, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_AESD: if (CR.execAesEncDec(w, e, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_AESMC: if (CR.execAesMix(w, e, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_AESIMC: if (CR.execAesMix(w, e, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_SHA1_3: if (CR.execSha1Three(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_SHA256_3: if (CR.execSha256Three(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_SHA_2: if (CR.execShaTwo(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group CRYPTO
       default: setNextPC(undefinedInstruction(pcOf(e))); r = O.R_FAULT;
     }

@@ -223,8 +223,17 @@ export const LDST_WB_REG = 2;
 // ---- end of group LDST
 
 // ---- Group CRYPTO (decode/crypto.ts): AES, SHA1, SHA256.
+// a = Vd, b = Vn, c = Vm (three-register), d = sub-operation (three-register);
+// c = sub-operation for the two-register SHA forms.
 export const OP_CRYPTO_FIRST = OP_SIMD_LDST_END;
-export const OP_CRYPTO_END = OP_CRYPTO_FIRST;
+export const OP_CRYPTO_AESE = OP_CRYPTO_FIRST + 0;
+export const OP_CRYPTO_AESD = OP_CRYPTO_FIRST + 1;
+export const OP_CRYPTO_AESMC = OP_CRYPTO_FIRST + 2;
+export const OP_CRYPTO_AESIMC = OP_CRYPTO_FIRST + 3;
+export const OP_CRYPTO_SHA1_3 = OP_CRYPTO_FIRST + 4;   // d: 0 SHA1C, 1 SHA1P, 2 SHA1M, 3 SHA1SU0
+export const OP_CRYPTO_SHA256_3 = OP_CRYPTO_FIRST + 5; // d: 0 SHA256H, 1 SHA256H2, 2 SHA256SU1
+export const OP_CRYPTO_SHA_2 = OP_CRYPTO_FIRST + 6;    // c: 0 SHA1H, 1 SHA1SU1, 2 SHA256SU0
+export const OP_CRYPTO_END = OP_CRYPTO_FIRST + 7;
 // ---- end of group CRYPTO
 
 export const OP_COUNT = OP_CRYPTO_END;
