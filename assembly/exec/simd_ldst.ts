@@ -106,18 +106,41 @@ function scatter(va: u64, n: u32, size: u32, e: usize): bool {
   return true;
 }
 
-// The n bytes at va: a host address holding them, or 0 after a fault or exit.
-@inline function loadBlock(va: u64, n: u32, size: u32, e: usize): usize {
-  let h = hostRead(va, n);
+// The base address of the instruction being executed (set by loadOperand and storeTarget).
+let gBase: u64 = 0;
+
+// The block a load reads: a host address holding its bytes (RAM, or BUF),
+// or 0 after an SP alignment fault, a fault or an MMIO exit.
+function loadOperand(w: u64, e: usize): usize {
+  let rn = fB(w);
+  let base = getX(rn);
+  if (spMisaligned(rn, base)) { spAlignmentFault(e); return 0; }
+  gBase = base;
+  let n = <u32>imm(e);
+  let h = hostRead(base, n);
   if (h) return h;
-  return gather(va, n, size, e) ? BUF : 0;
+  return gather(base, n, fF(w) & 3, e) ? BUF : 0;
 }
 
-// Post-index writeback: Xn = base + (the transfer size or Xm).
-@inline function writeback(w: u64, e: usize, rn: u32, base: u64): void {
+// Where a store builds its block: the RAM itself when the TLB allows the
+// write, else BUF (then storeCommit writes it); 0 after an SP alignment fault.
+function storeTarget(w: u64, e: usize): usize {
+  let rn = fB(w);
+  let base = getX(rn);
+  if (spMisaligned(rn, base)) { spAlignmentFault(e); return 0; }
+  gBase = base;
+  let h = hostWrite(base, <u32>imm(e));
+  return h ? h : BUF;
+}
+@inline function storeCommit(w: u64, e: usize, p: usize): bool {
+  return p != BUF || scatter(gBase, <u32>imm(e), fF(w) & 3, e);
+}
+
+// Post-index writeback, after every access: Xn = base + (the transfer size or Xm).
+@inline function writeback(w: u64, e: usize): void {
   let wb = fD(w);
   if (wb == O.LDST_WB_NONE) return;
-  setX(rn, base + (wb == O.LDST_WB_IMM ? imm(e) : getX(fC(w))));
+  setX(fB(w), gBase + (wb == O.LDST_WB_IMM ? imm(e) : getX(fC(w))));
 }
 
 // ---- Field access -----------------------------------------------------------------------
@@ -131,32 +154,24 @@ function scatter(va: u64, n: u32, size: u32, e: usize): bool {
 // Registers t, t+1, ... (mod 32) hold consecutive 8 (Q = 0) or 16 bytes each.
 export function execLd1Multiple(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let rn = fB(w);
-  let base = getX(rn);
-  if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let f = fF(w);
-  let src = loadBlock(base, <u32>imm(e), fSize(f), e);
+  let src = loadOperand(w, e);
   if (!src) return O.R_FAULT;
-  let t = fA(w), regs = fCount(f);
+  let f = fF(w), t = fA(w), regs = fCount(f);
   if (fQ(f)) {
     for (let r: u32 = 0; r < regs; r++) { let p = src + (<usize>r << 4); setV((t + r) & 31, load<u64>(p), load<u64>(p, 8)); }
   } else {
     for (let r: u32 = 0; r < regs; r++) setV((t + r) & 31, load<u64>(src + (<usize>r << 3)), 0);
   }
-  writeback(w, e, rn, base);
+  writeback(w, e);
   return O.R_NEXT;
 }
 
 export function execSt1Multiple(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let rn = fB(w);
-  let base = getX(rn);
-  if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let f = fF(w), n = <u32>imm(e);
-  let t = fA(w), regs = fCount(f), q = fQ(f);
-  let dst = hostWrite(base, n);
-  let p = dst ? dst : BUF;
-  if (q) {
+  let p = storeTarget(w, e);
+  if (!p) return O.R_FAULT;
+  let f = fF(w), t = fA(w), regs = fCount(f);
+  if (fQ(f)) {
     for (let r: u32 = 0; r < regs; r++) {
       let v = vreg(t, r), o = p + (<usize>r << 4);
       store<u64>(o, load<u64>(v)); store<u64>(o, load<u64>(v, 8), 8);
@@ -164,8 +179,8 @@ export function execSt1Multiple(w: u64, e: usize): i32 {
   } else {
     for (let r: u32 = 0; r < regs; r++) store<u64>(p + (<usize>r << 3), load<u64>(vreg(t, r)));
   }
-  if (!dst && !scatter(base, n, fSize(f), e)) return O.R_FAULT;
-  writeback(w, e, rn, base);
+  if (!storeCommit(w, e, p)) return O.R_FAULT;
+  writeback(w, e);
   return O.R_NEXT;
 }
 
@@ -188,13 +203,10 @@ export function execSt1Multiple(w: u64, e: usize): i32 {
 
 export function execLdNMultiple(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let rn = fB(w);
-  let base = getX(rn);
-  if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let f = fF(w), size = fSize(f), q = fQ(f);
-  let src = loadBlock(base, <u32>imm(e), size, e);
+  let src = loadOperand(w, e);
   if (!src) return O.R_FAULT;
-  let t = fA(w), selem = fCount(f), epr = (<u32>8 << q) >> size;
+  let f = fF(w), t = fA(w), size = fSize(f), q = fQ(f), selem = fCount(f);
+  let epr = (<u32>8 << q) >> size; // elements per register
   if (!q) for (let s: u32 = 0; s < selem; s++) store<u64>(vreg(t, s), 0, 8);
   switch (size) {
     case 0: deinterleave<u8>(src, t, selem, epr); break;
@@ -202,27 +214,24 @@ export function execLdNMultiple(w: u64, e: usize): i32 {
     case 2: deinterleave<u32>(src, t, selem, epr); break;
     default: deinterleave<u64>(src, t, selem, epr);
   }
-  writeback(w, e, rn, base);
+  writeback(w, e);
   return O.R_NEXT;
 }
 
 export function execStNMultiple(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let rn = fB(w);
-  let base = getX(rn);
-  if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let f = fF(w), size = fSize(f), q = fQ(f), n = <u32>imm(e);
-  let t = fA(w), selem = fCount(f), epr = (<u32>8 << q) >> size;
-  let dst = hostWrite(base, n);
-  let p = dst ? dst : BUF;
+  let p = storeTarget(w, e);
+  if (!p) return O.R_FAULT;
+  let f = fF(w), t = fA(w), size = fSize(f), selem = fCount(f);
+  let epr = (<u32>8 << fQ(f)) >> size;
   switch (size) {
     case 0: interleave<u8>(p, t, selem, epr); break;
     case 1: interleave<u16>(p, t, selem, epr); break;
     case 2: interleave<u32>(p, t, selem, epr); break;
     default: interleave<u64>(p, t, selem, epr);
   }
-  if (!dst && !scatter(base, n, size, e)) return O.R_FAULT;
-  writeback(w, e, rn, base);
+  if (!storeCommit(w, e, p)) return O.R_FAULT;
+  writeback(w, e);
   return O.R_NEXT;
 }
 
@@ -230,47 +239,35 @@ export function execStNMultiple(w: u64, e: usize): i32 {
 // the other lanes are unchanged.
 export function execLdSingle(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let rn = fB(w);
-  let base = getX(rn);
-  if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let f = fF(w), size = fSize(f);
-  let src = loadBlock(base, <u32>imm(e), size, e);
+  let src = loadOperand(w, e);
   if (!src) return O.R_FAULT;
-  let t = fA(w), selem = fCount(f), lane = <usize>fIndex(f) << size;
+  let f = fF(w), t = fA(w), size = fSize(f), selem = fCount(f), lane = <usize>fIndex(f) << size;
   for (let s: u32 = 0; s < selem; s++) storeElem(vreg(t, s) + lane, loadElem(src + (<usize>s << size), size), size);
-  writeback(w, e, rn, base);
+  writeback(w, e);
   return O.R_NEXT;
 }
 
 export function execStSingle(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let rn = fB(w);
-  let base = getX(rn);
-  if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let f = fF(w), size = fSize(f), n = <u32>imm(e);
-  let t = fA(w), selem = fCount(f), lane = <usize>fIndex(f) << size;
-  let dst = hostWrite(base, n);
-  let p = dst ? dst : BUF;
+  let p = storeTarget(w, e);
+  if (!p) return O.R_FAULT;
+  let f = fF(w), t = fA(w), size = fSize(f), selem = fCount(f), lane = <usize>fIndex(f) << size;
   for (let s: u32 = 0; s < selem; s++) storeElem(p + (<usize>s << size), loadElem(vreg(t, s) + lane, size), size);
-  if (!dst && !scatter(base, n, size, e)) return O.R_FAULT;
-  writeback(w, e, rn, base);
+  if (!storeCommit(w, e, p)) return O.R_FAULT;
+  writeback(w, e);
   return O.R_NEXT;
 }
 
 // ---- LD1R-LD4R: structure element s replicated to every lane of register t + s.
 export function execLdReplicate(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let rn = fB(w);
-  let base = getX(rn);
-  if (spMisaligned(rn, base)) return spAlignmentFault(e);
-  let f = fF(w), size = fSize(f);
-  let src = loadBlock(base, <u32>imm(e), size, e);
+  let src = loadOperand(w, e);
   if (!src) return O.R_FAULT;
-  let t = fA(w), selem = fCount(f), q = fQ(f);
+  let f = fF(w), t = fA(w), size = fSize(f), selem = fCount(f), q = fQ(f);
   for (let s: u32 = 0; s < selem; s++) {
     let x = replicate64(loadElem(src + (<usize>s << size), size), size);
     setV((t + s) & 31, x, q ? x : 0);
   }
-  writeback(w, e, rn, base);
+  writeback(w, e);
   return O.R_NEXT;
 }
