@@ -48,9 +48,11 @@ import * as ME from "../exec/simd_elem";
 // ---- end of imports of group MISC
 
 // ---- imports of group LDST
+import * as SL from "../exec/simd_ldst";
 // ---- end of imports of group LDST
 
 // ---- imports of group CRYPTO
+import * as CR from "../exec/crypto";
 // ---- end of imports of group CRYPTO
 
 const R_REDO = 4;                            // entry was just decoded: dispatch it again
@@ -586,9 +588,23 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       // ---- end of cases of group MISC
 
       // ---- cases of group LDST
+      case O.OP_SIMD_LD1M: if (SL.execLd1Multiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ST1M: if (SL.execSt1Multiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_LDNM: if (SL.execLdNMultiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_STNM: if (SL.execStNMultiple(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_LDS: if (SL.execLdSingle(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_STS: if (SL.execStSingle(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_LDR: if (SL.execLdReplicate(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group LDST
 
       // ---- cases of group CRYPTO
+      case O.OP_CRYPTO_AESE: if (CR.execAesEncDec(w, e, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_AESD: if (CR.execAesEncDec(w, e, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_AESMC: if (CR.execAesMix(w, e, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_AESIMC: if (CR.execAesMix(w, e, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_SHA1_3: if (CR.execSha1Three(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_SHA256_3: if (CR.execSha256Three(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_CRYPTO_SHA_2: if (CR.execShaTwo(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group CRYPTO
       default: setNextPC(undefinedInstruction(pcOf(e))); r = O.R_FAULT;
     }

@@ -273,13 +273,36 @@ export const OP_SIMD_MISC_END = OP_SIMD_ELEML + 1;
 
 // ---- Group LDST (decode/simd_ldst.ts): LD1-LD4/ST1-ST4 multiple and single
 // structures, LD1R-LD4R, post-index forms.
+// a = Vt, b = Rn (slot), c = Rm (slot, register post-index), d = writeback
+// (LDST_WB_*), f = size (bits 1:0, log2 of the element bytes) | Q << 2 |
+// count << 3 (registers for LD1/ST1 multiple, else selem) | index << 6
+// (single structure), imm = bytes transferred (the immediate post-index).
 export const OP_SIMD_LDST_FIRST = OP_SIMD_MISC_END;
-export const OP_SIMD_LDST_END = OP_SIMD_LDST_FIRST;
+export const OP_SIMD_LD1M = OP_SIMD_LDST_FIRST + 0;   // LD1 (multiple structures), 1-4 registers
+export const OP_SIMD_ST1M = OP_SIMD_LDST_FIRST + 1;   // ST1 (multiple structures), 1-4 registers
+export const OP_SIMD_LDNM = OP_SIMD_LDST_FIRST + 2;   // LD2, LD3, LD4 (multiple structures)
+export const OP_SIMD_STNM = OP_SIMD_LDST_FIRST + 3;   // ST2, ST3, ST4 (multiple structures)
+export const OP_SIMD_LDS = OP_SIMD_LDST_FIRST + 4;    // LD1-LD4 (single structure)
+export const OP_SIMD_STS = OP_SIMD_LDST_FIRST + 5;    // ST1-ST4 (single structure)
+export const OP_SIMD_LDR = OP_SIMD_LDST_FIRST + 6;    // LD1R-LD4R
+export const OP_SIMD_LDST_END = OP_SIMD_LDST_FIRST + 7;
+export const LDST_WB_NONE = 0;
+export const LDST_WB_IMM = 1;
+export const LDST_WB_REG = 2;
 // ---- end of group LDST
 
 // ---- Group CRYPTO (decode/crypto.ts): AES, SHA1, SHA256.
+// a = Vd, b = Vn, c = Vm (three-register), d = sub-operation (three-register);
+// c = sub-operation for the two-register SHA forms.
 export const OP_CRYPTO_FIRST = OP_SIMD_LDST_END;
-export const OP_CRYPTO_END = OP_CRYPTO_FIRST;
+export const OP_CRYPTO_AESE = OP_CRYPTO_FIRST + 0;
+export const OP_CRYPTO_AESD = OP_CRYPTO_FIRST + 1;
+export const OP_CRYPTO_AESMC = OP_CRYPTO_FIRST + 2;
+export const OP_CRYPTO_AESIMC = OP_CRYPTO_FIRST + 3;
+export const OP_CRYPTO_SHA1_3 = OP_CRYPTO_FIRST + 4;   // d: 0 SHA1C, 1 SHA1P, 2 SHA1M, 3 SHA1SU0
+export const OP_CRYPTO_SHA256_3 = OP_CRYPTO_FIRST + 5; // d: 0 SHA256H, 1 SHA256H2, 2 SHA256SU1
+export const OP_CRYPTO_SHA_2 = OP_CRYPTO_FIRST + 6;    // c: 0 SHA1H, 1 SHA1SU1, 2 SHA256SU0
+export const OP_CRYPTO_END = OP_CRYPTO_FIRST + 7;
 // ---- end of group CRYPTO
 
 export const OP_COUNT = OP_CRYPTO_END;

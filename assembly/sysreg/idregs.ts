@@ -23,6 +23,12 @@ export const ID_AA64DFR0: u64 = 0x6 | (1 << 12) | (1 << 20);
 export const ID_AA64DFR1: u64 = 0;
 // ID_AA64ISAR0_EL1: CRC32 = 1 (CRC32 instructions), Atomic = 2 (FEAT_LSE).
 export const ID_AA64ISAR0: u64 = (1 << 16) | (2 << 20);
+// With CONFIG_FP also the Cryptographic Extension: AES = 2 (AESE, AESD, AESMC,
+// AESIMC and PMULL/PMULL2 of 64-bit elements), SHA1 = 1, SHA2 = 1 (SHA256
+// only: no SHA512). Without FP/AdvSIMD these instructions do not exist.
+export function idAA64ISAR0(): u64 {
+  return fpEnabled ? ID_AA64ISAR0 | (2 << 4) | (1 << 8) | (1 << 12) : ID_AA64ISAR0;
+}
 export const ID_AA64ISAR1: u64 = 0;
 // ID_AA64MMFR0_EL1: PARange = 48 bits, ASIDBits = 16, all three granules
 // (TGran4 = 0, TGran64 = 0, TGran16 = 1) at stage 1 and stage 2.
