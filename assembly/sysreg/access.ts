@@ -160,7 +160,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64PFR1: v = ID.ID_AA64PFR1; break;
     case T.SPR_ID_AA64DFR0: v = ID.ID_AA64DFR0; break;
     case T.SPR_ID_AA64DFR1: v = ID.ID_AA64DFR1; break;
-    case T.SPR_ID_AA64ISAR0: v = ID.ID_AA64ISAR0; break;
+    case T.SPR_ID_AA64ISAR0: v = ID.idAA64ISAR0(); break;
     case T.SPR_ID_AA64ISAR1: v = ID.ID_AA64ISAR1; break;
     case T.SPR_ID_AA64MMFR0: v = ID.ID_AA64MMFR0; break;
     case T.SPR_ID_AA64MMFR1: v = ID.ID_AA64MMFR1; break;

@@ -340,7 +340,7 @@ describe("reserved encodings, CONFIG_FP and the FP trap", () => {
   });
 
   // Needs the MRS of ID_AA64ISAR0_EL1 to read idAA64ISAR0() (assembly/sysreg/access.ts).
-  it.skip("ID_AA64ISAR0_EL1 advertises AES = 2, SHA1 = 1, SHA2 = 1 with CONFIG_FP only, CRC32 and Atomic unchanged", async () => {
+  it("ID_AA64ISAR0_EL1 advertises AES = 2, SHA1 = 1, SHA2 = 1 with CONFIG_FP only, CRC32 and Atomic unchanged", async () => {
     let r = await fpRun("mrs x0, id_aa64isar0_el1\n hvc #0");
     expect(hvcImm(r.exit)).toBe(0);
     expect(r.core.x(0)).toBe((1n << 16n) | (2n << 20n) | (2n << 4n) | (1n << 8n) | (1n << 12n));
