@@ -67,23 +67,39 @@ static void mmu_on(void)
 
 #ifdef SIMD_BENCH
 
-int numeric_main(void)
-{
-    mmu_on();
-    write_fpcr(0);
-    u64 sum = 0x243f6a8885a308d3UL;
-    for (u64 it = 0; it < SIMD_BENCH; it++)
-        sum = mix64(sum ^ simd_bench_iteration(it));
-    printf("simd checksum 0x%016lx\n", sum);
-    printf("simd done\n");
-    return 0;
-}
+extern char numeric_vectors[];
+u64 numeric_undef_pc;                   /* ELR_EL1 of an UNDEFINED exception (vectors.S) */
 
 void numeric_undefined(void) __attribute__((noreturn));
 void numeric_undefined(void)
 {
-    printf("simd: UNDEFINED instruction\n");
+    printf("simd: UNDEFINED instruction 0x%08x at 0x%lx\n", *(volatile u32 *)numeric_undef_pc, numeric_undef_pc);
     exit(1);
+}
+
+int numeric_main(void)
+{
+    mmu_on();
+    write_sysreg(vbar_el1, (u64)numeric_vectors);
+    isb();
+    write_fpcr(0);
+    printf("simd iterations %u\n", (unsigned)SIMD_BENCH);
+#ifdef SIMD_TICKS
+    u64 t0;
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(t0));
+#endif
+    u64 sum = 0x243f6a8885a308d3UL;
+    for (u64 it = 0; it < SIMD_BENCH; it++)
+        sum = mix64(sum ^ simd_bench_iteration(it));
+    printf("simd checksum 0x%016lx\n", sum);
+#ifdef SIMD_TICKS
+    /* Under QEMU -icount shift=0 a tick (62.5 MHz) is 16 instructions. */
+    u64 t1;
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(t1));
+    printf("simd ticks %lu (cntfrq %lu)\n", t1 - t0, read_sysreg(cntfrq_el0));
+#endif
+    printf("simd done\n");
+    return 0;
 }
 
 #else

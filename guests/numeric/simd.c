@@ -12,6 +12,10 @@ static u8 src_buf[16384 + 256] __attribute__((aligned(64)));
 static u8 dst_buf[16384 + 256] __attribute__((aligned(64)));
 static u8 ref_buf[16384 + 256] __attribute__((aligned(64)));
 
+/* Hide a value from the optimizer, so operations on constants are not folded
+ * at compile time but executed. */
+#define OPAQUE(v) __asm__("" : "+w"(v))
+
 /* One check per name: the number of mismatching lanes/elements, want 0. */
 static void ck_counts(const char *const *names, const unsigned *counts, int n)
 {
@@ -177,9 +181,14 @@ void test_simd_ldst_struct(void)
     }
     ck("ld1 x2/x3", bad, 0);
     u32 w = ((u32)in[7] | (u32)in[8] << 8 | (u32)in[9] << 16 | (u32)in[10] << 24);
-    uint32x4_t dup = vld1q_dup_u32((const u32 *)(in + 7));
-    ck("ld1r lane 0", vgetq_lane_u32(dup, 0), w);
-    ck("ld1r lane 3", vgetq_lane_u32(dup, 3), w);
+    u32 dl[4];
+    const u32 *dp = (const u32 *)(in + 7);
+    __asm__("" : "+r"(dp));
+    uint32x4_t dv = vld1q_dup_u32(dp);
+    OPAQUE(dv);
+    vst1q_u32(dl, dv);
+    ck("ld1r lanes 0, 1", (u64)dl[0] << 32 | dl[1], (u64)w << 32 | w);
+    ck("ld1r lanes 2, 3", (u64)dl[2] << 32 | dl[3], (u64)w << 32 | w);
     uint16x8_t lanes = vdupq_n_u16(0x5a5a);
     lanes = vld1q_lane_u16((const u16 *)(src_buf + 100), lanes, 5);
     ck("ld1 lane 5", vgetq_lane_u16(lanes, 5), (u64)src_buf[100] | (u64)src_buf[101] << 8);
@@ -189,6 +198,8 @@ void test_simd_ldst_struct(void)
     ck("st1 lane", ((u64)store_to[0] << 40) ^ ((u64)store_to[1]) ^ ((u64)store_to[2] << 56), (1UL << 40) ^ 0xdeadbeefUL ^ (3UL << 56));
     /* LD4 single structure to one lane, and ST4 from lanes. */
     uint8x16x4_t q4 = { { vdupq_n_u8(1), vdupq_n_u8(2), vdupq_n_u8(3), vdupq_n_u8(4) } };
+    OPAQUE(q4.val[0]);
+    OPAQUE(q4.val[3]);
     q4 = vld4q_lane_u8(in + 40, q4, 9);
     ck("ld4 lane", (u64)vgetq_lane_u8(q4.val[0], 9) | (u64)vgetq_lane_u8(q4.val[1], 9) << 8 |
                    (u64)vgetq_lane_u8(q4.val[2], 9) << 16 | (u64)vgetq_lane_u8(q4.val[3], 9) << 24 |
@@ -454,11 +465,18 @@ void test_simd_float(void)
     }
     ck("estimates hash", h, 0x411826d81703d2deUL);
     /* Known estimate values: FRECPE(1.0) = 0.998046875, FRSQRTE(4.0) = 0.4990234375. */
-    ck("frecpe(1)", vgetq_lane_u32(vreinterpretq_u32_f32(vrecpeq_f32(vdupq_n_f32(1.0f))), 0), 0x3f7f8000);
-    ck("frsqrte(4)", vgetq_lane_u32(vreinterpretq_u32_f32(vrsqrteq_f32(vdupq_n_f32(4.0f))), 1), 0x3eff8000);
+    float32x4_t one = vdupq_n_f32(1.0f), four = vdupq_n_f32(4.0f);
+    OPAQUE(one);
+    OPAQUE(four);
+    ck("frecpe(1)", vgetq_lane_u32(vreinterpretq_u32_f32(vrecpeq_f32(one)), 0), 0x3f7f8000);
+    ck("frsqrte(4)", vgetq_lane_u32(vreinterpretq_u32_f32(vrsqrteq_f32(four)), 1), 0x3eff8000);
 
     /* float64x2 */
-    float64x2_t d = vfmaq_f64(vdupq_n_f64(1.0), vdupq_n_f64(3.0), vcombine_f64(vdup_n_f64(0.5), vdup_n_f64(-2.0)));
+    float64x2_t d1 = vdupq_n_f64(1.0), d3 = vdupq_n_f64(3.0), dm = vcombine_f64(vdup_n_f64(0.5), vdup_n_f64(-2.0));
+    OPAQUE(d1);
+    OPAQUE(d3);
+    OPAQUE(dm);
+    float64x2_t d = vfmaq_f64(d1, d3, dm);
     ck("vfmaq_f64 lane 0", dbits(vgetq_lane_f64(d, 0)), 0x4004000000000000UL);   /* 2.5 */
     ck("vfmaq_f64 lane 1", dbits(vgetq_lane_f64(d, 1)), 0xc014000000000000UL);   /* -5 */
     ck("vaddvq_f64", dbits(vaddvq_f64(d)), 0xc004000000000000UL);                 /* -2.5 */
@@ -806,8 +824,10 @@ void test_simd_select(void)
     ck_counts(names, e, 8);
 
     /* Float compares: -0 == +0, NaN unordered; FMIN/FMINNM with NaN; clamp. */
-    const float32x4_t f = { -0.0f, 1.5f, bitsf(0x7fc00000u), -3.0f };
-    const float32x4_t g = { 0.0f, bitsf(0x7fc00000u), 2.0f, -3.0f };
+    float32x4_t f = { -0.0f, 1.5f, bitsf(0x7fc00000u), -3.0f };
+    float32x4_t g = { 0.0f, bitsf(0x7fc00000u), 2.0f, -3.0f };
+    OPAQUE(f);
+    OPAQUE(g);
     uint32x4_t ceq = vceqq_f32(f, g), cgt = vcgtq_f32(f, g), cge = vcgeq_f32(f, g);
     /* Each lane all ones or all zeros: the low 64 bits of the lanes' AND with
      * {1, 2, 4, 8}, summed across, make a 4-bit mask only if that holds. */
@@ -853,6 +873,8 @@ void test_simd_permute(void)
         b[i] = (u8)(0x10 + i);
     }
     uint8x16_t va = vld1q_u8(a), vb = vld1q_u8(b);
+    OPAQUE(va);
+    OPAQUE(vb);
     static const char *const names[] = { "ext", "rev64", "zip1", "zip2", "uzp1", "uzp2", "trn1", "trn2" };
     unsigned e[8] = { 0 }, bad;
     vst1q_u8(r, vextq_u8(va, vb, 5));
@@ -898,7 +920,9 @@ void test_simd_permute(void)
             bad += t[i][j] != m[j][i];
     ck("4x4 transpose", bad, 0);
     ck("rev32 u16", vgetq_lane_u64(vreinterpretq_u64_u16(vrev32q_u16(vreinterpretq_u16_u8(va))), 0), 0x0504070601000302UL);
-    ck("rbit", vgetq_lane_u8(vrbitq_u8(vdupq_n_u8(0x16)), 3), 0x68);
+    uint8x16_t x16 = vdupq_n_u8(0x16);
+    OPAQUE(x16);
+    ck("rbit", vgetq_lane_u8(vrbitq_u8(x16), 3), 0x68);
 }
 
 /* ---------------------------------------------------------------------------
