@@ -22,13 +22,14 @@
  * vectors in vectors.S jump back here) and the next group runs, so an
  * emulator with part of AdvSIMD missing still gets a report for every group.
  *
- * Builds (guests/Makefile):
+ * Builds (guests/Makefile; all with -fno-tree-vectorize -ffp-contract=off):
  *   numeric.elf          everything
- *   numeric-scalar.elf   -DNUMERIC_SCALAR_ONLY -fno-tree-vectorize: the scalar
- *                        groups only (no AdvSIMD data processing)
+ *   numeric-scalar.elf   -DNUMERIC_SCALAR_ONLY: the scalar groups only (no
+ *                        AdvSIMD data processing)
  *   simd.elf             -DSIMD_BENCH=n: no checks; n iterations of the SIMD
- *                        kernels, then "simd checksum 0x..." and "simd done"
- *                        (`npm run bench -- simd`)
+ *                        kernels, then "simd iterations n", "simd checksum
+ *                        0x..." and "simd done" (`npm run bench -- simd`);
+ *                        simd-small.elf is the same with n = 2
  */
 #include "numeric.h"
 
