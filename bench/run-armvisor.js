@@ -35,11 +35,12 @@ export function coreWasm(variant = "release") {
 
 // Run `elfPath` to completion (or `maxInsns`). Returns
 // { output, result, instructions (bigint), seconds, stats }.
-export async function runArmvisor(elfPath, { el = 1, ramMiB = 128, maxInsns, jit = true, variant = "release" } = {}) {
+// fp: implement FP/AdvSIMD (the CLI's --fp).
+export async function runArmvisor(elfPath, { el = 1, ramMiB = 128, maxInsns, jit = true, fp = false, variant = "release" } = {}) {
   const { Machine, readStats, loadElf } = await library();
   const chunks = [];
   const console = { write: (b) => { chunks.push(Buffer.from(b)); } };
-  const machine = await Machine.create({ wasm: coreWasm(variant), ramMiB, el, console, jit });
+  const machine = await Machine.create({ wasm: coreWasm(variant), ramMiB, el, console, jit, fp });
   machine.load(loadElf(new Uint8Array(readFileSync(elfPath)), basename(elfPath)));
   const t0 = performance.now();
   const result = await machine.run(maxInsns);

@@ -6,9 +6,9 @@ export const QEMU = process.env.QEMU ?? "qemu-system-aarch64";
 
 const MACHINE = { 1: "virt", 2: "virt,virtualization=on", 3: "virt,secure=on,virtualization=on" };
 
-// The command line for a guest at `el` (see guests/README.md).
-export function qemuArgs(elfPath, el = 1) {
-  return ["-M", MACHINE[el], "-cpu", "max", "-nographic", "-semihosting", "-kernel", elfPath];
+// The command line for a guest at `el` (see guests/README.md) on QEMU's `cpu` model.
+export function qemuArgs(elfPath, el = 1, cpu = "max") {
+  return ["-M", MACHINE[el], "-cpu", cpu, "-nographic", "-semihosting", "-kernel", elfPath];
 }
 
 let available;
@@ -26,9 +26,9 @@ export function hasQemu() {
 }
 
 // Returns { output, status, signal, seconds }; throws if QEMU cannot be started or times out.
-export function runQemu(elfPath, { el = 1, timeoutMs = 120_000 } = {}) {
+export function runQemu(elfPath, { el = 1, cpu = "max", timeoutMs = 120_000 } = {}) {
   const t0 = performance.now();
-  const r = spawnSync(QEMU, qemuArgs(elfPath, el), {
+  const r = spawnSync(QEMU, qemuArgs(elfPath, el, cpu), {
     stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs, maxBuffer: 64 << 20,
   });
   const seconds = (performance.now() - t0) / 1000;

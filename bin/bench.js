@@ -5,6 +5,7 @@
 const BENCHMARKS = {
   mips: () => import("../bench/mips.js"),
   mmu: () => import("../bench/mmu.js"),
+  simd: () => import("../bench/simd.js"),
 };
 
 function usageError(message, listBenchmarks = true) {
