@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 5; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers
+export const ABI_VERSION = 6; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -271,7 +271,7 @@ export const JIT_NEXTPC = JIT_BASE + 0x08;     // u64 (out, with JIT_LEAVE)
 export const JIT_TLBCTX = JIT_BASE + 0x10;     // u64 the TLB context bits (mirrored by the core)
 export const JIT_SPALIGN = JIT_BASE + 0x18;    // u32 SP alignment checking in force (mirrored by the core)
 export const JIT_REQUEST_SLOT = JIT_BASE + 0x1c; // u32 slot to compile (with EXIT_JIT)
-export const JIT_ENABLED = JIT_BASE + 0x20;    // u32 host -> core: 1 = ask for hot pages to be compiled
+export const JIT_ENABLED = JIT_BASE + 0x20;    // u32 host -> core: 0 = never ask; n = ask for a page once it has been entered n times (its heat)
 export const JIT_LEAVE = -1;
 export const JIT_FAULT = -2;
-export const JIT_HEAT_THRESHOLD = 64;
+export const JIT_HEAT_THRESHOLD = 64;         // the hosts' default heat for JIT_ENABLED

@@ -9,7 +9,7 @@
 import {
   PC, CNT_INSTRET, CNT_DECODED, CNT_EXIT, CONTROL_LINES, LINE_STOP, LINE_IRQ, LINE_FIQ, LINE_SERROR,
   EXIT_REASON, EXIT_BUDGET, EXIT_STOP, CODE_SLOT_ENTRIES, CODE_ENTRY_SIZE, CODE_BASE, CODE_SLOT_SIZE,
-  CODE_SLOT_JIT, CODE_SLOT_HEAT, JIT_N, JIT_NEXTPC, JIT_LEAVE, JIT_ENABLED, JIT_REQUEST_SLOT, JIT_HEAT_THRESHOLD, EXIT_JIT,
+  CODE_SLOT_JIT, CODE_SLOT_HEAT, JIT_N, JIT_NEXTPC, JIT_LEAVE, JIT_ENABLED, JIT_REQUEST_SLOT, EXIT_JIT,
 } from "../abi";
 import * as O from "../decode/ops";
 import { decodeInstruction, NO_NEXT } from "../decode/decoder";
@@ -661,7 +661,7 @@ function heatUp(): bool {
   let a = CODE_SLOT_HEAT + (<usize>curSlotIndex << 2);
   let h = load<u32>(a) + 1;
   store<u32>(a, h);
-  if (h != <u32>JIT_HEAT_THRESHOLD || load<u32>(JIT_ENABLED) == 0) return false;
+  if (h != load<u32>(JIT_ENABLED)) return false; // 0 (off) is never reached: h >= 1
   store<u32>(JIT_REQUEST_SLOT, curSlotIndex);
   return true;
 }

@@ -70,12 +70,20 @@ const SLICE = 1n << 20n;   // instructions a vCPU runs before the next one's tur
 const RUN_CHUNK = 1n << 22n;
 const NO_DEADLINE = 0xffff_ffff_ffff_ffffn;
 
+// A kernel runs most of its code a few hundred to a few thousand times: the
+// interpreter runs that faster than the JIT compiles it (measured on the
+// Debian kernel's boot: heat 1024 -> 31 MIPS, 65536 -> 184, 262144 -> 218,
+// interpreter alone 229). Only code that stays hot (loops in user
+// programs, checksums, crypto) reaches this heat.
+export const VM_JIT_HEAT = 1 << 18;
+
 export interface VmOptions {
   cpus: number;
   affinity: (index: number) => number;   // MPIDR_EL1.Aff1:Aff0 of vCPU `index`
   bootEL: 1 | 2 | 3;
   clock: Clock;
   jit?: boolean;
+  jitHeat?: number;        // default VM_JIT_HEAT
   // Waits for something from outside (console input) when every vCPU idles
   // with no timer armed; resolves false when nothing can ever arrive.
   waitForInput?: () => Promise<boolean>;
@@ -99,7 +107,7 @@ export class Vm {
     this.vcpu = new Vcpu(core);
     this.devices = devices;
     this.options = options;
-    if (options.jit ?? true) this.jit = new Jit(core, { background: true });
+    if (options.jit ?? true) this.jit = new Jit(core, { background: true, heat: options.jitHeat ?? VM_JIT_HEAT });
     this.slots = [];
     for (let i = 0; i < options.cpus; i++) {
       this.slots.push({ ctx: new VcpuContext(i, options.affinity(i)), power: i === 0 ? "on" : "off", waiting: false, wfe: false, eventDeadline: NO_DEADLINE, wfeRound: 0, exits: new Map() });

@@ -9,6 +9,10 @@ export interface JitOptions {
   // is still the same. Default false: compile at once (tests, benchmarks of
   // one hot loop).
   background?: boolean;
+  // Compile a page once it has been entered this many times (default
+  // JIT_HEAT_THRESHOLD). A kernel boot runs much code a few hundred times
+  // and is better left to the interpreter than compiled.
+  heat?: number;
 }
 
 export class Jit {
@@ -19,7 +23,7 @@ export class Jit {
   private inFlight = 0;
 
   constructor(private readonly core: Core, private readonly options: JitOptions = {}) {
-    core.setU32(ABI.JIT_ENABLED, 1);
+    core.setU32(ABI.JIT_ENABLED, options.heat ?? ABI.JIT_HEAT_THRESHOLD);
   }
 
   get pending(): number { return this.inFlight; }
