@@ -70,11 +70,12 @@ export function parseOneLineSources(text: string): AptSource[] {
 
 // Is this a Debian archive (deb.debian.org, security.debian.org, a mirror or
 // a snapshot of one)? Debian's archives live under a path component named
-// "debian" or "debian-security".
+// "debian" or "debian-security"; apt's mirror method names a list file
+// (Debian's cloud images: mirror+file:///etc/apt/mirrors/debian.list).
 export function isDebianArchiveUri(uri: string): boolean {
   let path: string;
   try { path = new URL(uri.replace(/^(mirror|tor)\+/, "")).pathname; } catch { return false; }
-  return /(^|\/)debian(-security)?(\/|$)/.test(path);
+  return /(^|\/)debian(-security)?(\/|$)/.test(path) || (/^mirror\+/.test(uri) && /(^|\/)debian(-security)?\.list$/.test(path));
 }
 
 // The binary-package Debian sources among `sources`, each kept whole (same
