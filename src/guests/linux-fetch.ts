@@ -60,6 +60,7 @@ export interface EnsureOptions {
   cacheDir?: string;            // default: $ARMVISOR_CACHE, else <project>/guests/linux
   refresh?: boolean;            // download again even if cached
   log?: (line: string) => void; // progress, one line at a time
+  sources?: AptSource[];        // default: the system's Debian sources
 }
 
 // The project's root (the directory of armvisor's package.json), from this
@@ -141,7 +142,7 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
 
   const work = mkdtempSync(join(p.dir, ".work-"));
   try {
-    return await fetchWithApt(p, work, log);
+    return await fetchWithApt(p, work, opts.sources ?? systemDebianSources(), log);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -155,8 +156,7 @@ interface Apt {
   describe: string;
 }
 
-async function fetchWithApt(p: LinuxGuestPaths, work: string, log: (l: string) => void): Promise<LinuxGuest> {
-  const sources = systemDebianSources();
+async function fetchWithApt(p: LinuxGuestPaths, work: string, sources: AptSource[], log: (l: string) => void): Promise<LinuxGuest> {
   const archive = sources.flatMap((s) => s.uris.flatMap((u) => s.suites.map((x) => `${u} ${x}`)));
   const t0 = performance.now();
 
@@ -164,15 +164,14 @@ async function fetchWithApt(p: LinuxGuestPaths, work: string, log: (l: string) =
   log(`reading Debian's arm64 package lists (${archive.join(", ")})`);
   let meta: { kernel: string; version: string };
   try {
-    await run("apt-get", [...apt.options, "update"]);
-    meta = await resolveKernel(apt);
+    meta = await updateAndResolve(apt);
   } catch (e) {
-    if (!(e instanceof AptError) || process.getuid?.() !== 0) throw e;
+    // The system's apt cannot reach an archive we could not reach either.
+    if (!(e instanceof AptError) || e instanceof NetworkError || process.getuid?.() !== 0) throw e;
     log(`a private apt state did not work (${e.message}); falling back to the system's apt: dpkg --add-architecture arm64 && apt-get update`);
     apt = { options: ["-o", "Acquire::Languages=none"], suffix: ":arm64", describe: "the system's apt" };
     await run("dpkg", ["--add-architecture", "arm64"]);
-    await run("apt-get", [...apt.options, "update"]);
-    meta = await resolveKernel(apt);
+    meta = await updateAndResolve(apt);
   }
   log(`${KERNEL_METAPACKAGE} ${meta.version} depends on ${meta.kernel}`);
 
@@ -214,6 +213,22 @@ async function fetchWithApt(p: LinuxGuestPaths, work: string, log: (l: string) =
 }
 
 class AptError extends UserError {}
+class NetworkError extends AptError {}
+
+const NETWORK_TROUBLE = /Failed to fetch|Some index files failed|Could not resolve|Temporary failure resolving|Unable to connect|Could not connect|Connection (failed|refused|timed out)|Network is unreachable|No route to host/;
+
+// apt-get update warns, and still succeeds, when it cannot reach a source:
+// say that rather than the "no packages found" that follows.
+async function updateAndResolve(apt: Apt): Promise<{ kernel: string; version: string }> {
+  const { stderr } = await run("apt-get", [...apt.options, "update"]);
+  const trouble = stderr.split("\n").map((l) => l.trim()).filter((l) => /^[WE]: /.test(l) && NETWORK_TROUBLE.test(l));
+  try {
+    return await resolveKernel(apt);
+  } catch (e) {
+    if (trouble.length) throw new NetworkError(`apt-get update could not read Debian's arm64 package lists (${apt.describe}): ${trouble[0]}`);
+    throw e;
+  }
+}
 
 // apt-get and apt-cache with everything in `work`: the system's apt.conf is
 // still read (proxies and the like), its sources, lists, pins and dpkg status not.
@@ -243,7 +258,7 @@ function privateApt(work: string, sources: AptSource[]): Apt {
 
 // The system's Debian sources (deb822 .sources files, then one-line lists),
 // or Debian's own archive for this release when there are none.
-function systemDebianSources(): AptSource[] {
+export function systemDebianSources(): AptSource[] {
   const all: AptSource[] = [];
   const read = (f: string) => { try { return readFileSync(f, "utf8"); } catch { return ""; } };
   all.push(...parseOneLineSources(read("/etc/apt/sources.list")));
@@ -263,7 +278,7 @@ function systemDebianSources(): AptSource[] {
 
 // linux-image-cloud-arm64 is a metapackage: its candidate depends on the real kernel package.
 async function resolveKernel(apt: Apt): Promise<{ kernel: string; version: string }> {
-  const out = await run("apt-cache", [...apt.options, "show", "--no-all-versions", KERNEL_METAPACKAGE + apt.suffix]);
+  const { stdout: out } = await run("apt-cache", [...apt.options, "show", "--no-all-versions", KERNEL_METAPACKAGE + apt.suffix]);
   const version = /^Version:\s*(\S+)/m.exec(out)?.[1];
   const depends = /^(?:Pre-)?Depends:\s*(.*)$/m.exec(out)?.[1] ?? "";
   const kernel = depends.split(/[,|]/).map((d) => d.trim().split(/[\s(:]/)[0]).find((n) => /^linux-image-\d/.test(n));
@@ -278,7 +293,7 @@ function findDeb(dir: string, name: string): string {
 }
 
 async function debVersion(deb: string): Promise<PackageVersion> {
-  const out = await run("dpkg-deb", ["-f", deb, "Package", "Version"]);
+  const { stdout: out } = await run("dpkg-deb", ["-f", deb, "Package", "Version"]);
   const name = /^Package:\s*(\S+)/m.exec(out)?.[1], version = /^Version:\s*(\S+)/m.exec(out)?.[1];
   if (!name || !version) throw new UserError(`${deb}: not a Debian package`);
   return { name, version };
@@ -334,9 +349,9 @@ export function hasCommand(cmd: string): boolean {
   return !r.error;
 }
 
-// Runs a command; resolves with its stdout. A failure becomes one line: apt's
+// Runs a command; resolves with its output. A failure becomes one line: apt's
 // last "E:" line, or the last line it printed.
-function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
+function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, LC_ALL: "C", DEBIAN_FRONTEND: "noninteractive" }, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [], err: Buffer[] = [];
@@ -344,11 +359,12 @@ function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", (e) => reject(new AptError(`${cmd}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : e.message}`)));
     child.on("close", (code, signal) => {
-      const stdout = Buffer.concat(out).toString("utf8");
-      if (code === 0) { resolvePromise(stdout); return; }
-      const lines = (Buffer.concat(err).toString("utf8") + "\n" + stdout).split("\n").map((l) => l.trim()).filter(Boolean);
+      const stdout = Buffer.concat(out).toString("utf8"), stderr = Buffer.concat(err).toString("utf8");
+      if (code === 0) { resolvePromise({ stdout, stderr }); return; }
+      const lines = (stderr + "\n" + stdout).split("\n").map((l) => l.trim()).filter(Boolean);
       const why = lines.filter((l) => /^E: /.test(l)).pop() ?? lines.pop() ?? (signal ? `killed by ${signal}` : `exit status ${code}`);
-      reject(new AptError(`${cmd} ${args.filter((a, i) => a !== "-o" && args[i - 1] !== "-o").join(" ")} failed: ${why}`));
+      const message = `${cmd} ${args.filter((a, i) => a !== "-o" && args[i - 1] !== "-o").join(" ")} failed: ${why}`;
+      reject(NETWORK_TROUBLE.test(why) ? new NetworkError(message) : new AptError(message));
     });
   });
 }

@@ -4,9 +4,9 @@
 // the apt sources handling, the cache and the errors. The real download from
 // Debian's archive is not done here: the tests of the fetched files run only
 // when `armvisor fetch linux` has filled the cache, and skip otherwise.
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect, beforeAll, afterAll, beforeEach, vi } from "vitest";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -408,6 +408,138 @@ describe("the guest cache", () => {
       }
       expect(out.join("")).toMatch(/^armvisor: linux guest already cached in .*local \(local files\); nothing to do\n$/);
     });
+  });
+});
+
+// The apt side with stand-ins for apt-get, apt-cache, dpkg-deb and dpkg that
+// log their arguments: the private state, the metapackage, the fallback to
+// the system's apt, and an unreachable archive. No network.
+describe("fetching with apt (stand-in commands)", () => {
+  let fake: string, logFile: string, sourcesFile: string, savedPath: string | undefined;
+  const savedEnv: Record<string, string | undefined> = {};
+  const setEnv = (k: string, v: string | undefined) => { if (!(k in savedEnv)) savedEnv[k] = process.env[k]; if (v === undefined) delete process.env[k]; else process.env[k] = v; };
+  const script = (name: string, body: string) => { writeFileSync(join(fake, name), `#!/bin/sh\necho "${name} $*" >> "$FAKE_LOG"\n${body}`); chmodSync(join(fake, name), 0o755); };
+  const calls = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").trim().split("\n") : []);
+  const sources = defaultDebianSources("bookworm");
+
+  beforeAll(() => {
+    fake = mkdtempSync(join(tmp, "fake-apt-"));
+    logFile = join(fake, "log");
+    sourcesFile = join(fake, "sources");
+    writeFileSync(join(fake, "kernel"), fakeKernel());
+    writeFileSync(join(fake, "busybox"), fakeBusybox());
+    script("apt-get", `
+case " $* " in *" --version "*) exit 0;; esac
+private=no
+for a in "$@"; do case "$a" in Dir::State=*) private=yes;; Dir::Etc::sourceparts=*) cat "\${a#*=}"/*.sources > "$FAKE_SOURCES";; esac; done
+case " $* " in
+  *" update "*)
+    if [ "$private" = yes ] && [ -n "$FAKE_PRIVATE_FAIL" ]; then echo "E: The private state is broken" >&2; exit 100; fi
+    if [ -n "$FAKE_OFFLINE" ]; then
+      echo "W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Could not connect to deb.debian.org:80" >&2
+      echo "W: Some index files failed to download. They have been ignored, or old ones used instead." >&2
+    fi
+    exit 0;;
+  *" download "*)
+    seen=no
+    for a in "$@"; do
+      if [ "$seen" = yes ]; then : > "\${a%:arm64}_1.0-1_arm64.deb"; fi
+      [ "$a" = download ] && seen=yes
+    done
+    exit 0;;
+esac
+exit 1
+`);
+    script("apt-cache", `
+if [ -n "$FAKE_OFFLINE" ]; then echo "E: No packages found" >&2; exit 100; fi
+printf 'Package: linux-image-cloud-arm64\\nVersion: 6.1.99-1\\nDepends: linux-image-6.1.0-99-cloud-arm64 (= 6.1.99-1)\\n\\n'
+`);
+    script("dpkg-deb", `
+case "$1" in
+  --version) exit 0;;
+  -f) b=$(basename "$2" .deb); echo "Package: \${b%%_*}"; v=\${b#*_}; echo "Version: \${v%_*}";;
+  -x) case "$(basename "$2")" in
+        linux-image-*) mkdir -p "$3/boot" && cp "$FAKE_DIR/kernel" "$3/boot/vmlinuz-6.1.0-99-cloud-arm64";;
+        busybox-static_*) mkdir -p "$3/bin" && cp "$FAKE_DIR/busybox" "$3/bin/busybox";;
+      esac;;
+esac
+`);
+    script("dpkg", "exit 0\n");
+    savedPath = process.env.PATH;
+    process.env.PATH = `${fake}:${savedPath}`;
+    setEnv("FAKE_LOG", logFile);
+    setEnv("FAKE_SOURCES", sourcesFile);
+    setEnv("FAKE_DIR", fake);
+  });
+  afterAll(() => {
+    process.env.PATH = savedPath;
+    for (const [k, v] of Object.entries(savedEnv)) setEnv(k, v);
+    vi.restoreAllMocks();
+  });
+  beforeEach(() => { rmSync(logFile, { force: true }); setEnv("FAKE_PRIVATE_FAIL", undefined); setEnv("FAKE_OFFLINE", undefined); vi.restoreAllMocks(); });
+
+  it("uses a private arm64 apt state, resolves the metapackage and records the versions", async () => {
+    const dir = join(tmp, "apt-ok");
+    const lines: string[] = [];
+    const g = await ensureLinuxGuest({ cacheDir: dir, sources, log: (l) => lines.push(l) });
+    expect(g.cached).toBe(false);
+    expect(g.info).toMatchObject({
+      source: "debian",
+      metapackage: { name: "linux-image-cloud-arm64", version: "6.1.99-1" },
+      kernelPackage: { name: "linux-image-6.1.0-99-cloud-arm64", version: "1.0-1" },
+      busyboxPackage: { name: "busybox-static", version: "1.0-1" },
+      kernelRelease: "6.1.0-99-cloud-arm64",
+      archive: ["http://deb.debian.org/debian bookworm", "http://deb.debian.org/debian bookworm-updates", "http://deb.debian.org/debian-security bookworm-security"],
+    });
+    expect(readFileSync(g.kernel)).toEqual(Buffer.from(fakeKernel()));
+    const c = calls();
+    const update = c.find((l) => / update$/.test(l))!;
+    expect(update).toMatch(/^apt-get /);
+    for (const o of ["APT::Architecture=arm64", "APT::Architectures=arm64", "Dir::State=", "Dir::State::status=", "Dir::Cache=", "Dir::Etc::sourcelist=", "Dir::Etc::sourceparts="]) expect(update).toContain(`-o ${o}`);
+    expect(c.find((l) => / show /.test(l))).toMatch(/show --no-all-versions linux-image-cloud-arm64$/);
+    expect(c.find((l) => / download /.test(l))).toMatch(/download linux-image-6\.1\.0-99-cloud-arm64 busybox-static$/);
+    expect(c.some((l) => l.startsWith("dpkg "))).toBe(false);
+    expect(readFileSync(sourcesFile, "utf8")).toContain("URIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nArchitectures: arm64\n");
+    expect(lines).toContain("linux-image-cloud-arm64 6.1.99-1 depends on linux-image-6.1.0-99-cloud-arm64");
+    expect(readdirSync(dir).sort()).toEqual(["busybox", "initramfs.cpio.gz", "manifest.json", "vmlinuz"]);
+
+    rmSync(logFile);
+    expect((await ensureLinuxGuest({ cacheDir: dir, sources })).cached).toBe(true);
+    expect(calls()).toEqual([]);
+    expect((await ensureLinuxGuest({ cacheDir: dir, sources, refresh: true })).cached).toBe(false);
+    expect(calls().some((l) => / download /.test(l))).toBe(true);
+  });
+
+  it("falls back to dpkg --add-architecture arm64 and the system's apt when the private state fails, as root", async () => {
+    setEnv("FAKE_PRIVATE_FAIL", "1");
+    vi.spyOn(process, "getuid").mockReturnValue(0);
+    const lines: string[] = [];
+    const g = await ensureLinuxGuest({ cacheDir: join(tmp, "apt-fallback"), sources, log: (l) => lines.push(l) });
+    expect(g.info.kernelPackage?.name).toBe("linux-image-6.1.0-99-cloud-arm64");
+    const c = calls();
+    expect(c).toContain("dpkg --add-architecture arm64");
+    expect(c.find((l) => / download /.test(l))).toMatch(/download linux-image-6\.1\.0-99-cloud-arm64:arm64 busybox-static:arm64$/);
+    expect(c.find((l) => / show /.test(l))).toMatch(/linux-image-cloud-arm64:arm64$/);
+    expect(lines.some((l) => /private apt state did not work \(apt-get update failed: E: The private state is broken\); falling back/.test(l))).toBe(true);
+  });
+
+  it("does not fall back when not root: one line with apt's error", async () => {
+    setEnv("FAKE_PRIVATE_FAIL", "1");
+    vi.spyOn(process, "getuid").mockReturnValue(1000);
+    const e = await ensureLinuxGuest({ cacheDir: join(tmp, "apt-nonroot"), sources }).then(() => null, (x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toBe("apt-get update failed: E: The private state is broken");
+    expect(calls().some((l) => l.startsWith("dpkg "))).toBe(false);
+    expect(readdirSync(join(tmp, "apt-nonroot"))).toEqual([]);
+  });
+
+  it("says the archive is unreachable (and does not touch the system's apt) when apt-get update cannot fetch", async () => {
+    setEnv("FAKE_OFFLINE", "1");
+    vi.spyOn(process, "getuid").mockReturnValue(0);
+    const e = await ensureLinuxGuest({ cacheDir: join(tmp, "apt-offline"), sources }).then(() => null, (x) => x);
+    expect(e).toBeInstanceOf(UserError);
+    expect(e.message).toMatch(/^apt-get update could not read Debian's arm64 package lists \(a private apt state\): W: Failed to fetch http:\/\/deb\.debian\.org\/debian\/dists\/bookworm\/InRelease {2}Could not connect/);
+    expect(calls().some((l) => l.startsWith("dpkg "))).toBe(false);
   });
 });
 
