@@ -17,6 +17,7 @@ export function registerFetch(program: Command): void {
     .configureOutput(oneLineErrors);
   fetch
     .command("linux")
+    .summary("Debian's arm64 cloud kernel and a busybox initramfs, for `boot`")
     .description(
       `Debian's cloud kernel (linux-image-cloud-arm64) and a busybox-static initramfs: vmlinuz, initramfs.cpio.gz and manifest.json ` +
       `in the cache directory ($${CACHE_ENV}, else guests/linux/ in the project). Its /init prints "${USERSPACE_MARKER}", ` +
