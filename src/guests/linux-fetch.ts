@@ -123,7 +123,7 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
       return finish(p, { ...old }, log);
     }
   }
-  try { mkdirSync(p.dir, { recursive: true }); } catch (e) {
+  try { makeDirs(p.dir); } catch (e) {
     throw new UserError(`cannot create the cache directory ${p.dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
 
@@ -337,6 +337,18 @@ function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, log: (l: 
 }
 
 // --- helpers -----------------------------------------------------------------
+
+// mkdir -p. (Node 20's mkdirSync(..., { recursive: true }) spins forever on
+// some paths, such as one under /proc.)
+function makeDirs(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    return;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  try { mkdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; }
+}
 
 function atomicWrite(path: string, data: Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;

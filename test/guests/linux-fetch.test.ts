@@ -327,6 +327,14 @@ describe("the guest cache", () => {
     expect(cachedLinuxGuest(join(tmp, "nothing-here"))).toBeNull();
   });
 
+  it("says, in one line, when the cache directory cannot be made", async () => {
+    const file = join(tmp, "a-file");
+    writeFileSync(file, "");
+    await expect(ensureLinuxGuest({ cacheDir: join(file, "linux") })).rejects.toThrow(/^cannot create the cache directory .*a-file\/linux: ENOTDIR$/);
+    await expect(ensureLinuxGuest({ cacheDir: file })).rejects.toThrow(/a-file: ENOTDIR$/);
+    if (existsSync("/proc/self")) await expect(ensureLinuxGuest({ cacheDir: "/proc/armvisor-nope/linux" })).rejects.toThrow(/^cannot create the cache directory \/proc\/armvisor-nope\/linux: ENOENT$/);
+  });
+
   // Without apt (PATH holds no apt-get): one line saying what to do, or the
   // user's own files made into a guest.
   describe("without apt", () => {
