@@ -13,6 +13,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -140,7 +141,9 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
       `or boot your own files with \`armvisor boot --kernel FILE --initrd FILE\``);
   }
 
-  const work = mkdtempSync(join(p.dir, ".work-"));
+  // The unpacked kernel package is about 110 MiB: a scratch directory that a
+  // killed run leaves where temporary files go, not in the cache.
+  const work = mkdtempSync(join(tmpdir(), "armvisor-fetch-"));
   try {
     return await fetchWithApt(p, work, opts.sources ?? systemDebianSources(), log);
   } finally {
@@ -197,6 +200,8 @@ async function fetchWithApt(p: LinuxGuestPaths, work: string, sources: AptSource
   const busybox = readFileSync(bbPath);
   const bad = checkBusybox(busybox);
   if (bad) throw new UserError(`${busyboxPkg.name}'s bin/busybox ${bad}`);
+  // Until the new manifest is written, the cache is not complete.
+  rmSync(p.manifest, { force: true });
   atomicWrite(p.kernel, kernel);
   atomicWrite(p.busybox, busybox);
   log(`unpacked in ${secs(performance.now() - t2)}`);

@@ -478,6 +478,8 @@ esac
     setEnv("FAKE_LOG", logFile);
     setEnv("FAKE_SOURCES", sourcesFile);
     setEnv("FAKE_DIR", fake);
+    mkdirSync(join(fake, "tmp"));
+    setEnv("TMPDIR", join(fake, "tmp"));
   });
   afterAll(() => {
     process.env.PATH = savedPath;
@@ -510,6 +512,7 @@ esac
     expect(readFileSync(sourcesFile, "utf8")).toContain("URIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nArchitectures: arm64\n");
     expect(lines).toContain("linux-image-cloud-arm64 6.1.99-1 depends on linux-image-6.1.0-99-cloud-arm64");
     expect(readdirSync(dir).sort()).toEqual(["busybox", "initramfs.cpio.gz", "manifest.json", "vmlinuz"]);
+    expect(readdirSync(join(fake, "tmp"))).toEqual([]); // the scratch directory is gone
 
     rmSync(logFile);
     expect((await ensureLinuxGuest({ cacheDir: dir, sources })).cached).toBe(true);
@@ -539,6 +542,7 @@ esac
     expect(e.message).toBe("apt-get update failed: E: The private state is broken");
     expect(calls().some((l) => l.startsWith("dpkg "))).toBe(false);
     expect(readdirSync(join(tmp, "apt-nonroot"))).toEqual([]);
+    expect(readdirSync(join(fake, "tmp"))).toEqual([]);
   });
 
   it("says the archive is unreachable (and does not touch the system's apt) when apt-get update cannot fetch", async () => {
