@@ -1,0 +1,36 @@
+// `armvisor fetch linux`: Debian's arm64 cloud kernel and a busybox
+// initramfs, into the guest cache. Registered on the main program by
+// registerFetch(program).
+import type { Command } from "commander";
+import { CACHE_ENV, defaultCacheDir, ensureLinuxGuest } from "../guests/linux-fetch";
+import { POWEROFF_PARAM, USERSPACE_MARKER } from "../guests/initramfs";
+
+interface FetchLinuxOptions { cacheDir?: string; refresh?: boolean; quiet?: boolean }
+
+const say = (line: string) => { process.stdout.write(`armvisor: ${line}\n`); };
+const oneLineErrors = { outputError: (str: string, write: (s: string) => void) => write(`armvisor: ${str.replace(/^error: /, "")}`) };
+
+export function registerFetch(program: Command): void {
+  const fetch = program
+    .command("fetch")
+    .description("download guests from Debian's arm64 packages into the guest cache")
+    .configureOutput(oneLineErrors);
+  fetch
+    .command("linux")
+    .summary("Debian's arm64 cloud kernel and a busybox initramfs, for `boot`")
+    .description(
+      `Debian's cloud kernel (linux-image-cloud-arm64) and a busybox-static initramfs: vmlinuz, initramfs.cpio.gz and manifest.json ` +
+      `in the cache directory ($${CACHE_ENV}, else guests/linux/ in the project). Its /init prints "${USERSPACE_MARKER}", ` +
+      `then powers off if the kernel command line has ${POWEROFF_PARAM}, else starts a shell. Without apt, put an arm64 Image ` +
+      `at <cache>/vmlinuz and a static arm64 busybox at <cache>/busybox and run it again.`)
+    .option("--cache-dir <dir>", `where the files go (default: $${CACHE_ENV}, else guests/linux/ in the project)`)
+    .option("--refresh", "download and build again even if cached")
+    .option("-q, --quiet", "print only the cache line or errors")
+    .configureOutput(oneLineErrors)
+    .action(async (opts: FetchLinuxOptions) => {
+      const dir = opts.cacheDir ?? defaultCacheDir();
+      const g = await ensureLinuxGuest({ cacheDir: dir, refresh: opts.refresh, log: opts.quiet ? undefined : say });
+      const v = g.info.kernelPackage ? ` (${g.info.kernelPackage.name} ${g.info.kernelPackage.version}, ${g.info.busyboxPackage?.name} ${g.info.busyboxPackage?.version})` : " (local files)";
+      say(g.cached ? `linux guest already cached in ${g.dir}${v}; nothing to do` : `linux guest ready in ${g.dir}${v}`);
+    });
+}

@@ -1,0 +1,396 @@
+// The Linux guest, from Debian's arm64 packages: the cloud kernel
+// (linux-image-cloud-arm64 -> linux-image-6.1.0-*-cloud-arm64, boot/vmlinuz-*)
+// and busybox-static (bin/busybox), made into a kernel Image and a gzip'd
+// initramfs in a cache directory (guests/linux/ by default).
+//
+// apt runs with a private state (lists, cache, status and sources in a
+// temporary directory, the sources copied from the system's Debian entries
+// with the architecture set to arm64), so the system's apt configuration is
+// left alone and no root is needed. Only if that fails, and we are root, does
+// it fall back to `dpkg --add-architecture arm64 && apt-get update`.
+//
+// Node-only (child processes, files).
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve, isAbsolute } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { UserError } from "../errors";
+import {
+  debianSources, defaultDebianSources, formatDeb822Sources, parseDeb822Sources, parseOneLineSources, parseOsRelease, type AptSource,
+} from "./apt-sources";
+import { buildInitramfs, checkBusybox, INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS } from "./initramfs";
+
+export const KERNEL_METAPACKAGE = "linux-image-cloud-arm64";
+export const BUSYBOX_PACKAGE = "busybox-static";
+export const CACHE_ENV = "ARMVISOR_CACHE";
+
+export interface LinuxGuestPaths {
+  dir: string;          // the cache directory
+  kernel: string;       // <dir>/vmlinuz: the arm64 Linux Image
+  initramfs: string;    // <dir>/initramfs.cpio.gz
+  busybox: string;      // <dir>/busybox: kept to rebuild the initramfs without downloading
+  manifest: string;     // <dir>/manifest.json
+}
+
+export interface PackageVersion { name: string; version: string }
+
+export interface LinuxGuestManifest {
+  format: 1;
+  source: "debian" | "local";   // fetched with apt, or files the user put in the directory
+  metapackage?: PackageVersion; // linux-image-cloud-arm64
+  kernelPackage?: PackageVersion; // linux-image-6.1.0-*-cloud-arm64
+  busyboxPackage?: PackageVersion;
+  kernelRelease?: string;       // "6.1.0-56-cloud-arm64"
+  archive?: string[];           // the apt sources used, "URI SUITE"
+  initramfsLayout: string;      // hash of /init and the archive layout: a change rebuilds the initramfs
+  sizes: { kernel: number; initramfs: number; initramfsUncompressed: number; busybox: number };
+  sha256: { kernel: string; initramfs: string; busybox: string };
+  created: string;              // ISO time
+}
+
+export interface LinuxGuest extends LinuxGuestPaths {
+  manifest: string;
+  info: LinuxGuestManifest;
+  cached: boolean;              // nothing was done
+}
+
+export interface EnsureOptions {
+  cacheDir?: string;            // default: $ARMVISOR_CACHE, else <project>/guests/linux
+  refresh?: boolean;            // download again even if cached
+  log?: (line: string) => void; // progress, one line at a time
+  sources?: AptSource[];        // default: the system's Debian sources
+}
+
+// The project's root (the directory of armvisor's package.json), from this
+// module's location: works from src/ (tests) and from the bundle in dist/.
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pj = join(dir, "package.json");
+    if (existsSync(pj)) {
+      try { if (JSON.parse(readFileSync(pj, "utf8")).name === "armvisor") return dir; } catch { /* keep looking */ }
+    }
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env[CACHE_ENV];
+  return v ? resolve(v) : join(projectRoot(), "guests", "linux");
+}
+
+export function linuxGuestPaths(cacheDir: string = defaultCacheDir()): LinuxGuestPaths {
+  const dir = resolve(cacheDir);
+  return { dir, kernel: join(dir, "vmlinuz"), initramfs: join(dir, "initramfs.cpio.gz"), busybox: join(dir, "busybox"), manifest: join(dir, "manifest.json") };
+}
+
+// Changes whenever the initramfs would come out different for the same busybox.
+export const INITRAMFS_LAYOUT = createHash("sha256").update(JSON.stringify({ INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, format: 1 })).digest("hex").slice(0, 16);
+
+function readManifest(p: LinuxGuestPaths): LinuxGuestManifest | null {
+  try {
+    const m = JSON.parse(readFileSync(p.manifest, "utf8")) as LinuxGuestManifest;
+    return m && m.format === 1 ? m : null;
+  } catch { return null; }
+}
+
+// The guest if it is complete in the cache (kernel, initramfs and manifest,
+// initramfs built by this version's layout); null otherwise. Never fetches.
+export function cachedLinuxGuest(cacheDir?: string): LinuxGuest | null {
+  const p = linuxGuestPaths(cacheDir);
+  const info = readManifest(p);
+  if (!info || info.initramfsLayout !== INITRAMFS_LAYOUT) return null;
+  if (!existsSync(p.kernel) || !existsSync(p.initramfs)) return null;
+  if (statSync(p.kernel).size !== info.sizes.kernel || statSync(p.initramfs).size !== info.sizes.initramfs) return null;
+  return { ...p, info, cached: true };
+}
+
+// The guest's files, fetched and built if they are not cached.
+export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxGuest> {
+  const p = linuxGuestPaths(opts.cacheDir);
+  const log = opts.log ?? (() => {});
+  if (!opts.refresh) {
+    const hit = cachedLinuxGuest(p.dir);
+    if (hit) return hit;
+    // Same packages, new /init: rebuild the initramfs from the kept busybox.
+    const old = readManifest(p);
+    if (old && existsSync(p.kernel) && existsSync(p.busybox) && statSync(p.kernel).size === old.sizes.kernel) {
+      log(`rebuilding ${show(p.initramfs)} (the initramfs layout changed)`);
+      return finish(p, { ...old }, log);
+    }
+  }
+  try { makeDirs(p.dir); } catch (e) {
+    throw new UserError(`cannot create the cache directory ${p.dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+
+  if (!hasCommand("apt-get") || !hasCommand("dpkg-deb")) {
+    // Not Debian: use files the user put in place, or say how to.
+    if (existsSync(p.kernel) && existsSync(p.busybox)) {
+      log(`apt-get is not available: using ${show(p.kernel)} and ${show(p.busybox)} as they are`);
+      checkKernel(readFileSync(p.kernel), p.kernel);
+      return finish(p, { source: "local" }, log);
+    }
+    throw new UserError(
+      `apt-get${hasCommand("apt-get") ? "'s dpkg-deb" : ""} is not available (the Linux guest comes from Debian's arm64 packages): ` +
+      `put an arm64 Linux Image at ${show(p.kernel)} and a static arm64 busybox at ${show(p.busybox)} and run \`armvisor fetch linux\` again, ` +
+      `or boot your own files with \`armvisor boot --kernel FILE --initrd FILE\``);
+  }
+
+  // The unpacked kernel package is about 110 MiB: a scratch directory that a
+  // killed run leaves where temporary files go, not in the cache.
+  const work = mkdtempSync(join(tmpdir(), "armvisor-fetch-"));
+  try {
+    return await fetchWithApt(p, work, opts.sources ?? systemDebianSources(), log);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// --- apt ---------------------------------------------------------------------
+
+interface Apt {
+  options: string[];  // -o ... for apt-get and apt-cache
+  suffix: string;     // appended to package names (":arm64" with the system's apt)
+  describe: string;
+}
+
+async function fetchWithApt(p: LinuxGuestPaths, work: string, sources: AptSource[], log: (l: string) => void): Promise<LinuxGuest> {
+  const archive = sources.flatMap((s) => s.uris.flatMap((u) => s.suites.map((x) => `${u} ${x}`)));
+  const t0 = performance.now();
+
+  let apt = privateApt(work, sources);
+  log(`reading Debian's arm64 package lists (${archive.join(", ")})`);
+  let meta: { kernel: string; version: string };
+  try {
+    meta = await updateAndResolve(apt);
+  } catch (e) {
+    // The system's apt cannot reach an archive we could not reach either.
+    if (!(e instanceof AptError) || e instanceof NetworkError || process.getuid?.() !== 0) throw e;
+    log(`a private apt state did not work (${e.message}); falling back to the system's apt: dpkg --add-architecture arm64 && apt-get update`);
+    apt = { options: ["-o", "Acquire::Languages=none"], suffix: ":arm64", describe: "the system's apt" };
+    await run("dpkg", ["--add-architecture", "arm64"]);
+    meta = await updateAndResolve(apt);
+  }
+  log(`${KERNEL_METAPACKAGE} ${meta.version} depends on ${meta.kernel}`);
+
+  const debs = join(work, "debs");
+  mkdirSync(debs);
+  const t1 = performance.now();
+  await run("apt-get", [...apt.options, "download", meta.kernel + apt.suffix, BUSYBOX_PACKAGE + apt.suffix], { cwd: debs });
+  const kernelDeb = findDeb(debs, meta.kernel), busyboxDeb = findDeb(debs, BUSYBOX_PACKAGE);
+  const kernelPkg = await debVersion(kernelDeb), busyboxPkg = await debVersion(busyboxDeb);
+  log(`downloaded ${kernelPkg.name} ${kernelPkg.version} (${mib(statSync(kernelDeb).size)}) and ${busyboxPkg.name} ${busyboxPkg.version} (${mib(statSync(busyboxDeb).size)}) in ${secs(performance.now() - t1)}`);
+
+  const t2 = performance.now();
+  const kroot = join(work, "kernel"), broot = join(work, "busybox");
+  await run("dpkg-deb", ["-x", kernelDeb, kroot]);
+  await run("dpkg-deb", ["-x", busyboxDeb, broot]);
+  const bootDir = join(kroot, "boot");
+  const images = existsSync(bootDir) ? readdirSync(bootDir).filter((f) => /^vmlinuz-/.test(f)).sort() : [];
+  if (!images.length) throw new UserError(`${kernelPkg.name} ${kernelPkg.version} has no boot/vmlinuz-*`);
+  const kernel = readFileSync(join(bootDir, images[images.length - 1]));
+  checkKernel(kernel, `${kernelPkg.name}:boot/${images[images.length - 1]}`);
+  const bbPath = join(broot, "bin", "busybox");
+  if (!existsSync(bbPath)) throw new UserError(`${busyboxPkg.name} ${busyboxPkg.version} has no bin/busybox`);
+  const busybox = readFileSync(bbPath);
+  const bad = checkBusybox(busybox);
+  if (bad) throw new UserError(`${busyboxPkg.name}'s bin/busybox ${bad}`);
+  // Until the new manifest is written, the cache is not complete.
+  rmSync(p.manifest, { force: true });
+  atomicWrite(p.kernel, kernel);
+  atomicWrite(p.busybox, busybox);
+  log(`unpacked in ${secs(performance.now() - t2)}`);
+
+  const g = finish(p, {
+    source: "debian",
+    metapackage: { name: KERNEL_METAPACKAGE, version: meta.version },
+    kernelPackage: kernelPkg, busyboxPackage: busyboxPkg,
+    kernelRelease: images[images.length - 1].replace(/^vmlinuz-/, ""),
+    archive,
+  }, log);
+  log(`done in ${secs(performance.now() - t0)}`);
+  return g;
+}
+
+class AptError extends UserError {}
+class NetworkError extends AptError {}
+
+const NETWORK_TROUBLE = /Failed to fetch|Some index files failed|Could not resolve|Temporary failure resolving|Unable to connect|Could not connect|Connection (failed|refused|timed out)|Network is unreachable|No route to host/;
+
+// apt-get update warns, and still succeeds, when it cannot reach a source:
+// say that rather than the "no packages found" that follows.
+async function updateAndResolve(apt: Apt): Promise<{ kernel: string; version: string }> {
+  const { stderr } = await run("apt-get", [...apt.options, "update"]);
+  const trouble = stderr.split("\n").map((l) => l.trim()).filter((l) => /^[WE]: /.test(l) && NETWORK_TROUBLE.test(l));
+  try {
+    return await resolveKernel(apt);
+  } catch (e) {
+    if (trouble.length) throw new NetworkError(`apt-get update could not read Debian's arm64 package lists (${apt.describe}): ${trouble[0]}`);
+    throw e;
+  }
+}
+
+// apt-get and apt-cache with everything in `work`: the system's apt.conf is
+// still read (proxies and the like), its sources, lists, pins and dpkg status not.
+function privateApt(work: string, sources: AptSource[]): Apt {
+  const d = (...x: string[]) => join(work, "apt", ...x);
+  for (const dir of [d("lists", "partial"), d("archives", "partial"), d("sources.list.d"), d("preferences.d")]) mkdirSync(dir, { recursive: true });
+  writeFileSync(d("status"), "");
+  writeFileSync(d("sources.list"), "");
+  writeFileSync(d("sources.list.d", "debian.sources"), formatDeb822Sources(sources, "arm64"));
+  const o = (k: string, v: string) => ["-o", `${k}=${v}`];
+  return {
+    options: [
+      ...o("Dir::State", d()), ...o("Dir::State::Lists", d("lists")), ...o("Dir::State::status", d("status")),
+      ...o("Dir::Cache", d()), ...o("Dir::Cache::archives", d("archives")),
+      ...o("Dir::Etc::sourcelist", d("sources.list")), ...o("Dir::Etc::sourceparts", d("sources.list.d")),
+      ...o("Dir::Etc::preferences", d("preferences")), ...o("Dir::Etc::preferencesparts", d("preferences.d")),
+      ...o("APT::Architecture", "arm64"), ...o("APT::Architectures", "arm64"),
+      ...o("Acquire::Languages", "none"), ...o("Acquire::PDiffs", "false"),
+      // As root apt downloads as the _apt user, who may not reach a private
+      // directory: download as ourselves instead of warning about it.
+      ...(process.getuid?.() === 0 ? o("APT::Sandbox::User", "root") : []),
+    ],
+    suffix: "",
+    describe: "a private apt state",
+  };
+}
+
+// The system's Debian sources (deb822 .sources files, then one-line lists),
+// or Debian's own archive for this release when there are none.
+export function systemDebianSources(): AptSource[] {
+  const all: AptSource[] = [];
+  const read = (f: string) => { try { return readFileSync(f, "utf8"); } catch { return ""; } };
+  all.push(...parseOneLineSources(read("/etc/apt/sources.list")));
+  let parts: string[] = [];
+  try { parts = readdirSync("/etc/apt/sources.list.d").sort(); } catch { /* none */ }
+  for (const f of parts) {
+    if (f.endsWith(".sources")) all.push(...parseDeb822Sources(read(join("/etc/apt/sources.list.d", f))));
+    else if (f.endsWith(".list")) all.push(...parseOneLineSources(read(join("/etc/apt/sources.list.d", f))));
+  }
+  const deb = debianSources(all);
+  if (deb.length) return deb;
+  const os = parseOsRelease(read("/etc/os-release"));
+  if (os.id === "debian" && os.codename) return defaultDebianSources(os.codename);
+  throw new UserError(`apt has no Debian archive among its sources (this looks like ${os.id ?? "an unknown system"}, not Debian): ` +
+    `put an arm64 Linux Image and a static arm64 busybox in the cache directory (see \`armvisor fetch linux --help\`), or use \`armvisor boot --kernel FILE --initrd FILE\``);
+}
+
+// linux-image-cloud-arm64 is a metapackage: its candidate depends on the real kernel package.
+async function resolveKernel(apt: Apt): Promise<{ kernel: string; version: string }> {
+  const { stdout: out } = await run("apt-cache", [...apt.options, "show", "--no-all-versions", KERNEL_METAPACKAGE + apt.suffix]);
+  const version = /^Version:\s*(\S+)/m.exec(out)?.[1];
+  const depends = /^(?:Pre-)?Depends:\s*(.*)$/m.exec(out)?.[1] ?? "";
+  const kernel = depends.split(/[,|]/).map((d) => d.trim().split(/[\s(:]/)[0]).find((n) => /^linux-image-\d/.test(n));
+  if (!version || !kernel) throw new AptError(`${KERNEL_METAPACKAGE} (${apt.describe}) names no linux-image package`);
+  return { kernel, version };
+}
+
+function findDeb(dir: string, name: string): string {
+  const f = readdirSync(dir).find((x) => x.startsWith(`${name}_`) && x.endsWith(".deb"));
+  if (!f) throw new UserError(`apt-get download left no ${name}_*.deb`);
+  return join(dir, f);
+}
+
+async function debVersion(deb: string): Promise<PackageVersion> {
+  const { stdout: out } = await run("dpkg-deb", ["-f", deb, "Package", "Version"]);
+  const name = /^Package:\s*(\S+)/m.exec(out)?.[1], version = /^Version:\s*(\S+)/m.exec(out)?.[1];
+  if (!name || !version) throw new UserError(`${deb}: not a Debian package`);
+  return { name, version };
+}
+
+// --- building ----------------------------------------------------------------
+
+// An arm64 Linux Image ("ARM\x64" at 0x38), or a gzip'd one.
+function checkKernel(b: Uint8Array, what: string): void {
+  const image = b.length >= 64 && b[0x38] === 0x41 && b[0x39] === 0x52 && b[0x3a] === 0x4d && b[0x3b] === 0x64;
+  const gzip = b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+  if (!image && !gzip) throw new UserError(`${what}: not an arm64 Linux Image (no "ARM\\x64" magic at 0x38)`);
+}
+
+// Builds the initramfs from <dir>/busybox and writes the manifest.
+function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, log: (l: string) => void): LinuxGuest {
+  const busybox = readFileSync(p.busybox);
+  const bad = checkBusybox(busybox);
+  if (bad) throw new UserError(`${p.busybox} ${bad}`);
+  const cpio = buildInitramfs(busybox);
+  const gz = gzipSync(cpio, { level: 9 });
+  atomicWrite(p.initramfs, gz);
+  const kernel = readFileSync(p.kernel);
+  const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+  const manifest: LinuxGuestManifest = {
+    format: 1, source: info.source ?? "local",
+    ...(info.metapackage && { metapackage: info.metapackage }),
+    ...(info.kernelPackage && { kernelPackage: info.kernelPackage }),
+    ...(info.busyboxPackage && { busyboxPackage: info.busyboxPackage }),
+    ...(info.kernelRelease && { kernelRelease: info.kernelRelease }),
+    ...(info.archive && { archive: info.archive }),
+    initramfsLayout: INITRAMFS_LAYOUT,
+    sizes: { kernel: kernel.length, initramfs: gz.length, initramfsUncompressed: cpio.length, busybox: busybox.length },
+    sha256: { kernel: sha(kernel), initramfs: sha(gz), busybox: sha(busybox) },
+    created: new Date().toISOString(),
+  };
+  atomicWrite(p.manifest, Buffer.from(JSON.stringify(manifest, null, 2) + "\n"));
+  log(`kernel ${show(p.kernel)} (${mib(kernel.length)}${manifest.kernelRelease ? `, Linux ${manifest.kernelRelease}` : ""}), ` +
+    `initramfs ${show(p.initramfs)} (${mib(gz.length)}, ${mib(cpio.length)} unpacked)`);
+  return { ...p, info: manifest, cached: false };
+}
+
+// --- helpers -----------------------------------------------------------------
+
+// mkdir -p. (Node 20's mkdirSync(..., { recursive: true }) spins forever on
+// some paths, such as one under /proc.)
+function makeDirs(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    return;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  try { mkdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; }
+}
+
+function atomicWrite(path: string, data: Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+export function hasCommand(cmd: string): boolean {
+  const r = spawnSync(cmd, ["--version"], { stdio: "ignore" });
+  return !r.error;
+}
+
+// Runs a command; resolves with its output. A failure becomes one line: apt's
+// last "E:" line, or the last line it printed.
+function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, LC_ALL: "C", DEBIAN_FRONTEND: "noninteractive" }, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [], err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => reject(new AptError(`${cmd}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : e.message}`)));
+    child.on("close", (code, signal) => {
+      const stdout = Buffer.concat(out).toString("utf8"), stderr = Buffer.concat(err).toString("utf8");
+      if (code === 0) { resolvePromise({ stdout, stderr }); return; }
+      const lines = (stderr + "\n" + stdout).split("\n").map((l) => l.trim()).filter(Boolean);
+      const why = lines.filter((l) => /^E: /.test(l)).pop() ?? lines.pop() ?? (signal ? `killed by ${signal}` : `exit status ${code}`);
+      const message = `${cmd} ${args.filter((a, i) => a !== "-o" && args[i - 1] !== "-o").join(" ")} failed: ${why}`;
+      reject(NETWORK_TROUBLE.test(why) ? new NetworkError(message) : new AptError(message));
+    });
+  });
+}
+
+function show(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
+const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
