@@ -561,7 +561,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       // ---- cases of group THREE
       case O.OP_SIMD_LOGIC: if (T3.execLogic(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_ADDSUB: if (T3.execAddSub(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
-      case O.OP_SIMD_CMEQ: if (T3.execCmeq(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_CMP: if (T3.execCmp(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_PAIR: if (T3.execPair(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_INT3: if (T3.execInt3(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_LONG: if (T3.execLong(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;

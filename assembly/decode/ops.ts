@@ -189,8 +189,8 @@ export const OP_SIMD_SMOV = OP_SIMD_UMOV + 1;        // a = Xd, b = Vn, c = size
 export const OP_SIMD_THREE_FIRST = OP_SIMD_SMOV + 1;
 export const OP_SIMD_LOGIC = OP_SIMD_THREE_FIRST + 0;   // f = U << 2 | size: AND BIC ORR ORN EOR BSL BIT BIF
 export const OP_SIMD_ADDSUB = OP_SIMD_THREE_FIRST + 1;  // ADD, SUB (vector, scalar D): f = sub << 2 | size
-export const OP_SIMD_CMEQ = OP_SIMD_THREE_FIRST + 2;    // CMEQ, CMTST (vector, scalar D): f = tst << 2 | size
-export const OP_SIMD_PAIR = OP_SIMD_THREE_FIRST + 3;    // ADDP, SMAXP.. (vector): f = element kind | size << 8
+export const OP_SIMD_CMP = OP_SIMD_THREE_FIRST + 2;     // compares, MAX/MIN (vector, scalar D): f = LANE_* << 2 | size
+export const OP_SIMD_PAIR = OP_SIMD_THREE_FIRST + 3;    // ADDP, SMAXP.. (vector): f = LANE_* << 2 | size
 export const OP_SIMD_INT3 = OP_SIMD_THREE_FIRST + 4;    // other three same: d = Q or 2 (scalar), f = U:opcode | size << 8
 export const OP_SIMD_LONG = OP_SIMD_THREE_FIRST + 5;    // three different: d = part or 2 (scalar), f = opcode | U << 4 | size << 8
 export const OP_SIMD_PMULL64 = OP_SIMD_THREE_FIRST + 6; // PMULL{2} 64 x 64 -> 128: d = part

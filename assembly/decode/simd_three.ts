@@ -1,10 +1,10 @@
 // Decoding: Advanced SIMD three same (integer and logical) and three
 // different, vector and scalar (Arm ARM C4.1.95). Group THREE.
 //
-// The hot, simple operations get their own op, computed a doubleword at a
-// time (logical, ADD/SUB, CMEQ/CMTST); the other element-wise ones go through
-// one handler (OP_SIMD_INT3) keyed by U:opcode, and so do the pairwise ones
-// (OP_SIMD_PAIR, with the kind of the combining operation).
+// The hot, simple operations get their own ops, computed a doubleword at a
+// time (logical; ADD/SUB; compares and MAX/MIN, OP_SIMD_CMP; the pairwise
+// ones); the other element-wise ones go through one handler (OP_SIMD_INT3)
+// keyed by U:opcode.
 import { emit, undef, bits, bit } from "./entry";
 import * as O from "./ops";
 
@@ -21,17 +21,19 @@ export function decodeIntThreeSame(insn: u32, e: usize, scalar: bool): void {
     case 0x00: case 0x02: case 0x04: // SHADD/UHADD, SRHADD/URHADD, SHSUB/UHSUB
     case 0x0e: case 0x0f:            // SABD/UABD, SABA/UABA
     case 0x12:                       // MLA/MLS
-    case 0x0c: case 0x0d:            // SMAX/UMAX, SMIN/UMIN
       if (size == 3) break;
       emit(e, O.OP_SIMD_INT3, rd, rn, rm, q, kind | (size << 8), 0);
       return;
     case 0x01: case 0x05:            // SQADD/UQADD, SQSUB/UQSUB
-    case 0x06: case 0x07:            // CMGT/CMHI, CMGE/CMHS
     case 0x08: case 0x09: case 0x0a: case 0x0b: // SSHL.., SQSHL.., SRSHL.., SQRSHL.. (register)
       emit(e, O.OP_SIMD_INT3, rd, rn, rm, q, kind | (size << 8), 0);
       return;
-    case 0x11: // CMTST / CMEQ
-      emit(e, O.OP_SIMD_CMEQ, rd, rn, rm, q, ((u ^ 1) << 2) | size, 0);
+    case 0x06: case 0x07: case 0x11: // CMGT/CMHI, CMGE/CMHS, CMTST/CMEQ
+      emit(e, O.OP_SIMD_CMP, rd, rn, rm, q, (compareKind(opcode, u) << 2) | size, 0);
+      return;
+    case 0x0c: case 0x0d: // SMAX/UMAX, SMIN/UMIN
+      if (size == 3) break;
+      emit(e, O.OP_SIMD_CMP, rd, rn, rm, q, ((opcode == 0x0c ? LANE_SMAX : LANE_SMIN) + u) << 2 | size, 0);
       return;
     case 0x10: // ADD / SUB
       emit(e, O.OP_SIMD_ADDSUB, rd, rn, rm, q, (u << 2) | size, 0);
@@ -42,7 +44,7 @@ export function decodeIntThreeSame(insn: u32, e: usize, scalar: bool): void {
       return;
     case 0x14: case 0x15: // SMAXP/UMAXP, SMINP/UMINP: pairs combined by SMAX/UMAX, SMIN/UMIN
       if (size == 3) break;
-      emit(e, O.OP_SIMD_PAIR, rd, rn, rm, q, (kind - 8) | (size << 8), 0);
+      emit(e, O.OP_SIMD_PAIR, rd, rn, rm, q, ((opcode == 0x14 ? LANE_SMAX : LANE_SMIN) + u) << 2 | size, 0);
       return;
     case 0x16: // SQDMULH / SQRDMULH: halfwords and words only
       if (size == 0 || size == 3) break;
@@ -50,14 +52,22 @@ export function decodeIntThreeSame(insn: u32, e: usize, scalar: bool): void {
       return;
     case 0x17: // ADDP (vector); U = 1 unallocated
       if (u) break;
-      emit(e, O.OP_SIMD_PAIR, rd, rn, rm, q, KIND_ADD | (size << 8), 0);
+      emit(e, O.OP_SIMD_PAIR, rd, rn, rm, q, (LANE_ADD << 2) | size, 0);
       return;
   }
   undef(e);
 }
 
-// U:opcode of ADD, the combining operation of ADDP.
-const KIND_ADD: u32 = 0x10;
+// The operations OP_SIMD_CMP and OP_SIMD_PAIR compute lane-parallel (f = kind << 2 | size).
+export const LANE_CMGT: u32 = 0, LANE_CMHI: u32 = 1, LANE_CMGE: u32 = 2, LANE_CMHS: u32 = 3, LANE_CMEQ: u32 = 4,
+  LANE_CMTST: u32 = 5, LANE_SMAX: u32 = 6, LANE_UMAX: u32 = 7, LANE_SMIN: u32 = 8, LANE_UMIN: u32 = 9, LANE_ADD: u32 = 10;
+
+// Opcode 00110 CMGT/CMHI, 00111 CMGE/CMHS, 10001 CMTST/CMEQ (U = 1 the second).
+@inline function compareKind(opcode: u32, u: u32): u32 {
+  if (opcode == 0x06) return u ? LANE_CMHI : LANE_CMGT;
+  if (opcode == 0x07) return u ? LANE_CMHS : LANE_CMGE;
+  return u ? LANE_CMEQ : LANE_CMTST;
+}
 
 // The scalar three same group allocates fewer forms: the saturating ones for
 // every size, the rest on D registers only, SQDMULH/SQRDMULH on H and S. A
@@ -67,11 +77,10 @@ function decodeScalarThreeSame(e: usize, rd: u32, rn: u32, rm: u32, u: u32, size
     case 0x01: case 0x05: case 0x09: case 0x0b: // SQADD.., SQSUB.., SQSHL.., SQRSHL..
       emit(e, O.OP_SIMD_INT3, rd, rn, rm, D_SCALAR, kind | (size << 8), 0);
       return;
-    case 0x11: // CMTST / CMEQ
+    case 0x06: case 0x07: case 0x11: // CMGT/CMHI, CMGE/CMHS, CMTST/CMEQ
       if (size != 3) break;
-      emit(e, O.OP_SIMD_CMEQ, rd, rn, rm, 0, ((u ^ 1) << 2) | 3, 0);
+      emit(e, O.OP_SIMD_CMP, rd, rn, rm, 0, (compareKind(opcode, u) << 2) | 3, 0);
       return;
-    case 0x06: case 0x07: // CMGT/CMHI, CMGE/CMHS
     case 0x08: case 0x0a: // SSHL/USHL, SRSHL/URSHL
       if (size != 3) break;
       emit(e, O.OP_SIMD_INT3, rd, rn, rm, 0, kind | (3 << 8), 0);

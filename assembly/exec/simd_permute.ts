@@ -1,11 +1,10 @@
 // Semantics: Advanced SIMD permute (UZP1/2, TRN1/2, ZIP1/2), EXT and table
-// lookup (TBL, TBX). Group THREE. Every result is gathered in two
-// doublewords before V[d] is written, so Vd may be any of the sources (or a
-// table register).
+// lookup (TBL, TBX). Group THREE. Every result is computed in two doublewords
+// before V[d] is written, so Vd may be any of the sources (or a table register).
 import { fA, fB, fC, fD, fF } from "../decode/entry";
 import * as O from "../decode/ops";
 import { fpTrapEL, fpAccessTrap, vAddr, vLo, vHi, setV } from "./simdfp";
-import { loadElem } from "./simd_lanes";
+import { setVQ, evenLanes, unzipLanes, spreadLanes } from "./simd_three_lanes";
 
 // UZP1/2, TRN1/2, ZIP1/2: f = op << 3 | size << 1 | Q, op 0 UZP1, 1 UZP2,
 // 2 TRN1, 3 TRN2, 4 ZIP1, 5 ZIP2 (the "2" forms take the odd elements / the
@@ -13,25 +12,41 @@ import { loadElem } from "./simd_lanes";
 export function execPermute(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
   let f = fF(w);
-  let size = (f >> 1) & 3, op = f >> 3, second: usize = op & 1;
-  let pn = vAddr(fB(w)), pm = vAddr(fC(w));
-  let elems: usize = (f & 1 ? 16 : 8) >> size;
-  let lo: u64 = 0, hi: u64 = 0;
-  for (let r: usize = 0; r < elems; r++) {
-    let p: usize;
-    if (op < 2) { // UZP: element 2r (+1) of Vm:Vn
-      let c = (r << 1) + second;
-      p = c < elems ? pn + (c << size) : pm + ((c - elems) << size);
-    } else if (op < 4) { // TRN: even result elements from Vn, odd ones from Vm, both at the even (odd) index
-      p = (r & 1 ? pm : pn) + (((r & ~1) + second) << size);
-    } else { // ZIP: elements r/2 of the lower (upper) halves, Vn's first
-      p = (r & 1 ? pm : pn) + (((r >> 1) + (second ? elems >> 1 : 0)) << size);
+  let q = f & 1, size = (f >> 1) & 3, op = f >> 3, odd = (op & 1) != 0;
+  let n = fB(w), m = fC(w);
+  let n0 = vLo(n), n1 = vHi(n), m0 = vLo(m), m1 = vHi(m);
+  let lo: u64, hi: u64 = 0;
+  if (size == 3) { // 2D: UZP1 = TRN1 = ZIP1 = Vn.D[0], Vm.D[0]; the "2" forms D[1]
+    lo = odd ? n1 : n0;
+    hi = odd ? m1 : m0;
+  } else if (op < 2) { // UZP: the even (odd) elements of Vm:Vn
+    if (q) {
+      lo = unzipLanes(n0, size, odd) | (unzipLanes(n1, size, odd) << 32);
+      hi = unzipLanes(m0, size, odd) | (unzipLanes(m1, size, odd) << 32);
+    } else {
+      lo = unzipLanes(n0, size, odd) | (unzipLanes(m0, size, odd) << 32);
     }
-    let x = loadElem(p, size);
-    let bit = <u64>r << (<u64>size + 3);
-    if (bit < 64) lo |= x << bit; else hi |= x << (bit - 64);
+  } else if (op < 4) { // TRN: even result elements from Vn, odd ones from Vm, both the even (odd) source elements
+    let ev = evenLanes(size), es = <u64>(8 << size);
+    if (odd) {
+      lo = ((n0 >> es) & ev) | (m0 & ~ev);
+      hi = ((n1 >> es) & ev) | (m1 & ~ev);
+    } else {
+      lo = (n0 & ev) | ((m0 & ev) << es);
+      hi = (n1 & ev) | ((m1 & ev) << es);
+    }
+  } else { // ZIP: the lower (upper) halves of Vn and Vm interleaved, Vn's first
+    let es = <u64>(8 << size);
+    if (q) {
+      let x = odd ? n1 : n0, y = odd ? m1 : m0;
+      lo = spreadLanes(x, size) | (spreadLanes(y, size) << es);
+      hi = spreadLanes(x >> 32, size) | (spreadLanes(y >> 32, size) << es);
+    } else {
+      let x = odd ? n0 >> 32 : n0, y = odd ? m0 >> 32 : m0;
+      lo = spreadLanes(x, size) | (spreadLanes(y, size) << es);
+    }
   }
-  setV(fA(w), lo, hi);
+  setVQ(fA(w), lo, hi, q);
   return O.R_NEXT;
 }
 

@@ -1,8 +1,8 @@
 // Semantics: Advanced SIMD three same (integer and logical) and three
 // different, vector and scalar. Group THREE.
 //
-// The logical operations, ADD/SUB and CMEQ/CMTST work a doubleword at a time
-// (lane-parallel arithmetic within a u64: no carry crosses a lane). The rest
+// The logical operations, ADD/SUB, the compares, MAX/MIN and the pairwise
+// operations work a doubleword at a time (simd_three_lanes.ts). The rest
 // go element by element through op3() / the three-different loop, which
 // follow the pseudocode on integers: every intermediate value fits in i64 for
 // the forms the decoder lets through, or 64-bit overflow is detected.
@@ -13,41 +13,7 @@ import * as O from "../decode/ops";
 import { D_SCALAR } from "../decode/simd_three";
 import { fpTrapEL, fpAccessTrap, vAddr, vLo, vHi, setV, setVScalar } from "./simdfp";
 import { loadElem, storeElem, setQC, satS, satU } from "./simd_lanes";
-
-// ---- lane-parallel doubleword helpers ---------------------------------------------------
-
-// The most significant bit of every lane of 8 << size bits.
-@inline function laneMSB(size: u32): u64 {
-  if (size == 0) return 0x8080_8080_8080_8080;
-  if (size == 1) return 0x8000_8000_8000_8000;
-  if (size == 2) return 0x8000_0000_8000_0000;
-  return 0x8000_0000_0000_0000;
-}
-@inline function emask(size: u32): u64 { return size == 3 ? <u64>-1 : (<u64>1 << (<u64>8 << size)) - 1; }
-
-// Lane-wise a + b and a - b: the low bits of each lane are added without
-// their top bit (so no carry leaves the lane), the top bit is fixed up by XOR.
-@inline function laneAdd(a: u64, b: u64, size: u32): u64 {
-  if (size == 3) return a + b;
-  let h = laneMSB(size);
-  return ((a & ~h) + (b & ~h)) ^ ((a ^ b) & h);
-}
-@inline function laneSub(a: u64, b: u64, size: u32): u64 {
-  if (size == 3) return a - b;
-  let h = laneMSB(size);
-  return ((a | h) - (b & ~h)) ^ ((a ^ ~b) & h);
-}
-// All ones in the lanes of x that are zero, zeros elsewhere: adding
-// 0b0111.. to the low bits carries into the top bit exactly when they are not 0.
-@inline function zeroLanes(x: u64, size: u32): u64 {
-  if (size == 3) return x == 0 ? <u64>-1 : 0;
-  let h = laneMSB(size);
-  let nonzero = (((x & ~h) + ~h) | x) & h;
-  return ((nonzero ^ h) >> <u64>((8 << size) - 1)) * emask(size);
-}
-
-// V[d] = lo:hi, the high half zeroed when Q = 0.
-@inline function setVQ(d: u32, lo: u64, hi: u64, q: u32): void { setV(d, lo, q ? hi : 0); }
+import { emask, setVQ, laneAdd, laneSub, laneOp, unzipLanes } from "./simd_three_lanes";
 
 // AND, BIC, ORR, ORN, EOR, BSL, BIT, BIF (vector): f = U << 2 | size.
 export function execLogic(w: u64, e: usize): i32 {
@@ -77,13 +43,37 @@ export function execAddSub(w: u64, e: usize): i32 {
   return O.R_NEXT;
 }
 
-// CMEQ (all ones where equal), CMTST (all ones where a AND b is not 0)
-// (vector; scalar D as Q = 0): f = tst << 2 | size.
-export function execCmeq(w: u64, e: usize): i32 {
+// CMGT, CMHI, CMGE, CMHS, CMEQ, CMTST (all ones where true), SMAX, UMAX, SMIN,
+// UMIN (vector; the compares also scalar D as Q = 0): f = LANE_* << 2 | size.
+export function execCmp(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
-  let n = fB(w), m = fC(w), f = fF(w), size = f & 3;
-  if (f & 4) setVQ(fA(w), ~zeroLanes(vLo(n) & vLo(m), size), ~zeroLanes(vHi(n) & vHi(m), size), fD(w));
-  else setVQ(fA(w), zeroLanes(vLo(n) ^ vLo(m), size), zeroLanes(vHi(n) ^ vHi(m), size), fD(w));
+  let n = fB(w), m = fC(w), f = fF(w), kind = f >> 2, size = f & 3;
+  setVQ(fA(w), laneOp(vLo(n), vLo(m), kind, size), laneOp(vHi(n), vHi(m), kind, size), fD(w));
+  return O.R_NEXT;
+}
+
+// ADDP, SMAXP, UMAXP, SMINP, UMINP (vector): element i of the result combines
+// elements 2i and 2i+1 of Vm:Vn, i.e. the lanes of UZP1 and UZP2 of the
+// sources: f = LANE_* << 2 | size.
+export function execPair(w: u64, e: usize): i32 {
+  if (fpTrapEL) return fpAccessTrap(e);
+  let n = fB(w), m = fC(w), q = fD(w), f = fF(w), kind = f >> 2, size = f & 3;
+  let n0 = vLo(n), n1 = vHi(n), m0 = vLo(m);
+  let ev0: u64, od0: u64, ev1: u64 = 0, od1: u64 = 0;
+  if (size == 3) { // 2D (Q = 1 only)
+    let m1 = vHi(m);
+    ev0 = n0; od0 = n1; ev1 = m0; od1 = m1;
+  } else if (q) {
+    let m1 = vHi(m);
+    ev0 = unzipLanes(n0, size, false) | (unzipLanes(n1, size, false) << 32);
+    od0 = unzipLanes(n0, size, true) | (unzipLanes(n1, size, true) << 32);
+    ev1 = unzipLanes(m0, size, false) | (unzipLanes(m1, size, false) << 32);
+    od1 = unzipLanes(m0, size, true) | (unzipLanes(m1, size, true) << 32);
+  } else {
+    ev0 = unzipLanes(n0, size, false) | (unzipLanes(m0, size, false) << 32);
+    od0 = unzipLanes(n0, size, true) | (unzipLanes(m0, size, true) << 32);
+  }
+  setVQ(fA(w), laneOp(ev0, od0, kind, size), laneOp(ev1, od1, kind, size), q);
   return O.R_NEXT;
 }
 
@@ -174,10 +164,6 @@ function op3(kind: u32, a: u64, b: u64, acc: u64, size: u32): u64 {
     case 0x25:                                                           // UQSUB
       if (a < b) { setQC(); return 0; }
       return a - b;
-    case 0x06: return sa > sb ? mask : 0;                                // CMGT
-    case 0x26: return a > b ? mask : 0;                                  // CMHI
-    case 0x07: return sa >= sb ? mask : 0;                               // CMGE
-    case 0x27: return a >= b ? mask : 0;                                 // CMHS
     case 0x08: return shiftReg(a, b, size, false, false, false);         // SSHL
     case 0x28: return shiftReg(a, b, size, true, false, false);          // USHL
     case 0x09: return shiftReg(a, b, size, false, false, true);          // SQSHL
@@ -186,15 +172,10 @@ function op3(kind: u32, a: u64, b: u64, acc: u64, size: u32): u64 {
     case 0x2a: return shiftReg(a, b, size, true, true, false);           // URSHL
     case 0x0b: return shiftReg(a, b, size, false, true, true);           // SQRSHL
     case 0x2b: return shiftReg(a, b, size, true, true, true);            // UQRSHL
-    case 0x0c: return sa > sb ? a : b;                                   // SMAX
-    case 0x2c: return a > b ? a : b;                                     // UMAX
-    case 0x0d: return sa < sb ? a : b;                                   // SMIN
-    case 0x2d: return a < b ? a : b;                                     // UMIN
     case 0x0e: return absDiff(a, b, size, false) & mask;                 // SABD
     case 0x2e: return absDiff(a, b, size, true);                         // UABD
     case 0x0f: return (acc + absDiff(a, b, size, false)) & mask;         // SABA
     case 0x2f: return (acc + absDiff(a, b, size, true)) & mask;          // UABA
-    case 0x10: return (a + b) & mask;                                    // ADD (ADDP's pairs)
     case 0x12: return (acc + a * b) & mask;                              // MLA
     case 0x32: return (acc - a * b) & mask;                              // MLS
     case 0x13: return (a * b) & mask;                                    // MUL
@@ -228,26 +209,6 @@ export function execInt3(w: u64, e: usize): i32 {
     storeElem(pd + i, op3(kind, loadElem(pn + i, size), loadElem(pm + i, size), loadElem(pd + i, size), size), size);
   }
   if (!q) store<u64>(pd, 0, 8);
-  return O.R_NEXT;
-}
-
-// ADDP, SMAXP, UMAXP, SMINP, UMINP (vector): element i of the result combines
-// elements 2i and 2i+1 of Vm:Vn (f = the combining op3 kind | size << 8).
-export function execPair(w: u64, e: usize): i32 {
-  if (fpTrapEL) return fpAccessTrap(e);
-  let q = fD(w), f = fF(w);
-  let kind = f & 0x3f, size = f >> 8;
-  let pn = vAddr(fB(w)), pm = vAddr(fC(w));
-  let half: usize = q ? 16 : 8; // bytes of each source, and of the result
-  let step: usize = 1 << size;
-  let lo: u64 = 0, hi: u64 = 0;
-  for (let i: usize = 0; i < half; i += step) {
-    let c = i << 1; // byte offset of the pair in Vm:Vn
-    let p = c < half ? pn + c : pm + (c - half);
-    let r = op3(kind, loadElem(p, size), loadElem(p + step, size), 0, size);
-    if (i < 8) lo |= r << (<u64>i << 3); else hi |= r << (<u64>(i - 8) << 3);
-  }
-  setV(fA(w), lo, hi);
   return O.R_NEXT;
 }
 
