@@ -10,10 +10,10 @@
 // two doublewords and written at the end, so Vd may also be a source.
 import { fA, fB, fC, fD, fF } from "../decode/entry";
 import * as O from "../decode/ops";
-import { D_SCALAR } from "../decode/simd_three";
 import { fpTrapEL, fpAccessTrap, vAddr, vLo, vHi, setV, setVScalar } from "./simdfp";
 import { loadElem, storeElem, setQC, satS, satU } from "./simd_lanes";
-import { emask, setVQ, laneAdd, laneSub, laneOp, unzipLanes } from "./simd_three_lanes";
+import { emask, setVQ, laneAdd, laneSub, laneOp, laneMSB, evenLanes, unzipLanes } from "./simd_three_lanes";
+import { D_SCALAR, LANE_ADD, LANE_SMAX, LANE_UMAX, LANE_SMIN } from "../decode/simd_three";
 
 // AND, BIC, ORR, ORN, EOR, BSL, BIT, BIF (vector): f = U << 2 | size.
 export function execLogic(w: u64, e: usize): i32 {
@@ -52,28 +52,39 @@ export function execCmp(w: u64, e: usize): i32 {
   return O.R_NEXT;
 }
 
+// The pairs of adjacent lanes of x combined (size < 3), packed into 32 bits.
+// The even and odd lanes are spread to lanes twice as wide, where a lane's
+// value cannot reach the lane above: the sum is a plain add, and a >= b is
+// bit es of (a + 2^es) - b. Signed lanes are ordered as unsigned ones with
+// the top bit flipped (and flipped back).
+@inline function pairLanes(x: u64, kind: u32, size: u32): u64 {
+  let es = <u64>(8 << size), ev = evenLanes(size);
+  let one: u64 = size == 0 ? 0x0001_0001_0001_0001 : size == 1 ? 0x0000_0001_0000_0001 : 1; // bit 0 of each wide lane
+  let flip: u64 = kind == LANE_SMAX || kind == LANE_SMIN ? laneMSB(size) : 0;
+  x ^= flip;
+  let a = x & ev, b = (x >> es) & ev;
+  let r: u64;
+  if (kind == LANE_ADD) r = a + b;
+  else {
+    let ge = ((((a | (one << es)) - b) >> es) & one) * emask(size);
+    r = kind == LANE_SMAX || kind == LANE_UMAX ? b ^ ((a ^ b) & ge) : a ^ ((a ^ b) & ge);
+  }
+  return unzipLanes(r ^ flip, size, false);
+}
+
 // ADDP, SMAXP, UMAXP, SMINP, UMINP (vector): element i of the result combines
-// elements 2i and 2i+1 of Vm:Vn, i.e. the lanes of UZP1 and UZP2 of the
-// sources: f = LANE_* << 2 | size.
+// elements 2i and 2i+1 of Vm:Vn: f = LANE_* << 2 | size.
 export function execPair(w: u64, e: usize): i32 {
   if (fpTrapEL) return fpAccessTrap(e);
   let n = fB(w), m = fC(w), q = fD(w), f = fF(w), kind = f >> 2, size = f & 3;
-  let n0 = vLo(n), n1 = vHi(n), m0 = vLo(m);
-  let ev0: u64, od0: u64, ev1: u64 = 0, od1: u64 = 0;
-  if (size == 3) { // 2D (Q = 1 only)
-    let m1 = vHi(m);
-    ev0 = n0; od0 = n1; ev1 = m0; od1 = m1;
-  } else if (q) {
-    let m1 = vHi(m);
-    ev0 = unzipLanes(n0, size, false) | (unzipLanes(n1, size, false) << 32);
-    od0 = unzipLanes(n0, size, true) | (unzipLanes(n1, size, true) << 32);
-    ev1 = unzipLanes(m0, size, false) | (unzipLanes(m1, size, false) << 32);
-    od1 = unzipLanes(m0, size, true) | (unzipLanes(m1, size, true) << 32);
+  let n0 = vLo(n), m0 = vLo(m);
+  if (size == 3) setV(fA(w), n0 + vHi(n), m0 + vHi(m)); // ADDP .2D (Q = 1 only)
+  else if (q) {
+    let lo = pairLanes(n0, kind, size) | (pairLanes(vHi(n), kind, size) << 32);
+    setV(fA(w), lo, pairLanes(m0, kind, size) | (pairLanes(vHi(m), kind, size) << 32));
   } else {
-    ev0 = unzipLanes(n0, size, false) | (unzipLanes(m0, size, false) << 32);
-    od0 = unzipLanes(n0, size, true) | (unzipLanes(m0, size, true) << 32);
+    setV(fA(w), pairLanes(n0, kind, size) | (pairLanes(m0, kind, size) << 32), 0);
   }
-  setVQ(fA(w), laneOp(ev0, od0, kind, size), laneOp(ev1, od1, kind, size), q);
   return O.R_NEXT;
 }
 

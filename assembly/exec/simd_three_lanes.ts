@@ -5,7 +5,7 @@
 // compares, MAX/MIN, the pairwise ones) and by UZP/TRN/ZIP.
 import { setV } from "./simdfp";
 import {
-  LANE_CMGT, LANE_CMHI, LANE_CMGE, LANE_CMHS, LANE_CMEQ, LANE_CMTST, LANE_SMAX, LANE_UMAX, LANE_SMIN, LANE_UMIN,
+  LANE_CMGT, LANE_CMHI, LANE_CMGE, LANE_CMHS, LANE_CMEQ, LANE_CMTST, LANE_SMAX, LANE_UMAX, LANE_SMIN,
 } from "../decode/simd_three";
 
 // The most significant bit of every lane.
@@ -58,7 +58,7 @@ import {
   return spreadMSB((((~a & b) | (~(a ^ b) & diff)) & h) ^ h, size);
 }
 
-// The operations computed lane-parallel (kinds LANE_*).
+// The compares and MAX/MIN (kinds LANE_CMGT..LANE_UMIN), all lanes at once.
 @inline export function laneOp(a: u64, b: u64, kind: u32, size: u32): u64 {
   switch (kind) {
     case LANE_CMGT: return ~geLanes(b, a, size, true);
@@ -70,8 +70,7 @@ import {
     case LANE_SMAX: { let m = geLanes(a, b, size, true); return (a & m) | (b & ~m); }
     case LANE_UMAX: { let m = geLanes(a, b, size, false); return (a & m) | (b & ~m); }
     case LANE_SMIN: { let m = geLanes(a, b, size, true); return (b & m) | (a & ~m); }
-    case LANE_UMIN: { let m = geLanes(a, b, size, false); return (b & m) | (a & ~m); }
-    default: return laneAdd(a, b, size); // LANE_ADD
+    default: { let m = geLanes(a, b, size, false); return (b & m) | (a & ~m); } // LANE_UMIN
   }
 }
 
