@@ -569,6 +569,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_SIMD_TBL: if (TP.execTbl(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_PERMUTE: if (TP.execPermute(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_EXT: if (TP.execExt(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_MUL: if (T3.execMul(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group THREE
 
       // ---- cases of group FPVEC

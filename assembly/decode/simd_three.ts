@@ -20,9 +20,12 @@ export function decodeIntThreeSame(insn: u32, e: usize, scalar: bool): void {
   switch (opcode) {
     case 0x00: case 0x02: case 0x04: // SHADD/UHADD, SRHADD/URHADD, SHSUB/UHSUB
     case 0x0e: case 0x0f:            // SABD/UABD, SABA/UABA
-    case 0x12:                       // MLA/MLS
       if (size == 3) break;
       emit(e, O.OP_SIMD_INT3, rd, rn, rm, q, kind | (size << 8), 0);
+      return;
+    case 0x12: // MLA / MLS
+      if (size == 3) break;
+      emit(e, O.OP_SIMD_MUL, rd, rn, rm, q, ((1 + u) << 2) | size, 0);
       return;
     case 0x01: case 0x05:            // SQADD/UQADD, SQSUB/UQSUB
     case 0x08: case 0x09: case 0x0a: case 0x0b: // SSHL.., SQSHL.., SRSHL.., SQRSHL.. (register)
@@ -40,7 +43,8 @@ export function decodeIntThreeSame(insn: u32, e: usize, scalar: bool): void {
       return;
     case 0x13: // MUL (U = 0, not 64-bit); PMUL (U = 1, bytes only)
       if (u ? size != 0 : size == 3) break;
-      emit(e, O.OP_SIMD_INT3, rd, rn, rm, q, kind | (size << 8), 0);
+      if (u) emit(e, O.OP_SIMD_INT3, rd, rn, rm, q, kind, 0);
+      else emit(e, O.OP_SIMD_MUL, rd, rn, rm, q, size, 0);
       return;
     case 0x14: case 0x15: // SMAXP/UMAXP, SMINP/UMINP: pairs combined by SMAX/UMAX, SMIN/UMIN
       if (size == 3) break;

@@ -88,6 +88,27 @@ export function execPair(w: u64, e: usize): i32 {
   return O.R_NEXT;
 }
 
+// The lane-wise products (mod 2^esize) of a and b (size < 3): the low bits of
+// a product depend only on the low bits of its factors, so each lane is one
+// 64-bit multiply of the shifted doublewords.
+@inline function mulLanes(a: u64, b: u64, size: u32): u64 {
+  let es = <u64>(8 << size), m = emask(size);
+  let r: u64 = 0;
+  for (let k: u64 = 0; k < 64; k += es) r |= (((a >> k) * (b >> k)) & m) << k;
+  return r;
+}
+
+// MUL, MLA, MLS (vector): f = op << 2 | size, op 0 MUL, 1 MLA (Vd + product), 2 MLS (Vd - product).
+export function execMul(w: u64, e: usize): i32 {
+  if (fpTrapEL) return fpAccessTrap(e);
+  let d = fA(w), n = fB(w), m = fC(w), q = fD(w), f = fF(w), size = f & 3;
+  let p0 = mulLanes(vLo(n), vLo(m), size), p1: u64 = q ? mulLanes(vHi(n), vHi(m), size) : 0;
+  if (f >= 8) { p0 = laneSub(vLo(d), p0, size); p1 = laneSub(vHi(d), p1, size); }
+  else if (f >= 4) { p0 = laneAdd(vLo(d), p0, size); p1 = laneAdd(vHi(d), p1, size); }
+  setVQ(d, p0, p1, q);
+  return O.R_NEXT;
+}
+
 // ---- element by element ---------------------------------------------------------------
 
 @inline function sext(x: u64, size: u32): i64 { let sh = <u64>(64 - (8 << size)); return <i64>(x << sh) >> sh; }
@@ -187,9 +208,6 @@ function op3(kind: u32, a: u64, b: u64, acc: u64, size: u32): u64 {
     case 0x2e: return absDiff(a, b, size, true);                         // UABD
     case 0x0f: return (acc + absDiff(a, b, size, false)) & mask;         // SABA
     case 0x2f: return (acc + absDiff(a, b, size, true)) & mask;          // UABA
-    case 0x12: return (acc + a * b) & mask;                              // MLA
-    case 0x32: return (acc - a * b) & mask;                              // MLS
-    case 0x13: return (a * b) & mask;                                    // MUL
     case 0x33: return clmul8(a, b) & 0xff;                               // PMUL
     case 0x16: case 0x36: {                                              // SQDMULH, SQRDMULH
       // (2ab + round) >> esize with both sides halved: ab fits in i64 (|ab| <= 2^62).

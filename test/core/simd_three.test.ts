@@ -163,6 +163,7 @@ describe("UNDEFINED and trapped encodings", () => {
   it("every handler checks the FP/AdvSIMD enable first (CPACR_EL1.FPEN = 00: EC 0x07, V0 unchanged)", async () => {
     const insns = [
       "eor v0.16b, v1.16b, v2.16b", "add v0.4s, v1.4s, v2.4s", "cmeq v0.2d, v1.2d, v2.2d", "addp v0.4s, v1.4s, v2.4s",
+      "mla v0.8h, v1.8h, v2.8h",
       "sqadd b0, b1, b2", "smull v0.2d, v1.2s, v2.2s", "sqdmull s0, h1, h2", ".inst 0x0ee2e020 // pmull v0.1q",
       "tbl v0.16b, {v1.16b}, v2.16b", "zip1 v0.4s, v1.4s, v2.4s", "ext v0.16b, v1.16b, v2.16b, #1",
     ];
