@@ -197,7 +197,7 @@ export const OP_SIMD_PMULL64 = OP_SIMD_THREE_FIRST + 6; // PMULL{2} 64 x 64 -> 1
 export const OP_SIMD_TBL = OP_SIMD_THREE_FIRST + 7;     // TBL, TBX: f = registers | TBX << 3
 export const OP_SIMD_PERMUTE = OP_SIMD_THREE_FIRST + 8; // UZP, TRN, ZIP: f = op << 3 | size << 1 | Q
 export const OP_SIMD_EXT = OP_SIMD_THREE_FIRST + 9;     // f = imm4
-export const OP_SIMD_MUL = OP_SIMD_THREE_FIRST + 10;     // MUL, MLA, MLS (vector): f = op << 2 | size, op 0 MUL, 1 MLA, 2 MLS
+export const OP_SIMD_MUL = OP_SIMD_THREE_FIRST + 10;    // MUL, MLA, MLS (vector): f = op << 2 | size, op 0 MUL, 1 MLA, 2 MLS
 export const OP_SIMD_THREE_END = OP_SIMD_THREE_FIRST + 11;
 // ---- end of group THREE
 

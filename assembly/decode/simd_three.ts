@@ -3,8 +3,8 @@
 //
 // The hot, simple operations get their own ops, computed a doubleword at a
 // time (logical; ADD/SUB; compares and MAX/MIN, OP_SIMD_CMP; the pairwise
-// ones); the other element-wise ones go through one handler (OP_SIMD_INT3)
-// keyed by U:opcode.
+// ones; MUL/MLA/MLS); the other element-wise ones go through one handler
+// (OP_SIMD_INT3) keyed by U:opcode.
 import { emit, undef, bits, bit } from "./entry";
 import * as O from "./ops";
 
