@@ -35,6 +35,8 @@ import { execFLdSt, execFLdrLiteral, execFPair } from "../exec/fp_ldst";
 import * as F from "../exec/fp_dp";
 import * as V from "../exec/simd_move";
 // ---- imports of group THREE
+import * as T3 from "../exec/simd_three";
+import * as TP from "../exec/simd_permute";
 // ---- end of imports of group THREE
 
 // ---- imports of group FPVEC
@@ -563,6 +565,17 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_SIMD_UMOV: if (V.execUmov(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_SMOV: if (V.execSmov(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- cases of group THREE
+      case O.OP_SIMD_LOGIC: if (T3.execLogic(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_ADDSUB: if (T3.execAddSub(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_CMP: if (T3.execCmp(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_PAIR: if (T3.execPair(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_INT3: if (T3.execInt3(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_LONG: if (T3.execLong(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_PMULL64: if (T3.execPmull64(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_TBL: if (TP.execTbl(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_PERMUTE: if (TP.execPermute(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_EXT: if (TP.execExt(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_SIMD_MUL: if (T3.execMul(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group THREE
 
       // ---- cases of group FPVEC

@@ -185,8 +185,20 @@ export const OP_SIMD_SMOV = OP_SIMD_UMOV + 1;        // a = Xd, b = Vn, c = size
 // ---- Group THREE (decode/simd_three.ts, decode/simd_permute.ts): three same
 // (integer and logical, vector and scalar), three different (vector and
 // scalar, PMULL), permute, EXT, TBL/TBX.
+// a = Vd, b = Vn, c = Vm, d = Q unless noted.
 export const OP_SIMD_THREE_FIRST = OP_SIMD_SMOV + 1;
-export const OP_SIMD_THREE_END = OP_SIMD_THREE_FIRST;
+export const OP_SIMD_LOGIC = OP_SIMD_THREE_FIRST + 0;   // f = U << 2 | size: AND BIC ORR ORN EOR BSL BIT BIF
+export const OP_SIMD_ADDSUB = OP_SIMD_THREE_FIRST + 1;  // ADD, SUB (vector, scalar D): f = sub << 2 | size
+export const OP_SIMD_CMP = OP_SIMD_THREE_FIRST + 2;     // compares, MAX/MIN (vector, scalar D): f = LANE_* << 2 | size
+export const OP_SIMD_PAIR = OP_SIMD_THREE_FIRST + 3;    // ADDP, SMAXP.. (vector): f = LANE_* << 2 | size
+export const OP_SIMD_INT3 = OP_SIMD_THREE_FIRST + 4;    // other three same: d = Q or 2 (scalar), f = U:opcode | size << 8
+export const OP_SIMD_LONG = OP_SIMD_THREE_FIRST + 5;    // three different: d = part or 2 (scalar), f = opcode | U << 4 | size << 8
+export const OP_SIMD_PMULL64 = OP_SIMD_THREE_FIRST + 6; // PMULL{2} 64 x 64 -> 128: d = part
+export const OP_SIMD_TBL = OP_SIMD_THREE_FIRST + 7;     // TBL, TBX: f = registers | TBX << 3
+export const OP_SIMD_PERMUTE = OP_SIMD_THREE_FIRST + 8; // UZP, TRN, ZIP: f = op << 3 | size << 1 | Q
+export const OP_SIMD_EXT = OP_SIMD_THREE_FIRST + 9;     // f = imm4
+export const OP_SIMD_MUL = OP_SIMD_THREE_FIRST + 10;    // MUL, MLA, MLS (vector): f = op << 2 | size, op 0 MUL, 1 MLA, 2 MLS
+export const OP_SIMD_THREE_END = OP_SIMD_THREE_FIRST + 11;
 // ---- end of group THREE
 
 // ---- Group FPVEC (decode/simd_fp.ts): AdvSIMD floating point, vector and
