@@ -156,7 +156,7 @@ export class VirtBoard {
 
   private poll(): void {
     this.rtc.poll();
-    if (this.input.length) {
+    if (this.input.length && this.uart.rxListening) {
       const room = this.uart.rxRoom;
       if (room > 0) this.uart.pushInput(Uint8Array.from(this.input.splice(0, room)));
     }

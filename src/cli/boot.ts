@@ -5,7 +5,8 @@ import { VirtBoard, type VirtDrive } from "../board/virt";
 import { readStats, formatStats } from "../hv/stats";
 import { EC_NAMES } from "../hv/stats";
 import { UserError } from "../errors";
-import { stdoutSink, attachStdin } from "../node/console";
+import { stdoutSink } from "../node/console";
+import { attachConsole } from "../node/terminal";
 import { readCoreWasm } from "../node/core-wasm";
 import { FileDisk } from "../node/file-disk";
 
@@ -44,12 +45,20 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
   const initrd = initrdPath ? readInput(initrdPath, "initrd") : undefined;
   const dtb = opts.dtb ? readInput(opts.dtb, "device tree") : undefined;
   const drives = opts.drive.map(parseDrive);
+  // Console input wakes a machine whose vCPUs all wait with no timer armed.
+  let inputEnded = false;
+  let wake: ((more: boolean) => void) | undefined;
+  const waitForInput = () => new Promise<boolean>((resolve) => { if (inputEnded) resolve(false); else wake = resolve; });
   const board = await VirtBoard.create({
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource,
-    ramMiB: opts.memory, cpus: opts.smp, console: stdoutSink, clock: opts.clock, jit: opts.jit, fp: opts.fp ?? false, drives, gic: opts.gic,
+    ramMiB: opts.memory, cpus: opts.smp, console: stdoutSink, clock: opts.clock, jit: opts.jit, fp: opts.fp ?? true, drives, gic: opts.gic,
+    waitForInput,
   });
   await board.bootLinux({ kernel, kernelName: kernelPath, initrd, initrdName: initrdPath, append: opts.append ?? images?.append ?? DEFAULT_APPEND, dtb });
-  const detach = attachStdin((b) => board.pushInput(b));
+  const console = attachConsole((b) => { board.pushInput(b); wake?.(true); wake = undefined; }, () => { board.vm.requestQuit(); wake?.(false); }, {
+    onEnd: () => { inputEnded = true; wake?.(false); wake = undefined; },
+  });
+  const detach = () => console.detach();
   const t0 = performance.now();
   let result;
   try {
@@ -101,7 +110,7 @@ export function registerBoot(program: Command, setStatus: (s: number) => void, l
     .option("--max-insns <n>", "stop after this many instructions (exit status 124)", parseCount)
     .option("--stats", "print instruction, exit, exception and TLB counters on stderr")
     .option("--no-jit", "interpret only")
-    .option("--fp", "implement FP/AdvSIMD")
+    .option("--no-fp", "without FP/AdvSIMD (every SIMD&FP instruction UNDEFINED)")
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (guest: string | undefined, opts: BootOptions) => {
       if (guest !== undefined && guest !== "linux") throw new UserError(`unknown guest "${guest}" (only "linux")`);

@@ -8,7 +8,9 @@ import { loadRaw, RAW_DEFAULT_LOAD } from "../loader/raw";
 import { UserError } from "../errors";
 import { stdoutSink, attachStdin } from "../node/console";
 import { readCoreWasm } from "../node/core-wasm";
-import { registerBoot } from "./boot";
+import { registerBoot, DEFAULT_APPEND } from "./boot";
+import { registerFetch } from "./fetch";
+import { ensureLinuxGuest } from "../guests/linux-fetch";
 
 function parseAddress(v: string): bigint {
   if (!/^(0x[0-9a-fA-F_]+|[0-9_]+)$/.test(v)) throw new InvalidArgumentError(`not an address: ${v}`);
@@ -105,8 +107,10 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
   registerBoot(program, (s) => { status = s; }, async () => {
-    throw new UserError("`boot linux` needs `armvisor fetch linux` (not available yet); use boot --kernel FILE --initrd FILE");
+    const g = await ensureLinuxGuest({ log: (line) => process.stderr.write(`${line}\n`) });
+    return { kernel: g.kernel, initrd: g.initramfs, append: DEFAULT_APPEND };
   });
+  registerFetch(program);
   await program.parseAsync(argv);
   return status;
 }

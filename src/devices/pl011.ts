@@ -37,6 +37,11 @@ export class PL011 implements MmioDevice {
   // Free entries in the receive FIFO (the board holds further input until there is room).
   get rxRoom(): number { return FIFO_DEPTH - this.rx.length; }
 
+  // A driver listens: UART and receiver enabled with a receive interrupt
+  // unmasked. Before that a driver starting up drains the FIFO (Linux's
+  // pl011_startup does), and typed-ahead input would be lost.
+  get rxListening(): boolean { return (this.cr & 0x201) === 0x201 && (this.imsc & (INT_RX | INT_RT)) !== 0; }
+
   // Transmitted bytes reach the sink at once: the guest wrote them, nothing is held back.
   flush(): void {
     if (this.txPending.length) { this.sink.write(Uint8Array.from(this.txPending)); this.txPending = []; }

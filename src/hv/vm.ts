@@ -45,6 +45,7 @@ export interface VmDevices {
 export type VmResult =
   | { kind: "system-off"; status: 0 }
   | { kind: "system-reset"; status: 0 }
+  | { kind: "quit"; status: 0 }                 // the host asked (requestQuit)
   | { kind: "limit"; status: number }
   | { kind: "stuck"; status: number; message: string }
   | { kind: "error"; status: number; message: string };
@@ -101,6 +102,10 @@ export class Vm {
   private pendingReset = false;
   private round = 0;
   private powerOff = false;
+  private quit = false;
+
+  // Stop at the next slice boundary (the user quit the console).
+  requestQuit(): void { this.quit = true; }
 
   constructor(core: Core, devices: VmDevices, options: VmOptions) {
     this.core = core;
@@ -164,9 +169,11 @@ export class Vm {
         ran = true;
         if (r) return r;
         if (this.powerOff) return { kind: "system-off", status: 0 };
+        if (this.quit) return { kind: "quit", status: 0 };
         if (this.pendingReset) return { kind: "system-reset", status: 0 };
       }
       if (!this.slots.some((s) => s.power === "on")) return { kind: "system-off", status: 0 };
+      if (this.quit) return { kind: "quit", status: 0 };
       if (!ran) {
         const r = await this.idle();
         if (r) return r;

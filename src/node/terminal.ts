@@ -62,6 +62,7 @@ export interface AttachConsoleOptions {
   stdin?: ConsoleInputStream;               // default process.stdin
   write?: (text: string) => void;          // escape help and the quit line; default stdout
   retryMs?: number;                         // when `input` took less than offered
+  onEnd?: () => void;                       // the input ended (a pipe closed); the guest runs on
 }
 
 export interface ConsoleAttachment {
@@ -131,7 +132,7 @@ export function attachConsole(
   };
 
   // End of a pipe or file: stop reading, leave the guest running.
-  const onEnd = () => { stdin.off("data", onData); stdin.off("end", onEnd); };
+  const onEnd = () => { stdin.off("data", onData); stdin.off("end", onEnd); opts.onEnd?.(); };
 
   const onExit = () => restore();
 
