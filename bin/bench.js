@@ -6,6 +6,7 @@ const BENCHMARKS = {
   mips: () => import("../bench/mips.js"),
   mmu: () => import("../bench/mmu.js"),
   simd: () => import("../bench/simd.js"),
+  boot: () => import("../bench/boot.js"),
 };
 
 function usageError(message, listBenchmarks = true) {
