@@ -7,8 +7,8 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, report, type Run } from "./helpers/guests";
 
-// FP/AdvSIMD is off by default in armvisor for now (the CLI's --fp).
-const FP = ["--fp"];
+// FP/AdvSIMD is on by default in armvisor (the CLI's --no-fp turns it off).
+const FP: string[] = [];
 
 beforeAll(() => {
   buildGuests();

@@ -57,7 +57,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const machine = await Machine.create({
     // --stats runs the stats build of the core, which also counts TLB hits.
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource, ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
-    fp: opts.fp ?? false,
+    fp: opts.fp ?? true,
   });
   machine.load(image, opts.entry);
   const detach = attachStdin((b) => machine.board.uart.pushInput(b));
@@ -103,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--load <addr>", `load address of a raw binary (default 0x${RAW_DEFAULT_LOAD.toString(16)})`, parseAddress)
     .option("--no-semihosting", "make HLT #0xF000 UNDEFINED instead of a semihosting call")
     .option("--no-jit", "interpret only: do not compile hot code pages to WebAssembly")
-    .option("--fp", "experimental: implement FP/AdvSIMD (scalar FP, SIMD&FP loads/stores, AdvSIMD moves; other AdvSIMD is UNDEFINED)")
+    .option("--no-fp", "without FP/AdvSIMD: every SIMD&FP instruction UNDEFINED, ID_AA64PFR0_EL1.FP = AdvSIMD = 0xF")
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
   registerBoot(program, (s) => { status = s; }, async () => {

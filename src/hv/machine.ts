@@ -20,7 +20,7 @@ export interface MachineOptions {
   console: ConsoleSink;
   semihosting?: boolean;
   jit?: boolean;           // compile hot code pages to WebAssembly (default true)
-  fp?: boolean;            // FP/AdvSIMD, phase 1 (experimental; default false): see CoreOptions.fp
+  fp?: boolean;            // FP/AdvSIMD (default true): see CoreOptions.fp
 }
 
 export type RunResult =
@@ -71,7 +71,7 @@ export class Machine {
     if (options.ramMiB > 4000) throw new UserError(`invalid memory size: ${options.ramMiB} MiB (at most 4000)`);
     const core = await Core.create(options.wasm, {
       ramBase: RAM_BASE, ramSize: options.ramMiB * 1024 * 1024, highestEL: options.el, semihosting: options.semihosting ?? true,
-      fp: options.fp ?? false,
+      fp: options.fp ?? true,
     });
     return new Machine(core, options);
   }
