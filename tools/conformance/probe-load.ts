@@ -55,8 +55,8 @@ export function probeWasm(): { wasm: Uint8Array; source: string } {
     const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
     if (names.includes("decodeProbe")) return { wasm: bytes, source: core };
   }
-  const out = join(ROOT, "node_modules/.cache/armvisor-conformance/probe.wasm");
-  mkdirSync(join(ROOT, "node_modules/.cache/armvisor-conformance"), { recursive: true });
+  const out = join(ROOT, ".cache/armvisor-conformance/probe.wasm");
+  mkdirSync(join(ROOT, ".cache/armvisor-conformance"), { recursive: true });
   const asc = join(ROOT, "node_modules/.bin/asc");
   const r = spawnSync(asc, ["--config", join(ROOT, "tools/conformance/probe/asconfig.json")], { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`building the decoder probe failed:\n${r.stdout}\n${r.stderr}`);
