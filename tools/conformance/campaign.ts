@@ -22,6 +22,7 @@ export interface Mismatch {
   insn?: number;               // the first diverging instruction's encoding
   disasm?: string;
   cls?: string;
+  undefinedOnArmvisor?: boolean; // the diverging instruction is UNDEFINED on armvisor, not on QEMU (not implemented)
 }
 
 export interface CampaignResult {
@@ -113,6 +114,11 @@ export async function shrink(b: Block, cpu = b.cpu): Promise<Mismatch> {
   lines.push(`    fpcr=${b.fpcr.toString(16)} fpsr=${b.fpsr.toString(16)} ` + b.v.map((v, i) => `v${i}=${v.toString(16).padStart(32, "0")}`).join(" "));
   lines.push(`  state after word ${at}:            ${"armvisor".padEnd(20)} ${"qemu".padEnd(20)}`);
   const A = new Map(fa.get(first) ?? []), Q = new Map(fq.get(first) ?? []);
+  // An UNDEFINED exception (EC 0x00) at the diverging instruction on one side only.
+  const undefAt = (m: Map<string, string>): boolean => [...m].some(([k, v]) => /^exc\d/.test(k) &&
+    ((Number.parseInt(/esr=([0-9a-f]+)/.exec(v)?.[1] ?? "ffffffff", 16) >>> 26) & 0x3f) === 0 && v.includes(` elr=+${(at * 4).toString(16)} `));
+  const undefinedOnArmvisor = undefAt(A) && !undefAt(Q);
+  if (undefinedOnArmvisor) lines.push("  UNDEFINED on armvisor, not on QEMU: not implemented (or wrongly decoded) by armvisor");
   const B0 = new Map(fa.get(at) ?? []);
   const keys = [...new Set([...A.keys(), ...Q.keys()])];
   for (const k of keys) {
@@ -121,7 +127,7 @@ export async function shrink(b: Block, cpu = b.cpu): Promise<Mismatch> {
     if (k.startsWith("mem+") && !differs) continue;
     lines.push(`    ${differs ? "*" : " "} ${k.padEnd(26)} ${va.padEnd(20)} ${vq.padEnd(20)}${differs ? `   (before: ${B0.get(k) ?? "-"})` : ""}`);
   }
-  return { blockId: b.id, report: lines.join("\n"), insn, disasm: dis[at], cls: owner.unit.cls };
+  return { blockId: b.id, report: lines.join("\n"), insn, disasm: dis[at], cls: owner.unit.cls, undefinedOnArmvisor };
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {

@@ -1,6 +1,6 @@
 // Seeds for the SIMD&FP state of a block: V0-V31 lane by lane (random bits
 // mixed with floating-point special values), FPCR and FPSR.
-import type { Rng } from "./rng";
+import { Rng } from "./rng";
 import { FPCR_SEED_MASK, FPSR_SEED_MASK } from "./layout";
 
 interface Format { bits: number; ebits: number }
@@ -8,7 +8,8 @@ export const HALF: Format = { bits: 16, ebits: 5 };
 export const SINGLE: Format = { bits: 32, ebits: 8 };
 export const DOUBLE: Format = { bits: 64, ebits: 11 };
 
-const mask = (n: number): bigint => (1n << BigInt(n)) - 1n;
+const MASKS = Array.from({ length: 129 }, (_, n) => (1n << BigInt(n)) - 1n);
+const mask = (n: number): bigint => MASKS[n];
 
 // sign:exponent:fraction of a format.
 function pack(f: Format, sign: number, exp: bigint, frac: bigint): bigint {
@@ -120,6 +121,15 @@ export function vreg(rng: Rng): bigint {
     v |= (x & mask(lane)) << BigInt(i * lane);
   }
   return v;
+}
+
+// A register seed: a quarter fresh values, the rest from a fixed pool of
+// 4096 (drawing every lane afresh makes the generator the campaign's slowest part).
+let pool: bigint[] | undefined;
+export function vregSeed(rng: Rng): bigint {
+  if (rng.chance(0.25)) return vreg(rng);
+  if (!pool) { const r = new Rng(0xf9f9n); pool = Array.from({ length: 4096 }, () => vreg(r)); }
+  return pool[rng.int(pool.length)];
 }
 
 // A random FPCR (RMode, FZ, DN, AHP; nothing else) and FPSR.

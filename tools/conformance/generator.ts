@@ -8,9 +8,9 @@
 // `svc #0`, so every block terminates. Memory operands land in the scratch
 // window. PC-relative loads read the block itself.
 import { Rng } from "./rng";
-import { COMPILED, encode, knownBugsIncluded, entryEnabled, entryCpu, clsCategory, type Compiled, type Fields, type GenCtx } from "./table";
+import { COMPILED, encode, knownBugsIncluded, entryEnabled, entryCpu, clsCategory, selectionKey, type Compiled, type Fields, type GenCtx } from "./table";
 import { WINDOW, WINDOW_SIZE, NSYS, SVC0, BF_EL0, BF_ALIGN, type BlockRecord } from "./layout";
-import { vreg, fpcrSeed, fpsrSeed, fpBitsX } from "./fpvalues";
+import { vregSeed, fpcrSeed, fpsrSeed, fpBitsX } from "./fpvalues";
 
 export type FixKind = "imm26" | "imm19" | "imm14" | "adr" | "lit19" | "adr-smc";
 export interface Fixup { at: number; kind: FixKind; target: number } // target: unit index (units.length = the end)
@@ -112,11 +112,20 @@ export function drawFields(c: Compiled, g: GenCtx): Fields | undefined {
 
 // An entry for the block (enabled by --only, of the block's CPU), or with a
 // filter, a helper entry for a macro (any enabled or not).
+const candCache = new Map<string, { cands: Compiled[]; total: number }>();
+const filterIds = new WeakMap<object, string>();
+let nextFilterId = 0;
 function pickEntry(rng: Rng, el: 0 | 1, filter?: (c: Compiled) => boolean, cpu?: string): Compiled {
-  const cands = COMPILED.filter((c) => allowed(c, el) && (filter ? filter(c) : entryEnabled(c.entry) && (!cpu || entryCpu(c.entry) === cpu)));
-  if (cands.length === 0) throw new Error(`no enabled encoding class for a block at EL${el}${cpu ? " on " + cpu : ""}`);
-  let total = 0;
-  for (const c of cands) total += c.entry.weight ?? 1;
+  if (filter && !filterIds.has(filter)) filterIds.set(filter, `filter${nextFilterId++}`);
+  const key = `${filter ? filterIds.get(filter) : selectionKey()}|${el}|${cpu ?? ""}`;
+  let hit = candCache.get(key);
+  if (!hit) {
+    const cands = COMPILED.filter((c) => allowed(c, el) && (filter ? filter(c) : entryEnabled(c.entry) && (!cpu || entryCpu(c.entry) === cpu)));
+    if (cands.length === 0) throw new Error(`no enabled encoding class for a block at EL${el}${cpu ? " on " + cpu : ""}`);
+    hit = { cands, total: cands.reduce((s, c) => s + (c.entry.weight ?? 1), 0) };
+    candCache.set(key, hit);
+  }
+  const { cands, total } = hit;
   let r = (rng.u32() / 4294967296) * total;
   for (const c of cands) { r -= c.entry.weight ?? 1; if (r < 0) return c; }
   return cands[cands.length - 1];
@@ -324,7 +333,7 @@ export function generateBlock(rng: Rng, id: number): Block {
   const panUao = cpu === "cortex-a57" ? 0n : (BigInt(rng.int(2)) << 22n) | (BigInt(rng.int(2)) << 23n);
   const spsr = (BigInt(rng.int(16)) << 28n) | (BigInt(rng.int(16)) << 6n) | panUao;
   const sys = Array.from({ length: NSYS }, () => rng.value());
-  const v = Array.from({ length: 32 }, () => vreg(rng));
+  const v = Array.from({ length: 32 }, () => vregSeed(rng));
   const fpcr = fpcrSeed(rng), fpsr = fpsrSeed(rng);
   let flags = el === 0 ? BF_EL0 : 0;
   if (rng.chance(0.15)) flags |= BF_ALIGN;

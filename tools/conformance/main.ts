@@ -50,7 +50,11 @@ export async function main(argv: string[]): Promise<number> {
   console.log(`blocks: ${st.el0Blocks} at EL0, ${st.alignBlocks} with SCTLR_EL1.A=1; exceptions taken in blocks: ${st.exceptions} (in ${st.blocksWithExceptions} blocks); blocks ended by an escaping exception: ${st.escaped}, by the exception limit: ${st.limit}`);
   console.log(`classes: ${[...r.byClass.entries()].sort().map(([k, v]) => `${k}=${v}`).join(" ")}`);
   if (r.badBlocksByClass.size) console.log(`classes in mismatching blocks: ${[...r.badBlocksByClass.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${v}`).join(" ")}`);
-  if (r.mismatches.length) console.log(`first diverging class of the shrunk blocks: ${[...r.mismatches.reduce((m, x) => m.set(x.cls ?? "?", (m.get(x.cls ?? "?") ?? 0) + 1), new Map<string, number>())].map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  if (r.mismatches.length) {
+    const by = new Map<string, [number, number]>();
+    for (const m of r.mismatches) { const k = m.cls ?? "?"; const v = by.get(k) ?? [0, 0]; v[0]++; if (m.undefinedOnArmvisor) v[1]++; by.set(k, v); }
+    console.log(`first diverging class of the shrunk blocks (of which UNDEFINED on armvisor only): ${[...by].map(([k, [n, u]]) => `${k}=${n}(${u})`).join(" ")}`);
+  }
   console.log(`${r.blocks} blocks in ${r.seconds.toFixed(1)} s (armvisor ${r.armvisorSeconds.toFixed(1)} s, qemu ${r.qemuSeconds.toFixed(1)} s); ${r.mismatchCount} mismatching blocks`);
   console.log(`RESULT conformance instructions=${r.instructions} mismatches=${r.mismatchCount}`);
   return r.mismatchCount === 0 ? 0 : 1;

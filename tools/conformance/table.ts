@@ -406,6 +406,8 @@ export function selectOnly(tokens: string[] | undefined): void {
   only = tokens;
 }
 export function entryEnabled(e: Entry): boolean { return !only || only.some((t) => tokenSelects(t, e)); }
+// Changes whenever the selection (or the known-bug switch) does: a key for caches of candidate lists.
+export function selectionKey(): string { return `${only?.join(",") ?? "*"}|${knownBugs}`; }
 
 // The 15-bit o0:op1:CRn:CRm:op2 field of MRS/MSR (op0 is 2 or 3: bit 20 is 1).
 export function srKey(e: [number, number, number, number, number]): number {
