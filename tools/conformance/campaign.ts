@@ -4,7 +4,7 @@ import { Rng } from "./rng";
 import { generateBlock, toRecord, assemble, mainPositions, type Block } from "./generator";
 import { serializeCampaign, BF_FULL } from "./layout";
 import { runArmvisor, runQemu, disassemble, type TargetRun } from "./targets";
-import { selectOnly } from "./table";
+import { selectOnly, selectedOnly } from "./table";
 
 export interface CampaignOptions {
   seed: bigint;
@@ -131,9 +131,14 @@ export async function shrink(b: Block, cpu = b.cpu): Promise<Mismatch> {
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
+  const before = selectedOnly();
+  selectOnly(o.only);
+  try { return await campaign(o); } finally { selectOnly(before); }
+}
+
+async function campaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
-  selectOnly(o.only);
   const rng = new Rng(o.seed);
   const per = o.blocksPerRun ?? 4000;
   let instructions = 0, nblocks = 0, av = 0, qs = 0;

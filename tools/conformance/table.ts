@@ -405,6 +405,7 @@ export function selectOnly(tokens: string[] | undefined): void {
   }
   only = tokens;
 }
+export function selectedOnly(): string[] | undefined { return only; }
 export function entryEnabled(e: Entry): boolean { return !only || only.some((t) => tokenSelects(t, e)); }
 // Changes whenever the selection (or the known-bug switch) does: a key for caches of candidate lists.
 export function selectionKey(): string { return `${only?.join(",") ?? "*"}|${knownBugs}`; }

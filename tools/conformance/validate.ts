@@ -15,6 +15,7 @@ import { drawFields } from "./generator";
 import { serializeSweep } from "./layout";
 import { runArmvisor, runQemu, disassemble } from "./targets";
 import { parseSweep } from "./sweep";
+import { unadvertisedFpFeature } from "./explain";
 
 export interface ValidateOptions { per: number; seed: bigint; only?: string[]; log: (s: string) => void }
 export interface ClassVerdict {
@@ -72,7 +73,8 @@ export async function runValidate(o: ValidateOptions): Promise<ValidateResult> {
     if (!byCls.has(cls)) byCls.set(cls, { cls, generated: 0, badDisasm: [], refUndefined: [], armvisorUndefined: 0, armvisorExamples: [] });
     const v = byCls.get(cls)!;
     v.generated++;
-    const p = disasmProblem(dis[i]);
+    const feat = unadvertisedFpFeature(w);
+    const p = disasmProblem(dis[i]) ?? (feat ? `explain.ts classifies it as ${feat}` : undefined);
     if (p) v.badDisasm.push(`${hex(w)}  ${dis[i]}  (${p}; ${owner[i].entry.name})`);
     if (eq[i] !== 0x07) v.refUndefined.push(`${hex(w)}  ${dis[i]}  (qemu EC 0x${eq[i].toString(16)}; ${owner[i].entry.name})`);
     if (ea[i] !== 0x07) { v.armvisorUndefined++; if (v.armvisorExamples.length < 3) v.armvisorExamples.push(`${hex(w)} ${dis[i]} (EC 0x${ea[i].toString(16)})`); }
