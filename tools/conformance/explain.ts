@@ -114,11 +114,12 @@ export function unadvertisedFpFeature(x: number): string | undefined {
   // Scalar floating point: M 0 S 1111x ...
   if (m(0x5f000000, 0x1e000000) || m(0x5f000000, 0x1f000000)) {
     const ftype = bits(x, 23, 22);
+    const dp1 = m(0x5f207c00, 0x1e204000); // data-processing (1 source): ... 1 opcode(6) 10000 Rn Rd
     if (m(0xfffffc00, 0x1e7e0000)) return "FEAT_JSCVT";
     if (m(0xfffffc00, 0x1e634000)) return "FEAT_BF16";
-    if (bit21(x) && bits(x, 14, 10) === 0x10 && bits(x, 20, 15) >= 16 && bits(x, 20, 15) <= 19) return "FEAT_FRINTTS";
+    if (dp1 && bits(x, 20, 15) >= 16 && bits(x, 20, 15) <= 19) return "FEAT_FRINTTS";
     // half precision, except FCVT from half (data-processing 1 source, opcode 0001xx)
-    if (ftype === 3 && !(bit21(x) && bits(x, 14, 10) === 0x10 && (bits(x, 20, 15) & 0x3c) === 4)) return "FEAT_FP16";
+    if (ftype === 3 && !(dp1 && (bits(x, 20, 15) & 0x3c) === 4)) return "FEAT_FP16";
     return undefined;
   }
   // Advanced SIMD three same (FP16), two-register misc (FP16), three same extra.
@@ -144,7 +145,6 @@ export function unadvertisedFpFeature(x: number): string | undefined {
   }
   return undefined;
 }
-const bit21 = (x: number): boolean => bits(x, 21, 21) === 1;
 
 export function explain(x: number, v: Verdicts): string | undefined {
   const c = classify(x);

@@ -122,7 +122,7 @@ export function disassemble(words: number[]): string[] {
     const b = Buffer.alloc(words.length * 4);
     words.forEach((w, i) => b.writeUInt32LE(w >>> 0, i * 4));
     writeFileSync(f, b);
-    const r = spawnSync("aarch64-linux-gnu-objdump", ["-D", "-b", "binary", "-m", "aarch64", f], { encoding: "utf8" });
+    const r = spawnSync("aarch64-linux-gnu-objdump", ["-D", "-b", "binary", "-m", "aarch64", f], { encoding: "utf8", maxBuffer: 1 << 30 });
     const res: string[] = words.map(() => "?");
     if (r.status !== 0) return res;
     for (const line of r.stdout.split("\n")) {
