@@ -6,7 +6,9 @@
 // macro (an exclusive load/store pair, a SUBS fused with a B.cond). Branches
 // only go forward, to the start of a later unit or to the block's final
 // `svc #0`, so every block terminates. Memory operands land in the scratch
-// window. PC-relative loads read the block itself.
+// window. PC-relative loads read the block itself. A block's entries share
+// one reference CPU (table.ts CAMPAIGN_CPU); its initial state includes
+// V0-V31, FPCR and FPSR (fpvalues.ts).
 import { Rng } from "./rng";
 import { COMPILED, encode, knownBugsIncluded, entryEnabled, entryCpu, clsCategory, selectionKey, type Compiled, type Fields, type GenCtx } from "./table";
 import { WINDOW, WINDOW_SIZE, NSYS, SVC0, BF_EL0, BF_ALIGN, type BlockRecord } from "./layout";
