@@ -4,8 +4,9 @@
  * The host places a table of instruction blocks at TABLE_ADDR (layout in
  * harness.h) and boots this guest at EL1 on armvisor and on QEMU. For each
  * block the harness fills a scratch window from the block's seed, seeds the
- * system registers, enters the block at EL1t or EL0t with X0-X30, SP_EL0 and
- * PSTATE from the table, and regains control at the block's final `svc #0`.
+ * system registers, enters the block at EL1t or EL0t with X0-X30, SP_EL0,
+ * PSTATE, V0-V31, FPCR and FPSR from the table (SIMD&FP enabled at EL0 and
+ * EL1: CPACR_EL1.FPEN = 0b11), and regains control at the block's final `svc #0`.
  * Exceptions taken inside the block are logged (ESR, ELR, FAR, SPSR) and the
  * block resumes after the faulting instruction. Then it prints one line per
  * block, `B <id> <hash> <exceptions> <end>`, or the full state with BF_FULL.
@@ -24,6 +25,8 @@
 #define END_FINAL   0   /* the final svc */
 #define END_ESCAPED 1   /* an exception from outside the block */
 #define END_LIMIT   2   /* too many exceptions */
+
+#define CPACR_FPEN  (3UL << 20)
 
 #define EC_NONE     0x40
 #define EC_ESCAPED  0x41
@@ -76,6 +79,8 @@ static void capture(const u64 *frame, u64 spsr)
     final.sp = read_sysreg(sp_el0);
     final.spsr = spsr;
     read_sys(final_sys);
+    if (mode != MODE_SWEEP)
+        save_fp(final.v);
     /* PAR_EL1.NS is UNKNOWN for a Non-secure regime and SH is an implementation
      * choice for Device memory (what AT reports with the MMU off). */
     final_sys[7] &= ~0x380UL;
@@ -169,6 +174,11 @@ static u64 run_block(const struct block *b)
     for (int i = 0; i < 31; i++)
         entry.x[i] = b->x[i];
     entry.sp = b->sp;
+    for (int i = 0; i < 64; i++)
+        entry.v[i] = b->v[i];
+    entry.fpcr = b->fpcr;
+    entry.fpsr = b->fpsr;
+    entry.with_fp = 1;
     entry.pc = (u64)b->code;
     entry.spsr = (b->spsr & ~0x1fUL) | ((b->flags & BF_EL0) ? 0 : 4);
     blk_start = entry.pc;
@@ -190,6 +200,10 @@ static u64 run_block(const struct block *b)
     for (int i = 0; i < NSYS; i++)
         if (i != 6)                      /* ESR_EL1: the final svc's syndrome */
             h = mix(h, final_sys[i]);
+    for (int i = 0; i < 64; i++)
+        h = mix(h, final.v[i]);
+    h = mix(h, final.fpcr);
+    h = mix(h, final.fpsr);
     const u64 *w = (const u64 *)hdr->window;
     u64 wh = 0xcbf29ce484222325UL;
     for (u32 i = 0; i < hdr->window_size / 8; i++)
@@ -208,6 +222,10 @@ static u64 run_block(const struct block *b)
         for (int i = 0; i < NSYS; i++)
             if (i != 6)
                 printf("S %s %016lx\n", sys_names[i], final_sys[i]);
+        for (int i = 0; i < 32; i++)
+            printf("S v%d %016lx%016lx\n", i, final.v[2 * i + 1], final.v[2 * i]);
+        printf("S fpcr %016lx\n", final.fpcr);
+        printf("S fpsr %016lx\n", final.fpsr);
         printf("S window_hash %016lx\n", wh);
         printf("S exceptions %u\n", nexc);
         printf("S end %u\n", end_kind);
@@ -222,6 +240,8 @@ static u64 run_block(const struct block *b)
 
 static void campaign(void)
 {
+    write_sysreg(cpacr_el1, CPACR_FPEN);
+    isb();
     const u8 *p = (const u8 *)TABLE_ADDR + hdr->first;
     for (u32 n = 0; n < hdr->count; n++) {
         const struct block *b = (const struct block *)p;

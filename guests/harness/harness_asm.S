@@ -3,10 +3,40 @@
  *
  * A block runs at EL1t or EL0t (SP_EL0 is the block's stack pointer); the
  * vectors run on SP_EL1, which is the harness's own stack, so nothing the
- * block does to its registers or SP can hurt the harness. Every vector
+ * block does to its registers or SP can hurt the harness. enter_block also
+ * loads the block's V0-V31, FPCR and FPSR (CPACR_EL1.FPEN = 0b11 in
+ * campaign mode). Every vector
  * entry is position-independent (the sweep copies the table elsewhere).
  */
 #define FRAME 256
+
+/*
+ * The SIMD&FP instructions the harness needs (seeding V0-V31, FPCR and FPSR
+ * before a block, saving them after it) are emitted as data words:
+ * guests/Makefile's check-nofp fails a guest whose disassembly shows an
+ * FP/SIMD instruction, to catch ones the compiler emitted by mistake (the C
+ * code is built with -mgeneral-regs-only, so it never touches V0-V31, FPCR or
+ * FPSR, and the vectors below do not either: the block's SIMD&FP state
+ * survives the exceptions it takes). These are the deliberate ones.
+ */
+    .macro  ldr_q t, n, off             // ldr q\t, [x\n, #\off] (off: a multiple of 16)
+    .word   0x3dc00000 | (((\off) / 16) << 10) | ((\n) << 5) | (\t)
+    .endm
+    .macro  str_q t, n, off             // str q\t, [x\n, #\off]
+    .word   0x3d800000 | (((\off) / 16) << 10) | ((\n) << 5) | (\t)
+    .endm
+    .macro  msr_fpcr t                  // msr fpcr, x\t
+    .word   0xd51b4400 | (\t)
+    .endm
+    .macro  msr_fpsr t                  // msr fpsr, x\t
+    .word   0xd51b4420 | (\t)
+    .endm
+    .macro  mrs_fpcr t                  // mrs x\t, fpcr
+    .word   0xd53b4400 | (\t)
+    .endm
+    .macro  mrs_fpsr t                  // mrs x\t, fpsr
+    .word   0xd53b4420 | (\t)
+    .endm
 
     .macro  hv_vec off
     .balign 0x80
@@ -114,6 +144,16 @@ enter_block:
     msr     elr_el1, x10
     ldr     x10, [x0, #264]
     msr     spsr_el1, x10
+    ldr     x10, [x0, #800]
+    cbz     x10, 1f
+    ldr     x10, [x0, #784]
+    msr_fpcr 10
+    ldr     x10, [x0, #792]
+    msr_fpsr 10
+    .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    ldr_q   \n, 0, (272 + 16 * \n)
+    .endr
+1:
     ldp     x2, x3, [x0, #16]
     ldp     x4, x5, [x0, #32]
     ldp     x6, x7, [x0, #48]
@@ -132,6 +172,20 @@ enter_block:
     ldp     x0, x1, [x0, #0]
     eret
     .size   enter_block, . - enter_block
+
+/* void save_fp(u64 *v): V0-V31 to v[0..63], FPCR to v[64], FPSR to v[65] (v 16-byte aligned) */
+    .globl  save_fp
+    .type   save_fp, %function
+save_fp:
+    .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    str_q   \n, 0, (16 * \n)
+    .endr
+    mrs_fpcr 1
+    str     x1, [x0, #512]
+    mrs_fpsr 1
+    str     x1, [x0, #520]
+    ret
+    .size   save_fp, . - save_fp
 
     .bss
     .balign 16

@@ -3,12 +3,14 @@
 import { Rng } from "./rng";
 import { generateBlock, toRecord, assemble, mainPositions, type Block } from "./generator";
 import { serializeCampaign, BF_FULL } from "./layout";
-import { runArmvisor, runQemu, disassemble, DEFAULT_CPU, type TargetRun } from "./targets";
+import { runArmvisor, runQemu, disassemble, type TargetRun } from "./targets";
+import { selectOnly, selectedOnly } from "./table";
 
 export interface CampaignOptions {
   seed: bigint;
   count: number;               // test instructions
-  cpu?: string;
+  cpu?: string;                // the QEMU CPU for every block (default: each block's, table.ts CAMPAIGN_CPU)
+  only?: string[];             // --only: categories/classes to generate (default: all)
   blocksPerRun?: number;
   shrinkLimit?: number;        // mismatching blocks to shrink (the rest are only counted)
   log?: (s: string) => void;
@@ -20,6 +22,7 @@ export interface Mismatch {
   insn?: number;               // the first diverging instruction's encoding
   disasm?: string;
   cls?: string;
+  undefinedOnArmvisor?: boolean; // the diverging instruction is UNDEFINED on armvisor, not on QEMU (not implemented)
 }
 
 export interface CampaignResult {
@@ -28,6 +31,7 @@ export interface CampaignResult {
   mismatches: Mismatch[];
   mismatchCount: number;
   byClass: Map<string, number>;
+  badBlocksByClass: Map<string, number>;  // mismatching blocks that hold an instance of the class
   stats: Stats;
   seconds: number;
   armvisorSeconds: number;
@@ -74,7 +78,7 @@ function runBoth(table: Uint8Array, cpu: string): Promise<[TargetRun, TargetRun]
 
 // Shrink a mismatching block: run every prefix of its code (in words) with full
 // dumps on both, and find the first prefix whose states differ.
-export async function shrink(b: Block, cpu: string): Promise<Mismatch> {
+export async function shrink(b: Block, cpu = b.cpu): Promise<Mismatch> {
   const words = assemble(b).length - 1;
   const recs = [];
   for (let p = 0; p <= words; p++) recs.push(toRecord(b, BF_FULL, p, p));
@@ -88,7 +92,7 @@ export async function shrink(b: Block, cpu: string): Promise<Mismatch> {
   const code = assemble(b);
   const dis = disassemble(code);
   const lines: string[] = [];
-  lines.push(`block ${b.id} (EL${b.el}, flags ${b.flags}, ${b.units.length} units)`);
+  lines.push(`block ${b.id} (EL${b.el}, flags ${b.flags}, ${b.units.length} units, qemu -cpu ${cpu})`);
   if (a.status !== "ok" || q.status !== "ok") lines.push(`  run status: armvisor ${a.status}; qemu ${q.status}`);
   const fat = fatalLine(a.output) ?? fatalLine(q.output);
   if (fat) lines.push(`  ${fat}`);
@@ -107,8 +111,14 @@ export async function shrink(b: Block, cpu: string): Promise<Mismatch> {
   lines.push(`  initial state: EL${b.el} spsr=${b.spsr.toString(16)} sp=${b.sp.toString(16)}`);
   lines.push("    " + b.x.map((v, i) => `x${i}=${v.toString(16)}`).join(" "));
   lines.push(`    sys seeds: ${b.sys.map((v) => v.toString(16)).join(" ")}`);
+  lines.push(`    fpcr=${b.fpcr.toString(16)} fpsr=${b.fpsr.toString(16)} ` + b.v.map((v, i) => `v${i}=${v.toString(16).padStart(32, "0")}`).join(" "));
   lines.push(`  state after word ${at}:            ${"armvisor".padEnd(20)} ${"qemu".padEnd(20)}`);
   const A = new Map(fa.get(first) ?? []), Q = new Map(fq.get(first) ?? []);
+  // An UNDEFINED exception (EC 0x00) at the diverging instruction on one side only.
+  const undefAt = (m: Map<string, string>): boolean => [...m].some(([k, v]) => /^exc\d/.test(k) &&
+    ((Number.parseInt(/esr=([0-9a-f]+)/.exec(v)?.[1] ?? "ffffffff", 16) >>> 26) & 0x3f) === 0 && v.includes(` elr=+${(at * 4).toString(16)} `));
+  const undefinedOnArmvisor = undefAt(A) && !undefAt(Q);
+  if (undefinedOnArmvisor) lines.push("  UNDEFINED on armvisor, not on QEMU: not implemented (or wrongly decoded) by armvisor");
   const B0 = new Map(fa.get(at) ?? []);
   const keys = [...new Set([...A.keys(), ...Q.keys()])];
   for (const k of keys) {
@@ -117,12 +127,17 @@ export async function shrink(b: Block, cpu: string): Promise<Mismatch> {
     if (k.startsWith("mem+") && !differs) continue;
     lines.push(`    ${differs ? "*" : " "} ${k.padEnd(26)} ${va.padEnd(20)} ${vq.padEnd(20)}${differs ? `   (before: ${B0.get(k) ?? "-"})` : ""}`);
   }
-  return { blockId: b.id, report: lines.join("\n"), insn, disasm: dis[at], cls: owner.unit.cls };
+  return { blockId: b.id, report: lines.join("\n"), insn, disasm: dis[at], cls: owner.unit.cls, undefinedOnArmvisor };
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
+  const before = selectedOnly();
+  selectOnly(o.only);
+  try { return await campaign(o); } finally { selectOnly(before); }
+}
+
+async function campaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = performance.now();
-  const cpu = o.cpu ?? DEFAULT_CPU;
   const log = o.log ?? (() => {});
   const rng = new Rng(o.seed);
   const per = o.blocksPerRun ?? 4000;
@@ -130,6 +145,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const mismatches: Mismatch[] = [];
   let mismatchCount = 0;
   const byClass = new Map<string, number>();
+  const badBlocksByClass = new Map<string, number>();
   const stats: Stats = { el0Blocks: 0, alignBlocks: 0, exceptions: 0, blocksWithExceptions: 0, escaped: 0, limit: 0 };
   while (instructions < o.count) {
     const blocks: Block[] = [];
@@ -139,38 +155,50 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
       instructions += b.count;
       for (const u of b.units) byClass.set(u.cls, (byClass.get(u.cls) ?? 0) + u.count);
     }
-    const table = serializeCampaign(blocks.map((b) => toRecord(b)));
-    const [a, q] = await runBoth(table, cpu);
-    av += a.seconds; qs += q.seconds;
-    const la = parseBlockLines(a.output), lq = parseBlockLines(q.output);
-    const bad: Block[] = [];
+    // One run per reference CPU.
+    const byCpu = new Map<string, Block[]>();
     for (const b of blocks) {
-      const x = la.get(b.id), y = lq.get(b.id);
-      if (!x || !y || x.hash !== y.hash || x.nexc !== y.nexc || x.end !== y.end) bad.push(b);
-      if (b.el === 0) stats.el0Blocks++;
-      if (b.flags & 2) stats.alignBlocks++;
-      if (y) {
-        stats.exceptions += y.nexc;
-        if (y.nexc) stats.blocksWithExceptions++;
-        if (y.end === 1) stats.escaped++;
-        if (y.end === 2) stats.limit++;
-      }
+      const c = o.cpu ?? b.cpu;
+      if (!byCpu.has(c)) byCpu.set(c, []);
+      byCpu.get(c)!.push(b);
     }
-    if (a.status !== "ok" || q.status !== "ok" || fatalLine(a.output) || fatalLine(q.output)) {
-      log(`run status: armvisor ${a.status}; qemu ${q.status}; ${fatalLine(a.output) ?? fatalLine(q.output) ?? ""}`);
-      if (bad.length === 0) bad.push(blocks[0]);
+    const bad: Block[] = [];
+    for (const [cpu, group] of byCpu) {
+      const table = serializeCampaign(group.map((b) => toRecord(b)));
+      const [a, q] = await runBoth(table, cpu);
+      av += a.seconds; qs += q.seconds;
+      const la = parseBlockLines(a.output), lq = parseBlockLines(q.output);
+      const badBefore = bad.length;
+      for (const b of group) {
+        const x = la.get(b.id), y = lq.get(b.id);
+        if (!x || !y || x.hash !== y.hash || x.nexc !== y.nexc || x.end !== y.end) bad.push(b);
+        if (b.el === 0) stats.el0Blocks++;
+        if (b.flags & 2) stats.alignBlocks++;
+        if (y) {
+          stats.exceptions += y.nexc;
+          if (y.nexc) stats.blocksWithExceptions++;
+          if (y.end === 1) stats.escaped++;
+          if (y.end === 2) stats.limit++;
+        }
+      }
+      if (a.status !== "ok" || q.status !== "ok" || fatalLine(a.output) || fatalLine(q.output)) {
+        log(`run status (qemu -cpu ${cpu}): armvisor ${a.status}; qemu ${q.status}; ${fatalLine(a.output) ?? fatalLine(q.output) ?? ""}`);
+        if (bad.length === badBefore) bad.push(group[0]);
+      }
+      log(`progress: ${instructions} instructions, ${nblocks} blocks; ${group.length} blocks on -cpu ${cpu}: armvisor ${a.seconds.toFixed(1)} s, qemu ${q.seconds.toFixed(1)} s`);
     }
     mismatchCount += bad.length;
+    for (const b of bad) for (const c of new Set(b.units.map((u) => u.cls))) badBlocksByClass.set(c, (badBlocksByClass.get(c) ?? 0) + 1);
     for (const b of bad) {
       if (mismatches.length >= (o.shrinkLimit ?? 10)) break;
-      const m = await shrink(b, cpu);
+      const m = await shrink(b, o.cpu ?? b.cpu);
       mismatches.push(m);
       log(`MISMATCH ${m.report}`);
     }
-    log(`progress: ${instructions} instructions, ${nblocks} blocks, ${mismatchCount} mismatching blocks (armvisor ${a.seconds.toFixed(1)} s, qemu ${q.seconds.toFixed(1)} s)`);
+    if (bad.length) log(`progress: ${mismatchCount} mismatching blocks`);
   }
   return {
-    instructions, blocks: nblocks, mismatches, mismatchCount, byClass, stats,
+    instructions, blocks: nblocks, mismatches, mismatchCount, byClass, badBlocksByClass, stats,
     seconds: (performance.now() - t0) / 1000, armvisorSeconds: av, qemuSeconds: qs,
   };
 }

@@ -6,10 +6,13 @@
 // macro (an exclusive load/store pair, a SUBS fused with a B.cond). Branches
 // only go forward, to the start of a later unit or to the block's final
 // `svc #0`, so every block terminates. Memory operands land in the scratch
-// window. PC-relative loads read the block itself.
+// window. PC-relative loads read the block itself. A block's entries share
+// one reference CPU (table.ts CAMPAIGN_CPU); its initial state includes
+// V0-V31, FPCR and FPSR (fpvalues.ts).
 import { Rng } from "./rng";
-import { COMPILED, encode, knownBugsIncluded, type Compiled, type Fields, type GenCtx } from "./table";
+import { COMPILED, encode, knownBugsIncluded, entryEnabled, entryCpu, clsCategory, selectionKey, type Compiled, type Fields, type GenCtx } from "./table";
 import { WINDOW, WINDOW_SIZE, NSYS, SVC0, BF_EL0, BF_ALIGN, type BlockRecord } from "./layout";
+import { vregSeed, fpcrSeed, fpsrSeed, fpBitsX } from "./fpvalues";
 
 export type FixKind = "imm26" | "imm19" | "imm14" | "adr" | "lit19" | "adr-smc";
 export interface Fixup { at: number; kind: FixKind; target: number } // target: unit index (units.length = the end)
@@ -17,12 +20,16 @@ export interface Unit { words: number[]; fixups: Fixup[]; count: number; name: s
 export interface Block {
   id: number;
   el: 0 | 1;
+  cpu: string;             // the QEMU CPU it is compared with (table.ts CAMPAIGN_CPU)
   flags: number;
   seed: bigint;
   x: bigint[];
   sp: bigint;
   spsr: bigint;
   sys: bigint[];
+  v: bigint[];             // V0-V31 (128-bit values)
+  fpcr: bigint;
+  fpsr: bigint;
   units: Unit[];
   count: number;           // test instructions (setup excluded)
 }
@@ -92,7 +99,7 @@ function allowed(c: Compiled, el: 0 | 1): boolean {
   return e === "any" || (e === "el0" && el === 0) || (e === "el1" && el === 1);
 }
 
-function drawFields(c: Compiled, g: GenCtx): Fields | undefined {
+export function drawFields(c: Compiled, g: GenCtx): Fields | undefined {
   for (let tries = 0; tries < 200; tries++) {
     const f: Fields = {};
     for (const s of c.fields) {
@@ -105,10 +112,22 @@ function drawFields(c: Compiled, g: GenCtx): Fields | undefined {
   return undefined;
 }
 
-function pickEntry(rng: Rng, el: 0 | 1, filter?: (c: Compiled) => boolean): Compiled {
-  const cands = COMPILED.filter((c) => allowed(c, el) && (!filter || filter(c)));
-  let total = 0;
-  for (const c of cands) total += c.entry.weight ?? 1;
+// An entry for the block (enabled by --only, of the block's CPU), or with a
+// filter, a helper entry for a macro (any enabled or not).
+const candCache = new Map<string, { cands: Compiled[]; total: number }>();
+const filterIds = new WeakMap<object, string>();
+let nextFilterId = 0;
+function pickEntry(rng: Rng, el: 0 | 1, filter?: (c: Compiled) => boolean, cpu?: string): Compiled {
+  if (filter && !filterIds.has(filter)) filterIds.set(filter, `filter${nextFilterId++}`);
+  const key = `${filter ? filterIds.get(filter) : selectionKey()}|${el}|${cpu ?? ""}`;
+  let hit = candCache.get(key);
+  if (!hit) {
+    const cands = COMPILED.filter((c) => allowed(c, el) && (filter ? filter(c) : entryEnabled(c.entry) && (!cpu || entryCpu(c.entry) === cpu)));
+    if (cands.length === 0) throw new Error(`no enabled encoding class for a block at EL${el}${cpu ? " on " + cpu : ""}`);
+    hit = { cands, total: cands.reduce((s, c) => s + (c.entry.weight ?? 1), 0) };
+    candCache.set(key, hit);
+  }
+  const { cands, total } = hit;
   let r = (rng.u32() / 4294967296) * total;
   for (const c of cands) { r -= c.entry.weight ?? 1; if (r < 0) return c; }
   return cands[cands.length - 1];
@@ -225,7 +244,7 @@ function exclusiveUnit(c: Compiled, g: GenCtx): Unit | undefined {
 
 function genUnit(g: GenCtx, u: number, nUnits: number): Unit {
   for (;;) {
-    const c = pickEntry(g.rng, g.el);
+    const c = pickEntry(g.rng, g.el, undefined, g.cpu);
     const e = c.entry;
     if (e.exclusive) { const x = exclusiveUnit(c, g); if (x) return x; continue; }
     const f = drawFields(c, g);
@@ -286,6 +305,7 @@ function genUnit(g: GenCtx, u: number, nUnits: number): Unit {
       if (!pre) continue;
       return simpleUnit(c, f, pre);
     }
+    if (e.presets) return simpleUnit(c, f, e.presets(f, g).flatMap(([r, v]) => materialize(r, v)));
     return simpleUnit(c, f);
   }
 }
@@ -293,7 +313,10 @@ function genUnit(g: GenCtx, u: number, nUnits: number): Unit {
 // ---- blocks -------------------------------------------------------------------------------
 export function generateBlock(rng: Rng, id: number): Block {
   const el: 0 | 1 = rng.chance(0.25) ? 0 : 1;
-  const g: GenCtx = { rng, el };
+  // The block's CPU is that of a first entry drawn from all enabled ones, so
+  // blocks of each CPU come in proportion to their classes' weights.
+  const cpu = entryCpu(pickEntry(rng, el).entry);
+  const g: GenCtx = { rng, el, cpu };
   const n = rng.range(6, 24);
   const units: Unit[] = [];
   for (let u = 0; u < n; u++) units.push(genUnit(g, u, n));
@@ -305,14 +328,19 @@ export function generateBlock(rng: Rng, id: number): Block {
       fx.target = later.length ? rng.pick(later) : ui;
     }
   });
-  const x = Array.from({ length: 31 }, () => (rng.chance(0.1) ? WINDOW + BigInt(rng.int(WINDOW_SIZE)) : rng.value()));
+  const fpBlock = units.some((u) => clsCategory(u.cls) !== "int");
+  const x = Array.from({ length: 31 }, () => (rng.chance(0.1) ? WINDOW + BigInt(rng.int(WINDOW_SIZE)) : fpBlock && rng.chance(0.2) ? fpBitsX(rng) : rng.value()));
   const sp = rng.chance(0.5) ? WINDOW + BigInt(rng.int(WINDOW_SIZE)) : rng.value();
-  const spsr = (BigInt(rng.int(16)) << 28n) | (BigInt(rng.int(16)) << 6n) | (BigInt(rng.int(2)) << 22n) | (BigInt(rng.int(2)) << 23n);
+  // PAN and UAO (bits 22, 23) only where the reference CPU has them (not cortex-a57).
+  const panUao = cpu === "cortex-a57" ? 0n : (BigInt(rng.int(2)) << 22n) | (BigInt(rng.int(2)) << 23n);
+  const spsr = (BigInt(rng.int(16)) << 28n) | (BigInt(rng.int(16)) << 6n) | panUao;
   const sys = Array.from({ length: NSYS }, () => rng.value());
+  const v = Array.from({ length: 32 }, () => vregSeed(rng));
+  const fpcr = fpcrSeed(rng), fpsr = fpsrSeed(rng);
   let flags = el === 0 ? BF_EL0 : 0;
   if (rng.chance(0.15)) flags |= BF_ALIGN;
   return {
-    id, el, flags, seed: rng.u64(), x, sp, spsr, sys, units, count: units.reduce((s, v) => s + v.count, 0),
+    id, el, cpu, flags, seed: rng.u64(), x, sp, spsr, sys, v, fpcr, fpsr, units, count: units.reduce((s, u) => s + u.count, 0),
   };
 }
 
@@ -357,7 +385,10 @@ export function assemble(b: Block, prefix?: number): number[] {
 }
 
 export function toRecord(b: Block, extraFlags = 0, prefix?: number, id?: number): BlockRecord {
-  return { id: id ?? b.id, flags: b.flags | extraFlags, seed: b.seed, x: b.x, sp: b.sp, spsr: b.spsr, sys: b.sys, code: assemble(b, prefix) };
+  return {
+    id: id ?? b.id, flags: b.flags | extraFlags, seed: b.seed, x: b.x, sp: b.sp, spsr: b.spsr, sys: b.sys,
+    v: b.v, fpcr: b.fpcr, fpsr: b.fpsr, code: assemble(b, prefix),
+  };
 }
 
 // The word index of each unit's main instruction, in the assembled block.

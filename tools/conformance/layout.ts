@@ -1,12 +1,13 @@
 // The block table the harness guest reads (guests/harness/harness.h: keep in step).
 export const TABLE_ADDR = 0x4200_0000n;
 export const TABLE_MAGIC = 0x464e4f43;   // "CONF"
-export const TABLE_VERSION = 1;
+export const TABLE_VERSION = 2;
 export const BLOCK_MAGIC = 0x4b4c4230;   // "0BLK"
 export const SWEEP_V = 0x4400_0000n;
 export const TABLE_LIMIT = 0x4400_0000n - 0x10000n; // the table must end below the sweep's scratch area
 export const HEADER_SIZE = 48;
-export const BLOCK_HEADER_SIZE = 352;    // up to code[]
+export const BLOCK_HEADER_SIZE = 880;    // up to code[]
+const V_OFFSET = 352, FPCR_OFFSET = 864, FPSR_OFFSET = 872;
 
 export const MODE_CAMPAIGN = 0;
 export const MODE_SWEEP = 1;
@@ -19,6 +20,11 @@ export const BF_FULL = 4;
 // page-crossing accesses are exercised too.
 export const WINDOW = 0x4100_0c00n;
 export const WINDOW_SIZE = 0x800;
+
+// FPCR bits a block's seed may set (RMode 23:22, FZ 24, DN 25, AHP 26) and
+// the FPSR bits (QC 27, IDC 7, IXC/UFC/OFC/DZC/IOC 4:0).
+export const FPCR_SEED_MASK = 0x07c0_0000n;
+export const FPSR_SEED_MASK = 0x0800_009fn;
 
 // System registers seeded before and dumped after each block (harness.h SYSREG_LIST).
 export const SYSREGS = ["tpidr_el0", "tpidrro_el0", "tpidr_el1", "contextidr_el1", "mair_el1", "far_el1", "esr_el1", "par_el1"] as const;
@@ -38,6 +44,9 @@ export interface BlockRecord {
   sp: bigint;
   spsr: bigint;         // NZCV | DAIF | PAN | UAO (M is set by the harness)
   sys: bigint[];        // NSYS
+  v: bigint[];          // 32 128-bit values: V0-V31
+  fpcr: bigint;         // RMode, FZ, DN, AHP
+  fpsr: bigint;
   code: number[];       // ends with SVC0
 }
 
@@ -82,6 +91,12 @@ export function serializeCampaign(blocks: BlockRecord[], flags = 0): Uint8Array 
     dv.setBigUint64(p + 272, BigInt.asUintN(64, b.sp), true);
     dv.setBigUint64(p + 280, BigInt.asUintN(64, b.spsr), true);
     for (let i = 0; i < NSYS; i++) dv.setBigUint64(p + 288 + 8 * i, BigInt.asUintN(64, b.sys[i]), true);
+    for (let i = 0; i < 32; i++) {
+      dv.setBigUint64(p + V_OFFSET + 16 * i, BigInt.asUintN(64, b.v[i]), true);
+      dv.setBigUint64(p + V_OFFSET + 16 * i + 8, BigInt.asUintN(64, b.v[i] >> 64n), true);
+    }
+    dv.setBigUint64(p + FPCR_OFFSET, BigInt.asUintN(64, b.fpcr), true);
+    dv.setBigUint64(p + FPSR_OFFSET, BigInt.asUintN(64, b.fpsr), true);
     for (let i = 0; i < b.code.length; i++) dv.setUint32(p + BLOCK_HEADER_SIZE + 4 * i, b.code[i] >>> 0, true);
     p += blockSize(b.code.length);
   }

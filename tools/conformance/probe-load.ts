@@ -13,6 +13,7 @@ export interface Probe {
 }
 
 const CODE_SLOTS = 1024;
+const CONFIG_FP = 0x1200 + 0x1c; // assembly/abi.ts CONFIG_FP
 
 export function instantiateProbe(wasm: Uint8Array, source: string): Probe {
   const mod = new WebAssembly.Module(wasm as BufferSource);
@@ -28,6 +29,13 @@ export function instantiateProbe(wasm: Uint8Array, source: string): Probe {
   const inst = new WebAssembly.Instance(mod, { env: env as WebAssembly.ModuleImports });
   const x = inst.exports as Record<string, unknown>;
   if (!memory) memory = x.memory as WebAssembly.Memory;
+  // Decode as the sweep's armvisor runs: with FP/AdvSIMD (CONFIG_FP = 1).
+  // core.wasm reads its CONFIG block in init(); the stand-alone probe has configureFp().
+  if (typeof x.configureFp === "function") (x.configureFp as (on: number) => void)(1);
+  else if (typeof x.init === "function") {
+    new DataView(memory!.buffer).setUint32(CONFIG_FP, 1, true);
+    (x.init as () => void)();
+  }
   const decodeProbe = x.decodeProbe as (i: number) => number;
   if (typeof decodeProbe !== "function") throw new Error(`${source} does not export decodeProbe`);
   const opCount = typeof x.opCount === "function" ? (x.opCount as () => number)() : 1024;
@@ -55,8 +63,8 @@ export function probeWasm(): { wasm: Uint8Array; source: string } {
     const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
     if (names.includes("decodeProbe")) return { wasm: bytes, source: core };
   }
-  const out = join(ROOT, "node_modules/.cache/armvisor-conformance/probe.wasm");
-  mkdirSync(join(ROOT, "node_modules/.cache/armvisor-conformance"), { recursive: true });
+  const out = join(ROOT, ".cache/armvisor-conformance/probe.wasm");
+  mkdirSync(join(ROOT, ".cache/armvisor-conformance"), { recursive: true });
   const asc = join(ROOT, "node_modules/.bin/asc");
   const r = spawnSync(asc, ["--config", join(ROOT, "tools/conformance/probe/asconfig.json")], { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`building the decoder probe failed:\n${r.stdout}\n${r.stderr}`);

@@ -150,7 +150,7 @@ export function neutralize(insn: number): number {
   return insn >>> 0;
 }
 
-function parseSweep(out: string, n: number): Uint8Array {
+export function parseSweep(out: string, n: number): Uint8Array {
   const ec = new Uint8Array(n).fill(0xff);
   for (const line of out.split("\n")) {
     const m = /^W (\d+) ([0-9a-f]+)$/.exec(line);

@@ -9,15 +9,17 @@
 // place the memory operand inside the scratch window; `branch`/`literal` mark
 // PC-relative fields whose targets it places inside the block.
 //
-// When armvisor grows an instruction group (FP/SIMD, more system registers),
-// add its encodings here.
+// The SIMD&FP entries are in table_fp.ts. When armvisor grows an instruction
+// group (more system registers, a new extension), add its encodings here.
 import type { Rng } from "./rng";
+import { FP_TABLE, SIMD_TABLE } from "./table_fp";
 
 export type Fields = Record<string, number>;
 
 export interface GenCtx {
   rng: Rng;
   el: 0 | 1;
+  cpu?: string;         // the block's reference CPU (campaignCpu of its entries)
   mayEL0?: boolean;     // an earlier ERET may have dropped the block to EL0
 }
 
@@ -45,6 +47,7 @@ export interface Entry {
   fuse?: boolean;                       // a SUBS followed by a B.cond
   eret?: boolean;                       // ERET after setting ELR_EL1/SPSR_EL1
   smc?: boolean;                        // self-modifying code macro
+  presets?: (f: Fields, g: GenCtx) => [number, bigint][]; // X registers to set just before (MSR FPCR)
 }
 
 const sx = (v: number, bits: number): bigint => BigInt.asIntN(bits, BigInt(v));
@@ -145,7 +148,7 @@ function memopBytes(size: number, opc: number): number | undefined {
 }
 const isPrfm = (f: Fields): boolean => f.size === 3 && f.opc === 2;
 
-export const TABLE: Entry[] = [
+const INT_TABLE: Entry[] = [
   // ---- Data processing -- immediate -------------------------------------------------
   { name: "adr", cls: "dp-imm/pc-rel", pattern: "0 immlo:2 10000 immhi:19 Rd" },
   { name: "adrp", cls: "dp-imm/pc-rel", pattern: "1 immlo:2 10000 immhi:19 Rd" },
@@ -362,6 +365,50 @@ export const TABLE: Entry[] = [
   { name: "add/sub shift=11", cls: "undefined", pattern: "sf op S 01011 11 0 Rm imm6:6 Rn Rd", weight: 0.2 },
   { name: "movn-wide opc=01", cls: "undefined", pattern: "sf 01 100101 hw:2 imm16:16 Rd", weight: 0.2 },
 ];
+
+export const TABLE: Entry[] = [...INT_TABLE, ...FP_TABLE, ...SIMD_TABLE];
+
+// ---- categories -------------------------------------------------------------------------
+// `fp`: scalar floating point, FPCR/FPSR, SIMD&FP single-register loads/stores
+// and pairs (classes fp/...); `simd`: Advanced SIMD, crypto and the structure
+// loads/stores (simd/...); `int`: everything else (the integer and system
+// instructions). `crypto` is the simd/crypto-* subset.
+export const CATEGORIES = ["int", "fp", "simd"] as const;
+export type Category = (typeof CATEGORIES)[number];
+export function clsCategory(cls: string): Category {
+  if (cls.startsWith("fp/")) return "fp";
+  if (cls.startsWith("simd/")) return "simd";
+  return "int";
+}
+export function category(e: Entry): Category { return clsCategory(e.cls); }
+
+// The QEMU CPU a block of each category is compared with: cortex-a76 has the
+// v8.1/v8.2 features of the integer classes (LSE, PAN, UAO) but also FEAT_FP16,
+// FEAT_DotProd, FEAT_RDM...; cortex-a57 is Armv8.0 with FP, AdvSIMD, AES,
+// SHA1, SHA256 and PMULL and nothing later, as armvisor's SIMD&FP. A block
+// holds entries of one CPU only.
+export const CAMPAIGN_CPU: Record<Category, string> = { int: "cortex-a76", fp: "cortex-a57", simd: "cortex-a57" };
+export function entryCpu(e: Entry): string { return CAMPAIGN_CPU[category(e)]; }
+
+// Whether a --only token selects an entry: a category, `crypto`, a class
+// (`simd/permute`), a group of classes (`ldst` for ldst/...), or an entry name.
+export function tokenSelects(tok: string, e: Entry): boolean {
+  return tok === category(e) || (tok === "crypto" && e.cls.startsWith("simd/crypto-")) ||
+    e.cls === tok || e.cls.startsWith(tok + "/") || e.name === tok;
+}
+
+let only: string[] | undefined;
+// Restrict generation to the entries selected by any of the tokens (undefined: all).
+export function selectOnly(tokens: string[] | undefined): void {
+  if (tokens) for (const t of tokens) if (!TABLE.some((e) => tokenSelects(t, e))) {
+    throw new Error(`--only: ${t} selects no class (categories: ${CATEGORIES.join(", ")}, crypto, or a class such as ${TABLE.at(-1)!.cls})`);
+  }
+  only = tokens;
+}
+export function selectedOnly(): string[] | undefined { return only; }
+export function entryEnabled(e: Entry): boolean { return !only || only.some((t) => tokenSelects(t, e)); }
+// Changes whenever the selection (or the known-bug switch) does: a key for caches of candidate lists.
+export function selectionKey(): string { return `${only?.join(",") ?? "*"}|${knownBugs}`; }
 
 // The 15-bit o0:op1:CRn:CRm:op2 field of MRS/MSR (op0 is 2 or 3: bit 20 is 1).
 export function srKey(e: [number, number, number, number, number]): number {

@@ -23,9 +23,11 @@ function findRoot(): string {
 export const ROOT = findRoot();
 export const HARNESS_ELF = join(ROOT, "guests/build/harness.elf");
 export const QEMU = process.env.QEMU ?? "qemu-system-aarch64";
-// The campaign's reference CPU: cortex-a76 is Armv8.2 with LSE, PAN and UAO,
-// DC ZVA zeroes 64 bytes (DCZID_EL0.BS = 4) and CTR_EL0 = 0x8444c004, exactly
-// as armvisor; it has no PAuth, so unallocated hints are NOPs on both.
+// The campaign's reference CPU for the integer and system classes: cortex-a76
+// is Armv8.2 with LSE, PAN and UAO, DC ZVA zeroes 64 bytes (DCZID_EL0.BS = 4)
+// and CTR_EL0 = 0x8444c004, exactly as armvisor; it has no PAuth, so
+// unallocated hints are NOPs on both. The SIMD&FP classes use cortex-a57
+// (table.ts CAMPAIGN_CPU).
 export const DEFAULT_CPU = "cortex-a76";
 
 export interface TargetRun {
@@ -49,12 +51,13 @@ export function harnessElf(): Uint8Array {
   return new Uint8Array(readFileSync(HARNESS_ELF));
 }
 
-// armvisor, booted at EL1 as `armvisor run --el 1` would, with the table written into RAM.
+// armvisor, booted at EL1 as `armvisor run --el 1 --fp` would (FP/AdvSIMD
+// implemented), with the table written into RAM.
 export async function runArmvisor(table: Uint8Array, opts: { semihosting?: boolean; maxInsns?: bigint } = {}): Promise<TargetRun> {
   const t0 = performance.now();
   const chunks: Uint8Array[] = [];
   const machine = await Machine.create({
-    wasm: coreWasm() as BufferSource, ramMiB: 128, el: 1, semihosting: opts.semihosting ?? true,
+    wasm: coreWasm() as BufferSource, ramMiB: 128, el: 1, semihosting: opts.semihosting ?? true, fp: true,
     console: { write: (b: Uint8Array) => { chunks.push(b.slice()); } },
   });
   machine.load(loadElf(harnessElf(), "harness.elf"));
@@ -119,7 +122,7 @@ export function disassemble(words: number[]): string[] {
     const b = Buffer.alloc(words.length * 4);
     words.forEach((w, i) => b.writeUInt32LE(w >>> 0, i * 4));
     writeFileSync(f, b);
-    const r = spawnSync("aarch64-linux-gnu-objdump", ["-D", "-b", "binary", "-m", "aarch64", f], { encoding: "utf8" });
+    const r = spawnSync("aarch64-linux-gnu-objdump", ["-D", "-b", "binary", "-m", "aarch64", f], { encoding: "utf8", maxBuffer: 1 << 30 });
     const res: string[] = words.map(() => "?");
     if (r.status !== 0) return res;
     for (const line of r.stdout.split("\n")) {
