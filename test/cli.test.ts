@@ -154,6 +154,49 @@ describe("bad input: one line on stderr, non-zero exit", () => {
   });
 });
 
+describe("boot: bad input is one line and a non-zero exit", () => {
+  // The start of an arm64 Image, cut inside its 64-byte header (magic at 0x38).
+  function truncatedImage(): Uint8Array {
+    const b = new Uint8Array(60);
+    new DataView(b.buffer).setUint32(0x38, 0x644d5241, true); // "ARM\x64"
+    return b;
+  }
+  const expectOneLine = (r: Run, re: RegExp) => {
+    expect(r.status, describeRun(r)).not.toBe(0);
+    expect(lines(r.stderr), describeRun(r)).toHaveLength(1);
+    expect(r.stderr).toMatch(re);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  };
+  it("a truncated Image", () => {
+    const k = tmpFile("Image.trunc", truncatedImage());
+    expectOneLine(armvisor(["boot", "--kernel", k]), /truncated arm64 Image/);
+  });
+  it("a gzip file that is not a kernel", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const k = tmpFile("notkernel.gz", new Uint8Array(gzipSync(Buffer.from("just some text\n".repeat(10)))));
+    expectOneLine(armvisor(["boot", "--kernel", k]), /gzip data is not an arm64 Linux Image/);
+  });
+  it("a missing initrd", () => {
+    const k = tmpFile("Image.ok", truncatedImage());
+    expectOneLine(armvisor(["boot", "--kernel", k, "--initrd", join(tmp, "no-such-initrd")]), /initrd .*no such file/);
+  });
+  it("an impossible -m", () => {
+    const k = tmpFile("Image.m", truncatedImage());
+    expectOneLine(armvisor(["boot", "--kernel", k, "-m", "100000"]), /invalid memory size/);
+    expectOneLine(armvisor(["boot", "--kernel", k, "-m", "8"]), /invalid memory size/);
+    expectOneLine(armvisor(["boot", "--kernel", k, "-m", "0"]), /not a size in MiB/);
+  });
+  it("no kernel, an unknown guest, a bad --smp, --gic, --drive flag", () => {
+    expectOneLine(armvisor(["boot"]), /no kernel/);
+    expectOneLine(armvisor(["boot", "freebsd"]), /unknown guest/);
+    const k = tmpFile("Image.s", truncatedImage());
+    expectOneLine(armvisor(["boot", "--kernel", k, "--smp", "0"]), /vCPU count/);
+    expectOneLine(armvisor(["boot", "--kernel", k, "--smp", "9", "--gic", "2"]), /invalid vCPU count: 9/);
+    expectOneLine(armvisor(["boot", "--kernel", k, "--gic", "4"]), /GIC version must be 2 or 3/);
+    expectOneLine(armvisor(["boot", "--kernel", k, "--drive", `${k},rw`]), /unknown flag/);
+  });
+});
+
 describe("small RAM sizes", () => {
   // -m accepts 1 MiB and up, and hello (0x40080000..0x40094000) fits in 1 MiB.
   // Either it runs, or it is refused in one line: never an internal error.

@@ -1,9 +1,8 @@
 // `armvisor boot`: the virt board with a Linux kernel (hv/vm.ts, board/virt.ts).
 import { Command, InvalidArgumentError, Option } from "commander";
-import { readFileSync } from "node:fs";
 import { VirtBoard, type VirtDrive } from "../board/virt";
-import { readStats, formatStats } from "../hv/stats";
 import { EC_NAMES } from "../hv/stats";
+import { readInput, parseCount, printStats, reportEnd } from "./args";
 import { UserError } from "../errors";
 import { stdoutSink } from "../node/console";
 import { attachConsole } from "../node/terminal";
@@ -17,15 +16,6 @@ export interface BootOptions {
 
 // What `boot linux` boots: the fetched Debian kernel and initramfs.
 export interface BootImages { kernel: string; initrd: string; append: string }
-
-function readInput(path: string, what: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${what} ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "cannot be read"}`);
-  }
-}
 
 function parseDrive(spec: string): VirtDrive {
   const [path, ...flags] = spec.split(",");
@@ -69,14 +59,10 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
   }
   const seconds = (performance.now() - t0) / 1000;
   if (opts.stats) {
-    process.stderr.write(formatStats(readStats(board.core), seconds) + "\n");
-    const j = board.vm.jit;
-    if (j) process.stderr.write(`jit                    pages compiled ${j.compiledPages} (discarded ${j.discarded}), instructions translated ${j.translatedInstructions}, compile time ${j.compileMs.toFixed(1)} ms\n`);
+    printStats(board.core, board.vm.jit, seconds);
     for (const e of board.vm.exitCounts()) process.stderr.write(`exit cpu${e.cpu} ${EC_NAMES[e.ec] ?? e.ec.toString(16)} ${e.count}\n`);
   }
-  if (result.kind === "limit") process.stderr.write(`armvisor: instruction limit reached (${opts.maxInsns} instructions)\n`);
-  if (result.kind === "error") process.stderr.write(`armvisor: internal error: ${result.message}\n`);
-  if (result.kind === "stuck") process.stderr.write(`armvisor: ${result.message}\n`);
+  reportEnd(result, opts.maxInsns);
   return result.status;
 }
 
@@ -84,15 +70,14 @@ function parseSmp(v: string): number {
   if (!/^[0-9]+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`not a vCPU count: ${v}`);
   return Number(v);
 }
+function parseGic(v: string): 2 | 3 {
+  if (v !== "2" && v !== "3") throw new InvalidArgumentError(`the GIC version must be 2 or 3`);
+  return Number(v) as 2 | 3;
+}
 function parseMiB(v: string): number {
   if (!/^[0-9]+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`not a size in MiB: ${v}`);
   return Number(v);
 }
-function parseCount(v: string): bigint {
-  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`not a number: ${v}`);
-  return BigInt(v);
-}
-
 export function registerBoot(program: Command, setStatus: (s: number) => void, linuxImages: () => Promise<BootImages>): void {
   program
     .command("boot")
@@ -104,7 +89,7 @@ export function registerBoot(program: Command, setStatus: (s: number) => void, l
     .option("-m, --memory <MiB>", "RAM size in MiB", parseMiB, 512)
     .option("--smp <n>", "number of vCPUs", parseSmp, 1)
     .option("--drive <file[,readonly]>", "virtio-blk disk backed by a raw image file (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .addOption(new Option("--gic <version>", "interrupt controller").choices(["2", "3"]).default("3").argParser((v) => Number(v) as 2 | 3))
+    .addOption(new Option("--gic <version>", "interrupt controller: 2 or 3").default(3).argParser(parseGic))
     .option("--dtb <file>", "use this device tree instead of the generated one")
     .addOption(new Option("--clock <source>", "counter source: instructions retired (deterministic) or wall-clock time").choices(["icount", "host"]).default("icount"))
     .option("--max-insns <n>", "stop after this many instructions (exit status 124)", parseCount)

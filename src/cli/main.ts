@@ -1,13 +1,12 @@
 // The armvisor command line.
 import { Command, InvalidArgumentError } from "commander";
-import { readFileSync } from "node:fs";
 import { Machine } from "../hv/machine";
-import { readStats, formatStats } from "../hv/stats";
 import { loadElf, isElf } from "../loader/elf";
 import { loadRaw, RAW_DEFAULT_LOAD } from "../loader/raw";
 import { UserError } from "../errors";
 import { stdoutSink, attachStdin } from "../node/console";
 import { readCoreWasm } from "../node/core-wasm";
+import { readInput, parseCount, printStats, reportEnd } from "./args";
 import { registerBoot, DEFAULT_APPEND } from "./boot";
 import { registerFetch } from "./fetch";
 import { ensureLinuxGuest } from "../guests/linux-fetch";
@@ -15,11 +14,6 @@ import { ensureLinuxGuest } from "../guests/linux-fetch";
 function parseAddress(v: string): bigint {
   if (!/^(0x[0-9a-fA-F_]+|[0-9_]+)$/.test(v)) throw new InvalidArgumentError(`not an address: ${v}`);
   return BigInt(v.replace(/_/g, ""));
-}
-
-function parseCount(v: string): bigint {
-  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) throw new InvalidArgumentError(`not a number: ${v}`);
-  return BigInt(v);
 }
 
 function parseEL(v: string): 1 | 2 | 3 {
@@ -33,15 +27,6 @@ function parseMiB(v: string): number {
   if (n < 1) throw new InvalidArgumentError(`memory size must be at least 1 MiB`);
   if (n > 4000) throw new InvalidArgumentError(`memory size must be at most 4000 MiB`);
   return n;
-}
-
-function readInput(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : "cannot be read"}`);
-  }
 }
 
 interface RunOptions {
@@ -69,14 +54,8 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     detach();
   }
   const seconds = (performance.now() - t0) / 1000;
-  if (opts.stats) {
-    process.stderr.write(formatStats(readStats(machine.core), seconds) + "\n");
-    const j = machine.jit;
-    if (j) process.stderr.write(`jit                    pages compiled ${j.compiledPages}, instructions translated ${j.translatedInstructions}, compile time ${j.compileMs.toFixed(1)} ms\n`);
-  }
-  if (result.kind === "limit") process.stderr.write(`armvisor: instruction limit reached (${opts.maxInsns} instructions)\n`);
-  if (result.kind === "error") process.stderr.write(`armvisor: internal error: ${result.message}\n`);
-  if (result.kind === "stuck") process.stderr.write(`armvisor: ${result.message}\n`);
+  if (opts.stats) printStats(machine.core, machine.jit, seconds);
+  reportEnd(result, opts.maxInsns);
   return result.status;
 }
 

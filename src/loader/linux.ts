@@ -166,6 +166,7 @@ export async function loadLinuxImage(bytes: Uint8Array, name: string, ramBase: b
   if (data.length < ARM64_HEADER_SIZE || u32le(data, 0x38) !== ARM64_IMAGE_MAGIC) {
     const other = compression === "none" ? otherFormat(data) : undefined;
     if (other) throw new UserError(`${name}: ${other}`);
+    if (compression !== "none") throw new UserError(`${name}: ${compression === "gzip" ? "gzip data" : "the EFI zboot payload"} is not an arm64 Linux Image (no "ARM\\x64" magic at offset 0x38)`);
     if (data.length < ARM64_HEADER_SIZE) throw new UserError(`${name}: truncated arm64 Image (${data.length} bytes, the header alone is ${ARM64_HEADER_SIZE})`);
     throw new UserError(`${name}: not an arm64 Linux Image (no "ARM\\x64" magic at offset 0x38)`);
   }
