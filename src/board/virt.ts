@@ -1,6 +1,6 @@
 // The `virt` board with the host as hypervisor: QEMU's -M virt memory map and
 // interrupt numbers (virt-dt.ts), a GICv3 (or GICv2), the generic timers as PPIs, a
-// PL011, a PL031, 32 virtio-mmio transports, PSCI through HVC, and a generated device
+// PL011, a PL031, 32 virtio-mmio transports (disks, a console, an RNG), PSCI through HVC, and a generated device
 // tree. The guest runs at EL1/EL0; the host owns EL2 (hv/vm.ts).
 import { Core, ABI } from "../core/core";
 import { Bus } from "./bus";
@@ -10,7 +10,7 @@ import { GicV3, iccRegisterName } from "../devices/gicv3";
 import { GicV2 } from "../devices/gicv2";
 import { PL011 } from "../devices/pl011";
 import { PL031 } from "../devices/pl031";
-import { VirtioMmio, VirtioBlk, VirtioRng, guestMemoryFromRam, emptyVirtioDevice, type BlockBackend } from "../devices/virtio";
+import { VirtioMmio, VirtioBlk, VirtioConsole, VirtioRng, guestMemoryFromRam, emptyVirtioDevice, type BlockBackend } from "../devices/virtio";
 import type { ConsoleSink } from "../devices/device";
 import { VIRT_MEMMAP, VIRT_IRQ, VIRT_MAX_CPUS_GICV3, VIRT_MAX_CPUS_GICV2, virtDeviceTree, virtMpidrAffinity } from "./virt-dt";
 import { loadLinuxImage, placeBootBlobs, DTB_MAX_SIZE } from "../loader/linux";
@@ -82,7 +82,12 @@ export class VirtBoard {
     this.rtc = new PL031(this.gic.spiLine(SPI_BASE + VIRT_IRQ.rtc), () => epoch + Number(this.guestTicks()) / CNTFRQ_HZ);
     this.bus.map(VIRT_MEMMAP.rtc.base, this.rtc);
     const memory = guestMemoryFromRam(core);
-    const devices = [...(options.drives ?? []).map((d) => new VirtioBlk(d.backend, { readonly: d.readonly })), new VirtioRng()];
+    // The first transports carry the disks, then a virtio console (hvc0,
+    // output to the same console as the UART) and an entropy source.
+    const devices = [
+      ...(options.drives ?? []).map((d) => new VirtioBlk(d.backend, { readonly: d.readonly })),
+      new VirtioConsole(options.console), new VirtioRng(),
+    ];
     for (let n = 0; n < VIRT_IRQ.virtioMmioCount; n++) {
       const dev = devices[n] ?? emptyVirtioDevice();
       const base = VIRT_MEMMAP.virtioMmio.base + BigInt(n) * VIRT_MEMMAP.virtioMmio.size;
