@@ -42,8 +42,9 @@ case " $(cat /proc/cmdline) " in
   *" ${POWEROFF_PARAM} "* | *" ${POWEROFF_PARAM}="*)
     poweroff -f ;;
 esac
+# The virtio drivers (modules in Debian's kernel), dependencies first.
 if [ -r /${MODULES_LIST} ]; then
-  while read -r m; do
+  while read -r m || [ -n "$m" ]; do
     [ -n "$m" ] && insmod "/$m" >/dev/null 2>&1
   done < /${MODULES_LIST}
 fi
