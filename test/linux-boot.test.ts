@@ -181,10 +181,11 @@ describe("Debian's Linux on the virt board", () => {
   }, BOOT_TIMEOUT);
 
   it("runs commands in the interactive shell typed at the console", async () => {
-    let from = 0;
+    let from = 0, mods = 0;
     const r = await bootLinux({
       session: async (sh) => {
         from = await sh.type("uname -a; cat /proc/cpuinfo; ls /");
+        mods = await sh.type("lsmod; cat /sys/class/misc/hw_random/rng_current; head -c 8 /dev/hwrng | wc -c");
         await sh.type("poweroff -f");
       },
     });
@@ -198,6 +199,10 @@ describe("Debian's Linux on the virt board", () => {
     // ls / lists the initramfs's root (in columns).
     const listing = out.split(/\n\/ # /)[0].split(/\s+/);
     for (const d of ["bin", "dev", "etc", "init", "lib", "proc", "root", "sbin", "sys", "tmp", "usr"]) expect(listing, d).toContain(d);
+    // /init loaded the virtio modules; virtio-rng drives the kernel's hwrng.
+    const after = r.out.slice(mods).replace(/\r\n/g, "\n");
+    for (const m of ["virtio_ring", "virtio", "virtio_mmio", "virtio_blk", "virtio_console", "virtio_rng"]) expect(after, m).toMatch(new RegExp(`^${m} `, "m"));
+    expect(after).toMatch(/^virtio_rng\.0\n8$/m);
     expect(troubleIn(r.out)).toEqual([]);
     console.log(`interactive shell: ${r.seconds.toFixed(1)} s`);
   }, BOOT_TIMEOUT);
