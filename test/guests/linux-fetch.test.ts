@@ -6,7 +6,7 @@
 // Debian's archive is not done here: the tests of the fetched files run only
 // when `armvisor fetch linux` has filled the cache, and skip otherwise.
 import { describe, it, expect, beforeAll, afterAll, beforeEach, vi } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -842,5 +842,34 @@ describe.skipIf(!cached)("the fetched Debian guest (run `armvisor fetch linux` f
     ], { encoding: "utf8", timeout: 120_000, input: "" });
     expect(r.stdout).toContain(`${USERSPACE_MARKER}\r\n`);
     expect(r.status).toBe(0);
+  }, 150_000);
+
+  // And in its shell the modules have loaded: a virtio-blk disk on QEMU's
+  // virtio-mmio transport is /dev/vda. Typed once the prompt is there.
+  it.skipIf(!has("qemu-system-aarch64"))("loads the virtio modules under QEMU: its virtio-mmio disk is /dev/vda", async () => {
+    const g = cached!;
+    const img = join(tmp, "qemu-disk.img");
+    writeFileSync(img, new Uint8Array(1 << 20));
+    const q = spawn("qemu-system-aarch64", [
+      "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "512", "-nographic", "-no-reboot", "-monitor", "none", "-serial", "stdio",
+      "-kernel", g.kernel, "-initrd", g.initramfs, "-append", "console=ttyAMA0 panic=-1",
+      "-drive", `file=${img},if=none,format=raw,id=d0`, "-device", "virtio-blk-device,drive=d0",
+    ], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let typed = 0;
+    const script = ["cat /sys/block/vda/size; lsmod | grep -c '^virtio'", "poweroff -f"];
+    const status = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => q.kill(), 120_000);
+      q.stdout.on("data", (b: Buffer) => {
+        out += b.toString("latin1");
+        // One line per prompt (busybox ash's "/ # ").
+        if (typed < script.length && out.split(/(?:^|\n)\/ # /).length - 1 > typed) q.stdin.write(script[typed++] + "\n");
+      });
+      q.on("close", (code) => { clearTimeout(timer); resolve(code); });
+    });
+    const text = out.replace(/\r\n/g, "\n");
+    expect(text, text.slice(-2000)).toMatch(/virtio_blk virtio\d+: \[vda\] 2048 512-byte logical blocks/);
+    expect(text).toMatch(/^2048\n6$/m);
+    expect(status).toBe(0);
   }, 150_000);
 });
