@@ -63,6 +63,7 @@ export interface LinuxGuestManifest {
   archive?: string[];           // the apt sources used, "URI SUITE"
   initramfsLayout: string;      // hash of /init and the archive layout: a change rebuilds the initramfs
   modules: KeptModule[];        // in load order (the initramfs's /etc/armvisor-modules)
+  wantedModules: string[];      // WANTED_MODULES when they were collected: other ones need the kernel package again
   sizes: { kernel: number; initramfs: number; initramfsUncompressed: number; busybox: number };
   sha256: { kernel: string; initramfs: string; busybox: string };
   created: string;              // ISO time
@@ -141,7 +142,7 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
     if (hit) return hit;
     // Same packages, new /init: rebuild the initramfs from the kept busybox and modules.
     const old = readManifest(p);
-    const kept = old && old.source === "debian" ? keptModules(p, old.modules) : null;
+    const kept = old && old.source === "debian" && sameList(old.wantedModules, WANTED_MODULES) ? keptModules(p, old.modules) : null;
     if (old && existsSync(p.kernel) && existsSync(p.busybox) && statSync(p.kernel).size === old.sizes.kernel && (old.source === "local" || kept)) {
       log(`rebuilding ${show(p.initramfs)} (the initramfs layout changed)`);
       return finish(p, { ...old }, kept ?? localModules(p, log), log);
@@ -437,6 +438,8 @@ function localModules(p: LinuxGuestPaths, log: (l: string) => void): Module[] {
   return modules;
 }
 
+const sameList = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 // Builds the initramfs from <dir>/busybox and the modules, and writes the manifest.
@@ -458,6 +461,7 @@ function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, modules: 
     ...(info.archive && { archive: info.archive }),
     initramfsLayout: INITRAMFS_LAYOUT,
     modules: modules.map((m) => ({ name: m.name, path: m.path, size: m.data.length, sha256: sha(m.data) })),
+    wantedModules: [...WANTED_MODULES],
     sizes: { kernel: kernel.length, initramfs: gz.length, initramfsUncompressed: cpio.length, busybox: busybox.length },
     sha256: { kernel: sha(kernel), initramfs: sha(gz), busybox: sha(busybox) },
     created: new Date().toISOString(),

@@ -772,6 +772,13 @@ esac
     expect(fetched.cached).toBe(false);
     expect(calls().some((l) => / download /.test(l))).toBe(true);
     expect(existsSync(join(dir, "modules", g.info.modules[3].path))).toBe(true);
+
+    // Modules collected for another wanted list: the package again.
+    expect(fetched.info.wantedModules).toEqual([...WANTED_MODULES]);
+    writeFileSync(g.manifest, JSON.stringify({ ...JSON.parse(readFileSync(g.manifest, "utf8")), initramfsLayout: "old", wantedModules: ["virtio_blk"] }));
+    rmSync(logFile);
+    expect((await ensureLinuxGuest({ cacheDir: dir, sources })).cached).toBe(false);
+    expect(calls().some((l) => / download /.test(l))).toBe(true);
   });
 
   it("falls back to dpkg --add-architecture arm64 and the system's apt when the private state fails, as root", async () => {
