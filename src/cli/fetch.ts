@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { CACHE_ENV, defaultCacheDir, ensureLinuxGuest } from "../guests/linux-fetch";
 import { POWEROFF_PARAM, USERSPACE_MARKER } from "../guests/initramfs";
+import { WANTED_MODULES } from "../guests/kernel-modules";
 
 interface FetchLinuxOptions { cacheDir?: string; refresh?: boolean; quiet?: boolean }
 
@@ -20,9 +21,10 @@ export function registerFetch(program: Command): void {
     .summary("Debian's arm64 cloud kernel and a busybox initramfs, for `boot`")
     .description(
       `Debian's cloud kernel (linux-image-cloud-arm64) and a busybox-static initramfs: vmlinuz, initramfs.cpio.gz and manifest.json ` +
-      `in the cache directory ($${CACHE_ENV}, else guests/linux/ in the project). Its /init prints "${USERSPACE_MARKER}", ` +
-      `then powers off if the kernel command line has ${POWEROFF_PARAM}, else starts a shell. Without apt, put an arm64 Image ` +
-      `at <cache>/vmlinuz and a static arm64 busybox at <cache>/busybox and run it again.`)
+      `in the cache directory ($${CACHE_ENV}, else guests/linux/ in the project). The initramfs carries the kernel's virtio modules ` +
+      `(${WANTED_MODULES.join(", ")} and what they need), so the guest sees --drive disks. Its /init prints "${USERSPACE_MARKER}", ` +
+      `then powers off if the kernel command line has ${POWEROFF_PARAM}, else loads the modules and starts a shell. Without apt, put an arm64 Image ` +
+      `at <cache>/vmlinuz and a static arm64 busybox at <cache>/busybox (and any modules under <cache>/modules/lib/modules/<release>/) and run it again.`)
     .option("--cache-dir <dir>", `where the files go (default: $${CACHE_ENV}, else guests/linux/ in the project)`)
     .option("--refresh", "download and build again even if cached")
     .option("-q, --quiet", "print only the cache line or errors")

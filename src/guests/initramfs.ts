@@ -1,8 +1,11 @@
 // The initramfs armvisor boots Linux with: a static busybox, the directories
-// and applet links a shell needs, /dev/console, and an /init script that
-// prints a marker and either powers off (tests, benchmarks) or gives an
-// interactive shell. Platform-neutral: the caller gzips it.
+// and applet links a shell needs, /dev/console, the kernel modules for the
+// board's virtio-mmio devices (kernel-modules.ts) with the list of them, and
+// an /init script that prints a marker and either powers off (tests,
+// benchmarks) or loads the modules and gives an interactive shell.
+// Platform-neutral: the caller gzips it.
 import { writeCpio, type CpioEntry } from "./cpio";
+import { MODULES_LIST } from "./kernel-modules";
 
 // What /init prints once userspace runs; tests and the boot benchmark wait for it.
 export const USERSPACE_MARKER = "armvisor: userspace up";
@@ -13,14 +16,20 @@ export const POWEROFF_PARAM = "armvisor.poweroff";
 // --install -s` has run (and if it cannot); the rest are linked at boot.
 export const INITRAMFS_APPLETS = [
   "sh", "mount", "umount", "echo", "cat", "ls", "uname", "dd", "sync", "poweroff", "reboot", "mkdir",
-  "setsid", "cttyhack", "sleep", "dmesg",
+  "setsid", "cttyhack", "sleep", "dmesg", "insmod",
 ] as const;
 
-export const INITRAMFS_DIRS = ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root", "etc", "mnt", "run", "var"] as const;
+export const INITRAMFS_DIRS = ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root", "etc", "mnt", "run", "var", "lib"] as const;
 
 // /init. The kernel starts it with no PATH and with /dev/console as fds 0-2.
 // Mounting devtmpfs over /dev hides the archive's /dev/console, but the open
-// descriptors stay valid and devtmpfs provides its own.
+// descriptors stay valid and devtmpfs provides its own. The marker comes
+// before anything slow (tests and the boot benchmark time the boot to it);
+// the modules load after it, and only when a shell follows: each with
+// insmod, in the list's order (dependencies first), quietly, and one that
+// fails to load (absent, built in, wrong kernel) does not stop the boot.
+// The drivers bind to their devices as they load, so /dev/vda and friends
+// exist when the shell starts.
 export const INIT_SCRIPT = `#!/bin/sh
 # armvisor initramfs /init (written by \`armvisor fetch linux\`)
 export PATH=/sbin:/usr/sbin:/bin:/usr/bin
@@ -33,6 +42,12 @@ case " $(cat /proc/cmdline) " in
   *" ${POWEROFF_PARAM} "* | *" ${POWEROFF_PARAM}="*)
     poweroff -f ;;
 esac
+# The virtio drivers (modules in Debian's kernel), dependencies first.
+if [ -r /${MODULES_LIST} ]; then
+  while read -r m || [ -n "$m" ]; do
+    [ -n "$m" ] && insmod "/$m" >/dev/null 2>&1
+  done < /${MODULES_LIST}
+fi
 /bin/busybox --install -s
 # A shell on the console's real tty (cttyhack finds it), in its own session,
 # so job control and Ctrl-C work. When it exits, the machine powers off.
@@ -41,7 +56,13 @@ echo "armvisor: shell exited, powering off"
 poweroff -f
 `;
 
+// A kernel module for the initramfs: `path` from the archive's root
+// ("lib/modules/<release>/kernel/drivers/virtio/virtio.ko"), uncompressed.
+export interface InitramfsModule { path: string; data: Uint8Array }
+
 export interface InitramfsOptions {
+  // Kernel modules, in load order: written with their directories and listed in /etc/armvisor-modules.
+  modules?: readonly InitramfsModule[];
   // Extra files, e.g. { name: "etc/motd", data }. Their directories must exist.
   extra?: CpioEntry[];
   // Timestamp of every member (seconds since 1970); 0 keeps the archive reproducible.
@@ -57,6 +78,22 @@ export function initramfsEntries(busybox: Uint8Array, opts: InitramfsOptions = {
   for (const a of INITRAMFS_APPLETS) entries.push({ type: "symlink", name: `bin/${a}`, target: "busybox", mtime });
   entries.push({ type: "char", name: "dev/console", major: 5, minor: 1, mode: 0o600, mtime });
   entries.push({ type: "file", name: "init", data: new TextEncoder().encode(INIT_SCRIPT), mode: 0o755, mtime });
+  const modules = opts.modules ?? [];
+  if (modules.length) {
+    const dirs = new Set<string>(INITRAMFS_DIRS);
+    for (const m of modules) {
+      const parts = m.path.split("/");
+      if (parts[0] !== "lib" || parts.length < 3 || parts.some((c) => c === "" || c === "." || c === "..") || !/\.ko$/.test(m.path)) {
+        throw new RangeError(`initramfs: bad module path ${JSON.stringify(m.path)} (want lib/modules/<release>/.../<name>.ko)`);
+      }
+      for (let i = 1; i < parts.length; i++) {
+        const d = parts.slice(0, i).join("/");
+        if (!dirs.has(d)) { dirs.add(d); entries.push({ type: "dir", name: d, mode: 0o755, mtime }); }
+      }
+      entries.push({ type: "file", name: m.path, data: m.data, mode: 0o644, mtime });
+    }
+    entries.push({ type: "file", name: MODULES_LIST, data: new TextEncoder().encode(modules.map((m) => m.path).join("\n") + "\n"), mode: 0o644, mtime });
+  }
   for (const e of opts.extra ?? []) entries.push({ mtime, ...e });
   return entries;
 }

@@ -1,7 +1,10 @@
 // The Linux guest, from Debian's arm64 packages: the cloud kernel
-// (linux-image-cloud-arm64 -> linux-image-6.1.0-*-cloud-arm64, boot/vmlinuz-*)
+// (linux-image-cloud-arm64 -> linux-image-6.1.0-*-cloud-arm64, boot/vmlinuz-*
+// and the virtio modules from lib/modules/<release>/, see kernel-modules.ts)
 // and busybox-static (bin/busybox), made into a kernel Image and a gzip'd
-// initramfs in a cache directory (guests/linux/ by default).
+// initramfs in a cache directory (guests/linux/ by default). busybox and the
+// modules are kept there too (modules/lib/modules/<release>/...), so a new
+// /init rebuilds the initramfs without downloading anything.
 //
 // apt runs with a private state (lists, cache, status and sources in a
 // temporary directory, the sources copied from the system's Debian entries
@@ -14,14 +17,15 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve, isAbsolute } from "node:path";
+import { dirname, join, relative, resolve, isAbsolute, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { UserError } from "../errors";
 import {
   debianSources, defaultDebianSources, formatDeb822Sources, parseDeb822Sources, parseOneLineSources, parseOsRelease, type AptSource,
 } from "./apt-sources";
-import { buildInitramfs, checkBusybox, INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS } from "./initramfs";
+import { buildInitramfs, checkBusybox, INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, type InitramfsModule } from "./initramfs";
+import { MODULES_LIST, moduleCompression, moduleDepends, moduleName, parseModulesBuiltin, readModinfo, resolveModules, WANTED_MODULES } from "./kernel-modules";
 
 export const KERNEL_METAPACKAGE = "linux-image-cloud-arm64";
 export const BUSYBOX_PACKAGE = "busybox-static";
@@ -32,13 +36,25 @@ export interface LinuxGuestPaths {
   kernel: string;       // <dir>/vmlinuz: the arm64 Linux Image
   initramfs: string;    // <dir>/initramfs.cpio.gz
   busybox: string;      // <dir>/busybox: kept to rebuild the initramfs without downloading
+  modules: string;      // <dir>/modules: the kernel modules, kept likewise, as lib/modules/<release>/... below it
   manifest: string;     // <dir>/manifest.json
 }
 
 export interface PackageVersion { name: string; version: string }
 
+// A kernel module in the initramfs, kept in the cache at <dir>/modules/<path>.
+export interface KeptModule {
+  name: string;                 // "virtio_blk"
+  path: string;                 // "lib/modules/6.1.0-56-cloud-arm64/kernel/drivers/block/virtio_blk.ko", uncompressed
+  size: number;
+  sha256: string;
+}
+
+// Format 2 added the kernel modules: a format-1 cache is fetched again.
+export const MANIFEST_FORMAT = 2;
+
 export interface LinuxGuestManifest {
-  format: 1;
+  format: typeof MANIFEST_FORMAT;
   source: "debian" | "local";   // fetched with apt, or files the user put in the directory
   metapackage?: PackageVersion; // linux-image-cloud-arm64
   kernelPackage?: PackageVersion; // linux-image-6.1.0-*-cloud-arm64
@@ -46,6 +62,8 @@ export interface LinuxGuestManifest {
   kernelRelease?: string;       // "6.1.0-56-cloud-arm64"
   archive?: string[];           // the apt sources used, "URI SUITE"
   initramfsLayout: string;      // hash of /init and the archive layout: a change rebuilds the initramfs
+  modules: KeptModule[];        // in load order (the initramfs's /etc/armvisor-modules)
+  wantedModules: string[];      // WANTED_MODULES when they were collected: other ones need the kernel package again
   sizes: { kernel: number; initramfs: number; initramfsUncompressed: number; busybox: number };
   sha256: { kernel: string; initramfs: string; busybox: string };
   created: string;              // ISO time
@@ -86,16 +104,21 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function linuxGuestPaths(cacheDir: string = defaultCacheDir()): LinuxGuestPaths {
   const dir = resolve(cacheDir);
-  return { dir, kernel: join(dir, "vmlinuz"), initramfs: join(dir, "initramfs.cpio.gz"), busybox: join(dir, "busybox"), manifest: join(dir, "manifest.json") };
+  return {
+    dir, kernel: join(dir, "vmlinuz"), initramfs: join(dir, "initramfs.cpio.gz"), busybox: join(dir, "busybox"),
+    modules: join(dir, "modules"), manifest: join(dir, "manifest.json"),
+  };
 }
 
-// Changes whenever the initramfs would come out different for the same busybox.
-export const INITRAMFS_LAYOUT = createHash("sha256").update(JSON.stringify({ INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, format: 1 })).digest("hex").slice(0, 16);
+// Changes whenever the initramfs would come out different for the same busybox and modules.
+export const INITRAMFS_LAYOUT = createHash("sha256")
+  .update(JSON.stringify({ INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, MODULES_LIST, WANTED_MODULES, format: MANIFEST_FORMAT }))
+  .digest("hex").slice(0, 16);
 
 function readManifest(p: LinuxGuestPaths): LinuxGuestManifest | null {
   try {
     const m = JSON.parse(readFileSync(p.manifest, "utf8")) as LinuxGuestManifest;
-    return m && m.format === 1 ? m : null;
+    return m && m.format === MANIFEST_FORMAT && Array.isArray(m.modules) ? m : null;
   } catch { return null; }
 }
 
@@ -117,11 +140,12 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
   if (!opts.refresh) {
     const hit = cachedLinuxGuest(p.dir);
     if (hit) return hit;
-    // Same packages, new /init: rebuild the initramfs from the kept busybox.
+    // Same packages, new /init: rebuild the initramfs from the kept busybox and modules.
     const old = readManifest(p);
-    if (old && existsSync(p.kernel) && existsSync(p.busybox) && statSync(p.kernel).size === old.sizes.kernel) {
+    const kept = old && old.source === "debian" && sameList(old.wantedModules, WANTED_MODULES) ? keptModules(p, old.modules) : null;
+    if (old && existsSync(p.kernel) && existsSync(p.busybox) && statSync(p.kernel).size === old.sizes.kernel && (old.source === "local" || kept)) {
       log(`rebuilding ${show(p.initramfs)} (the initramfs layout changed)`);
-      return finish(p, { ...old }, log);
+      return finish(p, { ...old }, kept ?? localModules(p, log), log);
     }
   }
   try { makeDirs(p.dir); } catch (e) {
@@ -133,7 +157,7 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
     if (existsSync(p.kernel) && existsSync(p.busybox)) {
       log(`apt-get is not available: using ${show(p.kernel)} and ${show(p.busybox)} as they are`);
       checkKernel(readFileSync(p.kernel), p.kernel);
-      return finish(p, { source: "local" }, log);
+      return finish(p, { source: "local" }, localModules(p, log), log);
     }
     throw new UserError(
       `apt-get${hasCommand("apt-get") ? "'s dpkg-deb" : ""} is not available (the Linux guest comes from Debian's arm64 packages): ` +
@@ -195,6 +219,8 @@ async function fetchWithApt(p: LinuxGuestPaths, work: string, sources: AptSource
   if (!images.length) throw new UserError(`${kernelPkg.name} ${kernelPkg.version} has no boot/vmlinuz-*`);
   const kernel = readFileSync(join(bootDir, images[images.length - 1]));
   checkKernel(kernel, `${kernelPkg.name}:boot/${images[images.length - 1]}`);
+  const kernelRelease = images[images.length - 1].replace(/^vmlinuz-/, "");
+  const modules = collectModules(kroot, kernelRelease, `${kernelPkg.name} ${kernelPkg.version}`, log);
   const bbPath = join(broot, "bin", "busybox");
   if (!existsSync(bbPath)) throw new UserError(`${busyboxPkg.name} ${busyboxPkg.version} has no bin/busybox`);
   const busybox = readFileSync(bbPath);
@@ -204,15 +230,20 @@ async function fetchWithApt(p: LinuxGuestPaths, work: string, sources: AptSource
   rmSync(p.manifest, { force: true });
   atomicWrite(p.kernel, kernel);
   atomicWrite(p.busybox, busybox);
+  rmSync(p.modules, { recursive: true, force: true });
+  for (const m of modules) {
+    makeDirs(dirname(join(p.modules, m.path)));
+    atomicWrite(join(p.modules, m.path), m.data);
+  }
   log(`unpacked in ${secs(performance.now() - t2)}`);
 
   const g = finish(p, {
     source: "debian",
     metapackage: { name: KERNEL_METAPACKAGE, version: meta.version },
     kernelPackage: kernelPkg, busyboxPackage: busyboxPkg,
-    kernelRelease: images[images.length - 1].replace(/^vmlinuz-/, ""),
+    kernelRelease,
     archive,
-  }, log);
+  }, modules, log);
   log(`done in ${secs(performance.now() - t0)}`);
   return g;
 }
@@ -313,31 +344,131 @@ function checkKernel(b: Uint8Array, what: string): void {
   if (!image && !gzip) throw new UserError(`${what}: not an arm64 Linux Image (no "ARM\\x64" magic at 0x38)`);
 }
 
-// Builds the initramfs from <dir>/busybox and writes the manifest.
-function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, log: (l: string) => void): LinuxGuest {
+// --- kernel modules ------------------------------------------------------------
+
+interface Module extends InitramfsModule { name: string }
+
+// The wanted modules and their dependencies from an unpacked kernel package
+// (or any tree with lib/modules/<release>/ or usr/lib/modules/<release>/),
+// uncompressed, in load order. What is missing is said in the log: the
+// guest still boots, only without those devices.
+export function collectModules(root: string, release: string | undefined, what: string, log: (l: string) => void): Module[] {
+  let base: string | undefined, rel: string | undefined;
+  for (const top of [join(root, "lib", "modules"), join(root, "usr", "lib", "modules")]) {
+    let releases: string[] = [];
+    try { releases = readdirSync(top).filter((r) => statSync(join(top, r)).isDirectory()).sort(); } catch { continue; }
+    const pick = release !== undefined && releases.includes(release) ? release : releases.length === 1 || release === undefined ? releases[releases.length - 1] : undefined;
+    if (pick) { base = join(top, pick); rel = pick; break; }
+  }
+  if (!base || !rel) {
+    log(`note: ${what} has no lib/modules/${release ?? "<release>"}/: no kernel modules in the initramfs (the guest sees the virtio devices only if the kernel has their drivers built in)`);
+    return [];
+  }
+  // Every module file under the release's directory, by module name (the
+  // first found wins, kernel/ before updates/ and extra/).
+  const files = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name === "kernel" ? -1 : b.name === "kernel" ? 1 : a.name < b.name ? -1 : 1))) {
+      const f = join(dir, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (e.isFile() && moduleCompression(e.name) && !files.has(moduleName(e.name))) files.set(moduleName(e.name), f);
+    }
+  };
+  walk(base);
+  let builtin = new Set<string>();
+  try { builtin = parseModulesBuiltin(readFileSync(join(base, "modules.builtin"), "utf8")); } catch { /* none */ }
+  const data = new Map<string, Uint8Array>();
+  const r = resolveModules(WANTED_MODULES, files, (file, name) => {
+    const b = decompressModule(file);
+    const info = readModinfo(b);
+    data.set(name, b);
+    return moduleDepends(info);
+  }, builtin);
+  for (const f of r.failed) log(`warning: ${what}: cannot use ${relative(base, files.get(f.name)!)}: ${f.why}`);
+  if (r.missing.length) log(`warning: ${what} has no module ${r.missing.join(", ")} (nor built in): the guest will miss the devices that need ${r.missing.length > 1 ? "them" : "it"}`);
+  const modules = r.modules.map((m) => ({
+    name: m.name, data: data.get(m.name)!,
+    path: ["lib", "modules", rel, ...relative(base, m.file).split(sep)].join("/").replace(/\.ko\.(xz|zst|gz)$/, ".ko"),
+  }));
+  const total = modules.reduce((n, m) => n + m.data.length, 0);
+  log(`kernel modules: ${modules.map((m) => m.name).join(", ") || "none"} (${(total / 1024).toFixed(0)} KiB)` +
+    (r.builtin.length ? `; built in: ${r.builtin.join(", ")}` : ""));
+  return modules;
+}
+
+// A module file's ELF image: .ko as it is, .ko.gz with zlib, .ko.xz and .ko.zst with xz and zstd.
+function decompressModule(file: string): Uint8Array {
+  const raw = readFileSync(file);
+  const c = moduleCompression(file);
+  if (c === "none") return raw;
+  if (c === "gz") return gunzipSync(raw);
+  const cmd = c === "xz" ? "xz" : "zstd";
+  const r = spawnSync(cmd, ["-dc"], { input: raw, maxBuffer: 1 << 30 });
+  if (r.error) throw new Error((r.error as NodeJS.ErrnoException).code === "ENOENT" ? `${cmd} is not installed (apt-get install ${c === "xz" ? "xz-utils" : "zstd"})` : r.error.message);
+  if (r.status !== 0) throw new Error(`${cmd} -dc failed: ${r.stderr.toString().trim().split("\n").pop() || `exit status ${r.status}`}`);
+  return new Uint8Array(r.stdout);
+}
+
+// The modules a fetched cache kept, as the manifest lists them; null if any
+// is gone or changed (then the cache is fetched again).
+function keptModules(p: LinuxGuestPaths, list: KeptModule[]): Module[] | null {
+  const out: Module[] = [];
+  for (const m of list) {
+    let data: Uint8Array;
+    try { data = readFileSync(join(p.modules, m.path)); } catch { return null; }
+    if (data.length !== m.size || sha256(data) !== m.sha256) return null;
+    out.push({ name: m.name, path: m.path, data });
+  }
+  return out;
+}
+
+// A user's own files: modules in <dir>/modules/lib/modules/<release>/, if any.
+function localModules(p: LinuxGuestPaths, log: (l: string) => void): Module[] {
+  if (!existsSync(p.modules)) {
+    log(`no kernel modules in ${show(p.modules)}/lib/modules/<release>/: the guest sees the virtio devices only if the kernel has their drivers built in`);
+    return [];
+  }
+  const modules = collectModules(p.modules, undefined, show(p.modules), log);
+  // Compressed ones are kept uncompressed next to the originals, as the manifest lists them.
+  for (const m of modules) {
+    if (existsSync(join(p.modules, m.path))) continue;
+    makeDirs(dirname(join(p.modules, m.path)));
+    atomicWrite(join(p.modules, m.path), m.data);
+  }
+  return modules;
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+// Builds the initramfs from <dir>/busybox and the modules, and writes the manifest.
+function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, modules: Module[], log: (l: string) => void): LinuxGuest {
   const busybox = readFileSync(p.busybox);
   const bad = checkBusybox(busybox);
   if (bad) throw new UserError(`${p.busybox} ${bad}`);
-  const cpio = buildInitramfs(busybox);
+  const cpio = buildInitramfs(busybox, { modules });
   const gz = gzipSync(cpio, { level: 9 });
   atomicWrite(p.initramfs, gz);
   const kernel = readFileSync(p.kernel);
-  const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+  const sha = sha256;
   const manifest: LinuxGuestManifest = {
-    format: 1, source: info.source ?? "local",
+    format: MANIFEST_FORMAT, source: info.source ?? "local",
     ...(info.metapackage && { metapackage: info.metapackage }),
     ...(info.kernelPackage && { kernelPackage: info.kernelPackage }),
     ...(info.busyboxPackage && { busyboxPackage: info.busyboxPackage }),
     ...(info.kernelRelease && { kernelRelease: info.kernelRelease }),
     ...(info.archive && { archive: info.archive }),
     initramfsLayout: INITRAMFS_LAYOUT,
+    modules: modules.map((m) => ({ name: m.name, path: m.path, size: m.data.length, sha256: sha(m.data) })),
+    wantedModules: [...WANTED_MODULES],
     sizes: { kernel: kernel.length, initramfs: gz.length, initramfsUncompressed: cpio.length, busybox: busybox.length },
     sha256: { kernel: sha(kernel), initramfs: sha(gz), busybox: sha(busybox) },
     created: new Date().toISOString(),
   };
   atomicWrite(p.manifest, Buffer.from(JSON.stringify(manifest, null, 2) + "\n"));
   log(`kernel ${show(p.kernel)} (${mib(kernel.length)}${manifest.kernelRelease ? `, Linux ${manifest.kernelRelease}` : ""}), ` +
-    `initramfs ${show(p.initramfs)} (${mib(gz.length)}, ${mib(cpio.length)} unpacked)`);
+    `initramfs ${show(p.initramfs)} (${mib(gz.length)}, ${mib(cpio.length)} unpacked${modules.length ? `, ${modules.length} kernel modules` : ""})`);
   return { ...p, info: manifest, cached: false };
 }
 

@@ -1,15 +1,16 @@
 // The Linux guest's files: the newc cpio writer (byte for byte, and as read
 // back by an independent reader and by `cpio -t` when installed), the
 // initramfs and its /init (run under the host's sh with stand-in commands),
-// the apt sources handling, the cache and the errors. The real download from
+// the kernel modules it carries (modinfo, dependency order, compressed
+// files), the apt sources handling, the cache and the errors. The real download from
 // Debian's archive is not done here: the tests of the fetched files run only
 // when `armvisor fetch linux` has filled the cache, and skip otherwise.
 import { describe, it, expect, beforeAll, afterAll, beforeEach, vi } from "vitest";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { Command } from "commander";
 import { writeCpio, type CpioEntry } from "../../src/guests/cpio";
 import {
@@ -19,8 +20,11 @@ import {
   debianSources, defaultDebianSources, formatDeb822Sources, isDebianArchiveUri, parseDeb822Sources, parseOneLineSources, parseOsRelease,
 } from "../../src/guests/apt-sources";
 import {
-  cachedLinuxGuest, CACHE_ENV, defaultCacheDir, ensureLinuxGuest, INITRAMFS_LAYOUT, linuxGuestPaths, projectRoot,
+  cachedLinuxGuest, CACHE_ENV, defaultCacheDir, ensureLinuxGuest, INITRAMFS_LAYOUT, linuxGuestPaths, MANIFEST_FORMAT, projectRoot,
 } from "../../src/guests/linux-fetch";
+import {
+  moduleCompression, moduleDepends, moduleName, MODULES_LIST, parseModulesBuiltin, readModinfo, resolveModules, WANTED_MODULES,
+} from "../../src/guests/kernel-modules";
 import { registerFetch } from "../../src/cli/fetch";
 import { UserError } from "../../src/errors";
 import { readNewc } from "./newc-reader";
@@ -49,6 +53,56 @@ function fakeBusybox(opts: { machine?: number; dynamic?: boolean; applets?: read
   b.set(names, 120);
   return b;
 }
+
+// A stand-in for a kernel module: an ELF64 relocatable object whose sections
+// are the null one, .modinfo (NUL-separated key=value strings) and .shstrtab.
+function fakeModule(name: string, depends: readonly string[] = [], extra = ""): Uint8Array {
+  const modinfo = enc.encode(`license=GPL\0${extra}depends=${depends.join(",")}\0name=${name}\0vermagic=6.1.0-99-cloud-arm64 SMP mod_unload modversions aarch64\0`);
+  const shstr = enc.encode("\0.modinfo\0.shstrtab\0");
+  const shstrOff = 64 + modinfo.length, shoff = (shstrOff + shstr.length + 7) & ~7;
+  const b = new Uint8Array(shoff + 3 * 64);
+  const dv = new DataView(b.buffer);
+  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  dv.setUint16(16, 1, true);           // ET_REL
+  dv.setUint16(18, 183, true);
+  dv.setBigUint64(40, BigInt(shoff), true);
+  dv.setUint16(52, 64, true);
+  dv.setUint16(58, 64, true);
+  dv.setUint16(60, 3, true);
+  dv.setUint16(62, 2, true);
+  const section = (i: number, nameOff: number, type: number, off: number, size: number) => {
+    const h = shoff + i * 64;
+    dv.setUint32(h, nameOff, true);
+    dv.setUint32(h + 4, type, true);
+    dv.setBigUint64(h + 24, BigInt(off), true);
+    dv.setBigUint64(h + 32, BigInt(size), true);
+  };
+  section(1, 1, 1, 64, modinfo.length);
+  section(2, 10, 3, shstrOff, shstr.length);
+  b.set(modinfo, 64);
+  b.set(shstr, shstrOff);
+  return b;
+}
+
+// A kernel package's lib/modules/<release>/ as Debian's cloud kernel has it:
+// the virtio modules (virtio_console built in here, to test that too), an
+// unrelated one, and modules.builtin.
+const FAKE_RELEASE = "6.1.0-99-cloud-arm64";
+function writeModuleTree(dir: string, opts: { compress?: (file: string, data: Uint8Array) => [string, Uint8Array] } = {}): void {
+  const put = (rel: string, data: Uint8Array) => {
+    const [name, bytes] = opts.compress ? opts.compress(rel, data) : [rel, data];
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), bytes);
+  };
+  put("kernel/drivers/virtio/virtio_ring.ko", fakeModule("virtio_ring"));
+  put("kernel/drivers/virtio/virtio.ko", fakeModule("virtio", ["virtio_ring"]));
+  put("kernel/drivers/virtio/virtio_mmio.ko", fakeModule("virtio_mmio", ["virtio", "virtio_ring"]));
+  put("kernel/drivers/block/virtio_blk.ko", fakeModule("virtio_blk", ["virtio", "virtio_ring"]));
+  put("kernel/drivers/char/hw_random/virtio-rng.ko", fakeModule("virtio_rng", ["virtio", "virtio_ring"]));
+  put("kernel/drivers/net/virtio_net.ko", fakeModule("virtio_net", ["virtio", "virtio_ring", "net_failover"]));
+  writeFileSync(join(dir, "modules.builtin"), "kernel/drivers/char/virtio_console.ko\nkernel/crypto/rng.ko\n");
+}
+const FAKE_LOAD_ORDER = ["virtio_ring", "virtio", "virtio_mmio", "virtio_blk", "virtio_rng"];
 
 // An arm64 Image header: "ARM\x64" at 0x38.
 function fakeKernel(): Uint8Array {
@@ -144,7 +198,7 @@ describe("initramfs", () => {
   it("holds busybox, the applet links, /dev/console and an executable /init", () => {
     expect(byName.get("bin/busybox")!.data).toEqual(bb);
     expect(byName.get("bin/busybox")!.mode).toBe(0o100755);
-    for (const a of ["sh", "mount", "echo", "cat", "ls", "uname", "dd", "sync", "poweroff", "mkdir", "setsid", "cttyhack"]) {
+    for (const a of ["sh", "mount", "echo", "cat", "ls", "uname", "dd", "sync", "poweroff", "mkdir", "setsid", "cttyhack", "insmod"]) {
       const l = byName.get(`bin/${a}`);
       expect(l, a).toBeDefined();
       expect(l!.mode).toBe(0o120777);
@@ -170,6 +224,39 @@ describe("initramfs", () => {
     expect(buildInitramfs(bb)).toEqual(buildInitramfs(bb));
   });
 
+  it("carries kernel modules with their directories, listed in load order in /etc/armvisor-modules", () => {
+    const rel = "lib/modules/6.1.0-99-cloud-arm64/kernel/drivers";
+    const modules = [
+      { path: `${rel}/virtio/virtio_ring.ko`, data: fakeModule("virtio_ring") },
+      { path: `${rel}/virtio/virtio.ko`, data: fakeModule("virtio", ["virtio_ring"]) },
+      { path: `${rel}/block/virtio_blk.ko`, data: fakeModule("virtio_blk", ["virtio", "virtio_ring"]) },
+    ];
+    const m = readNewc(buildInitramfs(bb, { modules }));
+    const names = m.map((x) => x.name);
+    expect(names.filter((n) => n.startsWith("lib/"))).toEqual([
+      "lib/modules", "lib/modules/6.1.0-99-cloud-arm64", "lib/modules/6.1.0-99-cloud-arm64/kernel", `${rel}`, `${rel}/virtio`,
+      `${rel}/virtio/virtio_ring.ko`, `${rel}/virtio/virtio.ko`, `${rel}/block`, `${rel}/block/virtio_blk.ko`,
+    ]);
+    for (const x of modules) {
+      const e = m.find((y) => y.name === x.path)!;
+      expect(e.data).toEqual(x.data);
+      expect(e.mode).toBe(0o100644);
+    }
+    expect(m.find((y) => y.name === `${rel}/block`)!.mode).toBe(0o040755);
+    expect(MODULES_LIST).toBe("etc/armvisor-modules");
+    expect(text(m.find((y) => y.name === MODULES_LIST)!.data)).toBe(modules.map((x) => x.path).join("\n") + "\n");
+    // Directories before their contents still holds.
+    const seen = new Set<string>();
+    for (const x of m) {
+      if (x.name.includes("/")) expect(seen.has(x.name.slice(0, x.name.lastIndexOf("/"))), x.name).toBe(true);
+      seen.add(x.name);
+    }
+    // No modules: no list (and /init skips loading).
+    expect(readNewc(buildInitramfs(bb)).some((x) => x.name === MODULES_LIST || x.name.startsWith("lib/modules"))).toBe(false);
+    expect(() => buildInitramfs(bb, { modules: [{ path: "lib/modules/x/../y.ko", data: new Uint8Array(1) }] })).toThrow(/bad module path/);
+    expect(() => buildInitramfs(bb, { modules: [{ path: "etc/x.ko", data: new Uint8Array(1) }] })).toThrow(/bad module path/);
+  });
+
   it("adds extra files", () => {
     const e = initramfsEntries(bb, { extra: [{ type: "file", name: "etc/motd", data: enc.encode("hello\n") }] });
     expect(e[e.length - 1]).toMatchObject({ name: "etc/motd", mtime: 0 });
@@ -186,31 +273,43 @@ describe("initramfs", () => {
     expect(POWEROFF_PARAM).toBe("armvisor.poweroff");
     expect(INIT_SCRIPT).toContain("/bin/busybox --install -s\n");
     expect(INIT_SCRIPT).toContain("setsid cttyhack sh\n");
+    // The marker comes before the modules load (boot timing), and those
+    // only when a shell follows.
+    const at = (s: string) => INIT_SCRIPT.indexOf(s);
+    expect(at("insmod")).toBeGreaterThan(at(USERSPACE_MARKER));
+    expect(at("insmod")).toBeGreaterThan(at("poweroff -f"));
+    expect(at("insmod")).toBeLessThan(at("setsid cttyhack sh"));
+    expect(INIT_SCRIPT).toContain(`< /${MODULES_LIST}\n`);
   });
 
   // Runs /init under the host's sh with stand-ins for busybox's commands that
   // log their arguments; /proc/cmdline comes from $CMDLINE.
-  function runInit(cmdline: string): { stdout: string; calls: string[]; status: number | null } {
+  // The module list is $dir/modules when `modules` is given; insmod fails
+  // (noisily, which /init must hide) for a path containing "bad".
+  function runInit(cmdline: string, modules?: string): { stdout: string; stderr: string; calls: string[]; status: number | null } {
     const dir = mkdtempSync(join(tmp, "init-"));
     const bin = join(dir, "bin");
     mkdirSync(bin);
     const log = join(dir, "calls");
-    for (const c of ["mount", "poweroff", "setsid", "busybox"]) {
+    for (const c of ["mount", "poweroff", "setsid", "busybox", "insmod"]) {
       // poweroff -f does not return: the stand-in ends the script.
-      writeFileSync(join(bin, c), `#!/bin/sh\necho "${c} $*" >> "${log}"\n${c === "poweroff" ? "kill -9 $PPID\n" : ""}`);
+      writeFileSync(join(bin, c), `#!/bin/sh\necho "${c} $*" >> "${log}"\n${c === "poweroff" ? "kill -9 $PPID\n" : ""}` +
+        (c === "insmod" ? `case "$1" in *bad*) echo "insmod: can't insert '$1': invalid module format" >&2; echo oops; exit 1;; esac\n` : ""));
       chmodSync(join(bin, c), 0o755);
     }
     writeFileSync(join(bin, "cat"), `#!/bin/sh\n[ "$1" = /proc/cmdline ] && printf '%s\\n' "$CMDLINE"\n`);
     chmodSync(join(bin, "cat"), 0o755);
-    const script = INIT_SCRIPT.replace(/^export PATH=.*$/m, `export PATH="${bin}"`).replace("/bin/busybox ", "busybox ");
+    const list = join(dir, "modules");
+    if (modules !== undefined) writeFileSync(list, modules);
+    const script = INIT_SCRIPT.replace(/^export PATH=.*$/m, `export PATH="${bin}"`).replace("/bin/busybox ", "busybox ").replaceAll(`/${MODULES_LIST}`, list);
     const r = spawnSync("sh", ["-c", script], { env: { CMDLINE: cmdline }, encoding: "utf8" });
     const calls = existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : [];
-    return { stdout: r.stdout, calls, status: r.status };
+    return { stdout: r.stdout, stderr: r.stderr, calls, status: r.status };
   }
 
-  it.skipIf(!has("sh"))("/init powers off at once when the command line has armvisor.poweroff", () => {
+  it.skipIf(!has("sh"))("/init powers off at once when the command line has armvisor.poweroff, loading no modules", () => {
     for (const cmdline of ["console=ttyAMA0 armvisor.poweroff", "armvisor.poweroff quiet", "armvisor.poweroff", "a armvisor.poweroff=1 b"]) {
-      const r = runInit(cmdline);
+      const r = runInit(cmdline, "lib/modules/r/a.ko\n");
       expect(r.stdout, cmdline).toBe("armvisor: userspace up\n");
       expect(r.calls, cmdline).toEqual(["mount -t proc proc /proc", "mount -t sysfs sysfs /sys", "mount -t devtmpfs devtmpfs /dev", "poweroff -f"]);
     }
@@ -225,6 +324,18 @@ describe("initramfs", () => {
     }
   });
 
+  it.skipIf(!has("sh"))("/init loads the listed modules in order after the marker, quietly, going on past one that fails", () => {
+    const r = runInit("console=ttyAMA0", "lib/modules/r/kernel/virtio_ring.ko\nlib/modules/r/kernel/bad.ko\n\nlib/modules/r/kernel/virtio.ko\n");
+    expect(r.stdout).toBe("armvisor: userspace up\narmvisor: shell exited, powering off\n");
+    expect(r.stderr).toBe("");
+    expect(r.calls.slice(3)).toEqual([
+      "insmod /lib/modules/r/kernel/virtio_ring.ko", "insmod /lib/modules/r/kernel/bad.ko", "insmod /lib/modules/r/kernel/virtio.ko",
+      "busybox --install -s", "setsid cttyhack sh", "poweroff -f",
+    ]);
+    // A list without a final newline loses nothing.
+    expect(runInit("", "lib/modules/r/a.ko\nlib/modules/r/b.ko").calls.filter((c) => c.startsWith("insmod"))).toEqual(["insmod /lib/modules/r/a.ko", "insmod /lib/modules/r/b.ko"]);
+  });
+
   it("checks busybox: ELF64, AArch64, static, with the applets /init uses", () => {
     expect(checkBusybox(bb)).toBeNull();
     expect(checkBusybox(enc.encode("#!/bin/sh\n".padEnd(100)))).toBe("not an ELF file");
@@ -234,6 +345,52 @@ describe("initramfs", () => {
     const b32 = fakeBusybox(); b32[4] = 1;
     expect(checkBusybox(b32)).toMatch(/ELF64/);
     expect(checkBusybox(new Uint8Array(10))).toBe("not an ELF file");
+  });
+});
+
+describe("kernel modules", () => {
+  it("names modules as the kernel does and knows their compression", () => {
+    expect(moduleName("kernel/drivers/char/hw_random/virtio-rng.ko")).toBe("virtio_rng");
+    expect(moduleName("virtio_blk.ko.xz")).toBe("virtio_blk");
+    expect(moduleName("a/b/virtio.ko.zst")).toBe("virtio");
+    expect(["x.ko", "x.ko.xz", "x.ko.zst", "x.ko.gz", "x.ko.bz2", "modules.dep"].map(moduleCompression)).toEqual(["none", "xz", "zst", "gz", null, null]);
+    expect([...parseModulesBuiltin("kernel/drivers/char/hw_random/rng-core.ko\n\nkernel/crypto/rng.ko\n")]).toEqual(["rng_core", "rng"]);
+    expect(WANTED_MODULES).toEqual(["virtio_mmio", "virtio_blk", "virtio_console", "virtio_rng"]);
+  });
+
+  it("reads .modinfo: name, depends (dashes as underscores)", () => {
+    const info = readModinfo(fakeModule("virtio_blk", ["virtio", "virtio_ring"], "alias=virtio:d00000002v*\0"));
+    expect(info.get("name")).toBe("virtio_blk");
+    expect(info.get("alias")).toBe("virtio:d00000002v*");
+    expect(moduleDepends(info)).toEqual(["virtio", "virtio_ring"]);
+    expect(moduleDepends(readModinfo(fakeModule("virtio_ring")))).toEqual([]);
+    expect(moduleDepends(new Map([["depends", "a-b, c"]]))).toEqual(["a_b", "c"]);
+    expect(() => readModinfo(enc.encode("not an elf file at all, really".padEnd(80)))).toThrow(/not an ELF file/);
+    expect(() => readModinfo(fakeBusybox())).toThrow(/section headers|modinfo/);
+    const noInfo = fakeModule("x");
+    noInfo.set(enc.encode(".nomodin"), Buffer.from(noInfo).indexOf(".modinfo\0.shstrtab")); // rename the section
+    expect(() => readModinfo(noInfo)).toThrow(/no \.modinfo section/);
+  });
+
+  it("orders the wanted modules after their dependencies, and reports built-in, missing and unreadable ones", () => {
+    const deps: Record<string, string[]> = {
+      virtio_ring: [], virtio: ["virtio_ring"], virtio_mmio: ["virtio", "virtio_ring"], virtio_blk: ["virtio", "virtio_ring"],
+      virtio_rng: ["virtio", "virtio_ring"], needs_gone: ["virtio", "gone"], broken: [],
+    };
+    const files = new Map(Object.keys(deps).map((n) => [n, `${n}.ko`]));
+    const dep = (f: string, n: string) => { if (n === "broken") throw new Error("bad ELF"); expect(f).toBe(`${n}.ko`); return deps[n]; };
+    const r = resolveModules(WANTED_MODULES, files, dep, new Set(["virtio_console"]));
+    expect(r.modules.map((m) => m.name)).toEqual(["virtio_ring", "virtio", "virtio_mmio", "virtio_blk", "virtio_rng"]);
+    expect(r.modules[2]).toEqual({ name: "virtio_mmio", file: "virtio_mmio.ko", depends: ["virtio", "virtio_ring"] });
+    expect(r.builtin).toEqual(["virtio_console"]);
+    expect([r.missing, r.failed]).toEqual([[], []]);
+    const bad = resolveModules(["needs_gone", "broken", "virtio_console", "virtio_blk"], files, dep);
+    expect(bad.modules.map((m) => m.name)).toEqual(["virtio_ring", "virtio", "virtio_blk"]);
+    expect(bad.missing).toEqual(["gone", "virtio_console"]);
+    expect(bad.failed).toEqual([{ name: "broken", why: "bad ELF" }]);
+    // A dependency cycle (which modpost forbids) ends.
+    const cyc = resolveModules(["a"], new Map([["a", "a"], ["b", "b"]]), (f) => (f === "a" ? ["b"] : ["a"]));
+    expect(cyc.modules.map((m) => m.name)).toEqual(["b", "a"]);
   });
 });
 
@@ -323,7 +480,7 @@ describe("the guest cache", () => {
     expect(existsSync(join(projectRoot(), "package.json"))).toBe(true);
     expect(defaultCacheDir({})).toBe(join(projectRoot(), "guests", "linux"));
     expect(defaultCacheDir({ [CACHE_ENV]: "/x/y" })).toBe("/x/y");
-    expect(linuxGuestPaths("/c")).toEqual({ dir: "/c", kernel: "/c/vmlinuz", initramfs: "/c/initramfs.cpio.gz", busybox: "/c/busybox", manifest: "/c/manifest.json" });
+    expect(linuxGuestPaths("/c")).toEqual({ dir: "/c", kernel: "/c/vmlinuz", initramfs: "/c/initramfs.cpio.gz", busybox: "/c/busybox", modules: "/c/modules", manifest: "/c/manifest.json" });
     expect(cachedLinuxGuest(join(tmp, "nothing-here"))).toBeNull();
   });
 
@@ -382,6 +539,68 @@ describe("the guest cache", () => {
       expect(cachedLinuxGuest(dir)?.info.initramfsLayout).toBe(INITRAMFS_LAYOUT);
     });
 
+    it("takes kernel modules put in <cache>/modules/lib/modules/<release>/, compressed ones too", async () => {
+      const dir = join(tmp, "local-modules");
+      const rel = join(dir, "modules", "lib", "modules", FAKE_RELEASE);
+      mkdirSync(rel, { recursive: true });
+      writeFileSync(join(dir, "vmlinuz"), fakeKernel());
+      writeFileSync(join(dir, "busybox"), fakeBusybox());
+      const xz = has("xz");
+      writeModuleTree(rel, {
+        compress: (f, d) => f.endsWith("/virtio.ko") ? [`${f}.gz`, gzipSync(d)]
+          : f.endsWith("/virtio_blk.ko") && xz ? [`${f}.xz`, spawnSync("xz", ["-c"], { input: d }).stdout] : [f, d],
+      });
+      const lines: string[] = [];
+      const g = await ensureLinuxGuest({ cacheDir: dir, log: (l) => lines.push(l) });
+      expect(g.info.format).toBe(MANIFEST_FORMAT);
+      expect(g.info.modules.map((m) => m.name)).toEqual(FAKE_LOAD_ORDER);
+      expect(g.info.modules[1].path).toBe(`lib/modules/${FAKE_RELEASE}/kernel/drivers/virtio/virtio.ko`);
+      expect(lines).toContain(`kernel modules: ${FAKE_LOAD_ORDER.join(", ")} (${(g.info.modules.reduce((n, m) => n + m.size, 0) / 1024).toFixed(0)} KiB); built in: virtio_console`);
+      const m = readNewc(new Uint8Array(gunzipSync(readFileSync(g.initramfs))));
+      const list = text(m.find((x) => x.name === MODULES_LIST)!.data).trim().split("\n");
+      expect(list).toEqual(g.info.modules.map((x) => x.path));
+      for (const x of g.info.modules) {
+        const data = m.find((y) => y.name === x.path)!.data;
+        expect(readModinfo(data).get("name"), x.path).toBe(x.name);
+        expect(data.length).toBe(x.size);
+        // Kept uncompressed in the cache, as the manifest lists them.
+        expect(readFileSync(join(dir, "modules", x.path))).toEqual(Buffer.from(data));
+      }
+      expect(m.some((x) => x.name.includes("virtio_net"))).toBe(false);
+      // Rebuilt from the same files when the layout changes.
+      writeFileSync(g.manifest, JSON.stringify({ ...g.info, initramfsLayout: "old" }));
+      const again = await ensureLinuxGuest({ cacheDir: dir });
+      expect(again.cached).toBe(false);
+      expect(again.info.modules).toEqual(g.info.modules);
+    });
+
+    it("says when a wanted module cannot be decompressed or is missing, and still builds the guest", async () => {
+      const dir = join(tmp, "local-bad-modules");
+      const rel = join(dir, "modules", "lib", "modules", FAKE_RELEASE);
+      mkdirSync(rel, { recursive: true });
+      writeFileSync(join(dir, "vmlinuz"), fakeKernel());
+      writeFileSync(join(dir, "busybox"), fakeBusybox());
+      writeModuleTree(rel, { compress: (f, d) => (f.endsWith("/virtio_blk.ko") ? [`${f}.gz`, d] : f.endsWith("virtio-rng.ko") ? [`${f}.skip`, d] : [f, d]) });
+      const lines: string[] = [];
+      const g = await ensureLinuxGuest({ cacheDir: dir, log: (l) => lines.push(l) });
+      expect(g.info.modules.map((m) => m.name)).toEqual(["virtio_ring", "virtio", "virtio_mmio"]);
+      expect(lines.some((l) => /^warning: .*cannot use kernel\/drivers\/block\/virtio_blk\.ko\.gz: /.test(l))).toBe(true);
+      expect(lines).toContain(`warning: ${join(dir, "modules")} has no module virtio_rng (nor built in): the guest will miss the devices that need it`);
+    });
+
+    it("does not take a manifest of the old format (before kernel modules) as cached", async () => {
+      const dir = join(tmp, "local");
+      const man = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+      expect(cachedLinuxGuest(dir)).not.toBeNull();
+      const { modules: _m, ...old } = man;
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...old, format: 1 }));
+      expect(cachedLinuxGuest(dir)).toBeNull();
+      const g = await ensureLinuxGuest({ cacheDir: dir });
+      expect(g.cached).toBe(false);
+      expect(g.info.format).toBe(2);
+      expect(g.info.modules).toEqual([]);
+    });
+
     it("rejects a kernel that is not an arm64 Image", async () => {
       const dir = join(tmp, "bad-kernel");
       mkdirSync(dir);
@@ -436,6 +655,8 @@ describe("fetching with apt (stand-in commands)", () => {
     sourcesFile = join(fake, "sources");
     writeFileSync(join(fake, "kernel"), fakeKernel());
     writeFileSync(join(fake, "busybox"), fakeBusybox());
+    mkdirSync(join(fake, "modules"));
+    writeModuleTree(join(fake, "modules"));
     script("apt-get", `
 case " $* " in *" --version "*) exit 0;; esac
 private=no
@@ -467,7 +688,8 @@ case "$1" in
   --version) exit 0;;
   -f) b=$(basename "$2" .deb); echo "Package: \${b%%_*}"; v=\${b#*_}; echo "Version: \${v%_*}";;
   -x) case "$(basename "$2")" in
-        linux-image-*) mkdir -p "$3/boot" && cp "$FAKE_DIR/kernel" "$3/boot/vmlinuz-6.1.0-99-cloud-arm64";;
+        linux-image-*) mkdir -p "$3/boot" "$3/lib/modules" && cp "$FAKE_DIR/kernel" "$3/boot/vmlinuz-6.1.0-99-cloud-arm64" &&
+          cp -r "$FAKE_DIR/modules" "$3/lib/modules/6.1.0-99-cloud-arm64";;
         busybox-static_*) mkdir -p "$3/bin" && cp "$FAKE_DIR/busybox" "$3/bin/busybox";;
       esac;;
 esac
@@ -511,13 +733,51 @@ esac
     expect(c.some((l) => l.startsWith("dpkg "))).toBe(false);
     expect(readFileSync(sourcesFile, "utf8")).toContain("URIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nArchitectures: arm64\n");
     expect(lines).toContain("linux-image-cloud-arm64 6.1.99-1 depends on linux-image-6.1.0-99-cloud-arm64");
-    expect(readdirSync(dir).sort()).toEqual(["busybox", "initramfs.cpio.gz", "manifest.json", "vmlinuz"]);
+    expect(readdirSync(dir).sort()).toEqual(["busybox", "initramfs.cpio.gz", "manifest.json", "modules", "vmlinuz"]);
     expect(readdirSync(join(fake, "tmp"))).toEqual([]); // the scratch directory is gone
+    // The virtio modules, in load order, in the initramfs and kept in the cache.
+    expect(g.info.modules.map((m) => m.name)).toEqual(FAKE_LOAD_ORDER);
+    expect(g.info.modules.map((m) => m.path)).toEqual([
+      "virtio/virtio_ring.ko", "virtio/virtio.ko", "virtio/virtio_mmio.ko", "block/virtio_blk.ko", "char/hw_random/virtio-rng.ko",
+    ].map((f) => `lib/modules/6.1.0-99-cloud-arm64/kernel/drivers/${f}`));
+    const m = readNewc(new Uint8Array(gunzipSync(readFileSync(g.initramfs))));
+    for (const x of g.info.modules) expect(Buffer.from(m.find((y) => y.name === x.path)!.data)).toEqual(readFileSync(join(dir, "modules", x.path)));
+    expect(lines).toContainEqual(expect.stringMatching(/^kernel modules: virtio_ring, virtio, virtio_mmio, virtio_blk, virtio_rng \(\d+ KiB\); built in: virtio_console$/));
 
     rmSync(logFile);
     expect((await ensureLinuxGuest({ cacheDir: dir, sources })).cached).toBe(true);
     expect(calls()).toEqual([]);
     expect((await ensureLinuxGuest({ cacheDir: dir, sources, refresh: true })).cached).toBe(false);
+    expect(calls().some((l) => / download /.test(l))).toBe(true);
+  });
+
+  it("rebuilds a stale initramfs from the kept busybox and modules without apt, and fetches again when a kept module is gone", async () => {
+    const dir = join(tmp, "apt-rebuild");
+    const g = await ensureLinuxGuest({ cacheDir: dir, sources });
+    const stale = () => writeFileSync(g.manifest, JSON.stringify({ ...JSON.parse(readFileSync(g.manifest, "utf8")), initramfsLayout: "old" }));
+    stale();
+    rmSync(logFile);
+    const lines: string[] = [];
+    const again = await ensureLinuxGuest({ cacheDir: dir, sources, log: (l) => lines.push(l) });
+    expect(again.cached).toBe(false);
+    expect(calls()).toEqual([]);
+    expect(lines[0]).toMatch(/^rebuilding .*initramfs\.cpio\.gz \(the initramfs layout changed\)$/);
+    expect(again.info.modules).toEqual(g.info.modules);
+    expect(again.info.kernelPackage).toEqual(g.info.kernelPackage);
+    expect(readFileSync(again.initramfs)).toEqual(readFileSync(g.initramfs));
+
+    stale();
+    rmSync(join(dir, "modules", g.info.modules[3].path));
+    const fetched = await ensureLinuxGuest({ cacheDir: dir, sources });
+    expect(fetched.cached).toBe(false);
+    expect(calls().some((l) => / download /.test(l))).toBe(true);
+    expect(existsSync(join(dir, "modules", g.info.modules[3].path))).toBe(true);
+
+    // Modules collected for another wanted list: the package again.
+    expect(fetched.info.wantedModules).toEqual([...WANTED_MODULES]);
+    writeFileSync(g.manifest, JSON.stringify({ ...JSON.parse(readFileSync(g.manifest, "utf8")), initramfsLayout: "old", wantedModules: ["virtio_blk"] }));
+    rmSync(logFile);
+    expect((await ensureLinuxGuest({ cacheDir: dir, sources })).cached).toBe(false);
     expect(calls().some((l) => / download /.test(l))).toBe(true);
   });
 
@@ -568,6 +828,16 @@ describe.skipIf(!cached)("the fetched Debian guest (run `armvisor fetch linux` f
     const bb = m.find((x) => x.name === "bin/busybox")!.data;
     expect(checkBusybox(bb)).toBeNull();
     expect(bb.length).toBe(g.info.sizes.busybox);
+    // Debian's cloud kernel has the virtio drivers as modules: all of them, in load order.
+    expect(g.info.modules.map((x) => x.name)).toEqual(["virtio_ring", "virtio", "virtio_mmio", "virtio_blk", "virtio_console", "virtio_rng"]);
+    const list = text(m.find((x) => x.name === MODULES_LIST)!.data).trim().split("\n");
+    expect(list).toEqual(g.info.modules.map((x) => x.path));
+    for (const x of g.info.modules) {
+      expect(x.path.startsWith(`lib/modules/${g.info.kernelRelease}/kernel/drivers/`), x.path).toBe(true);
+      const info = readModinfo(m.find((y) => y.name === x.path)!.data);
+      expect(info.get("name")).toBe(x.name);
+      expect(info.get("vermagic")?.split(" ")[0]).toBe(g.info.kernelRelease);
+    }
   });
 
   // QEMU (the reference board) boots it to the marker and powers off.
@@ -579,5 +849,34 @@ describe.skipIf(!cached)("the fetched Debian guest (run `armvisor fetch linux` f
     ], { encoding: "utf8", timeout: 120_000, input: "" });
     expect(r.stdout).toContain(`${USERSPACE_MARKER}\r\n`);
     expect(r.status).toBe(0);
+  }, 150_000);
+
+  // And in its shell the modules have loaded: a virtio-blk disk on QEMU's
+  // virtio-mmio transport is /dev/vda. Typed once the prompt is there.
+  it.skipIf(!has("qemu-system-aarch64"))("loads the virtio modules under QEMU: its virtio-mmio disk is /dev/vda", async () => {
+    const g = cached!;
+    const img = join(tmp, "qemu-disk.img");
+    writeFileSync(img, new Uint8Array(1 << 20));
+    const q = spawn("qemu-system-aarch64", [
+      "-M", "virt,gic-version=3", "-cpu", "cortex-a57", "-m", "512", "-nographic", "-no-reboot", "-monitor", "none", "-serial", "stdio",
+      "-kernel", g.kernel, "-initrd", g.initramfs, "-append", "console=ttyAMA0 panic=-1",
+      "-drive", `file=${img},if=none,format=raw,id=d0`, "-device", "virtio-blk-device,drive=d0",
+    ], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let typed = 0;
+    const script = ["cat /sys/block/vda/size; lsmod | grep -c '^virtio'", "poweroff -f"];
+    const status = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => q.kill(), 120_000);
+      q.stdout.on("data", (b: Buffer) => {
+        out += b.toString("latin1");
+        // One line per prompt (busybox ash's "/ # ").
+        if (typed < script.length && out.split(/(?:^|\n)\/ # /).length - 1 > typed) q.stdin.write(script[typed++] + "\n");
+      });
+      q.on("close", (code) => { clearTimeout(timer); resolve(code); });
+    });
+    const text = out.replace(/\r\n/g, "\n");
+    expect(text, text.slice(-2000)).toMatch(/virtio_blk virtio\d+: \[vda\] 2048 512-byte logical blocks/);
+    expect(text).toMatch(/^2048\n6$/m);
+    expect(status).toBe(0);
   }, 150_000);
 });
