@@ -30,6 +30,7 @@ export interface VirtBoardOptions {
   drives?: VirtDrive[];
   // Waits for console input when every vCPU idles with no timer armed (see VmOptions).
   waitForInput?: () => Promise<boolean>;
+  paceIdle?: (ms: number) => Promise<void>;
 }
 
 export interface LinuxBoot {
@@ -113,6 +114,7 @@ export class VirtBoard {
       clock: options.clock === "host" ? hostClock() : icountClock(),
       jit: options.jit,
       waitForInput: options.waitForInput,
+      paceIdle: options.paceIdle,
     });
   }
 

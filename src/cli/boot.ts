@@ -39,10 +39,14 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
   let inputEnded = false;
   let wake: ((more: boolean) => void) | undefined;
   const waitForInput = () => new Promise<boolean>((resolve) => { if (inputEnded) resolve(false); else wake = resolve; });
+  const paceIdle = (ms: number) => new Promise<void>((resolve) => {
+    const t = setTimeout(() => { wake = undefined; resolve(); }, ms);
+    if (!inputEnded) wake = () => { clearTimeout(t); resolve(); };
+  });
   const board = await VirtBoard.create({
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource,
     ramMiB: opts.memory, cpus: opts.smp, console: stdoutSink, clock: opts.clock, jit: opts.jit, fp: opts.fp ?? true, drives, gic: opts.gic,
-    waitForInput,
+    waitForInput, paceIdle,
   });
   await board.bootLinux({ kernel, kernelName: kernelPath, initrd, initrdName: initrdPath, append: opts.append ?? images?.append ?? DEFAULT_APPEND, dtb });
   const console = attachConsole((b) => { board.pushInput(b); wake?.(true); wake = undefined; }, () => { board.vm.requestQuit(); wake?.(false); }, {

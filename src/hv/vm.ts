@@ -88,7 +88,13 @@ export interface VmOptions {
   // Waits for something from outside (console input) when every vCPU idles
   // with no timer armed; resolves false when nothing can ever arrive.
   waitForInput?: () => Promise<boolean>;
+  // An interactive machine idles in real time too: before time jumps more
+  // than IDLE_PACE_TICKS ahead, wait this long (ms, resolving early on
+  // input), so an idle shell does not spin a host core racing its clock ahead.
+  paceIdle?: (ms: number) => Promise<void>;
 }
+
+const IDLE_PACE_TICKS = 6_250_000n; // 100 ms of guest time at 62.5 MHz
 
 export class Vm {
   readonly core: Core;
@@ -367,6 +373,8 @@ export class Vm {
     }
     this.devices.poll?.();
     if (next) {
+      const jump = this.wakeAt(next) - this.core.instructions;
+      if (this.options.paceIdle && jump > IDLE_PACE_TICKS) await this.options.paceIdle(Math.min(50, Number(jump / 62_500n)));
       await this.options.clock.idleUntil(this.core, this.wakeAt(next));
       // Let the vCPU's timers see the new time.
       this.switchTo(next);
