@@ -557,7 +557,6 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_SIMD_MOVI: if (V.execMovi(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_ORRI: if (V.execOrrBicImm(w, e, false) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_BICI: if (V.execOrrBicImm(w, e, true) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
-      case O.OP_SIMD_ORR: if (V.execOrrVec(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_DUP_GEN: if (V.execDupGeneral(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_DUP_ELEM: if (V.execDupElement(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_SIMD_INS_GEN: if (V.execInsGeneral(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;

@@ -172,8 +172,7 @@ export const OP_FMOV_FROMGP = OP_FMOV_TOGP + 1; // a = Vd, b = Xn, c = 0 S<-W, 1
 export const OP_SIMD_MOVI = OP_FMOV_FROMGP + 1;  // MOVI, MVNI, FMOV (vector/scalar immediate): a = Vd, b = Q, imm = 64 bits
 export const OP_SIMD_ORRI = OP_SIMD_MOVI + 1;    // ORR (vector, immediate): a = Vd, b = Q, imm
 export const OP_SIMD_BICI = OP_SIMD_ORRI + 1;    // BIC (vector, immediate): a = Vd, b = Q, imm
-export const OP_SIMD_ORR = OP_SIMD_BICI + 1;     // ORR (vector, register), MOV: a = Vd, b = Vn, c = Vm, d = Q
-export const OP_SIMD_DUP_GEN = OP_SIMD_ORR + 1;  // a = Vd, b = Xn, c = size, d = Q
+export const OP_SIMD_DUP_GEN = OP_SIMD_BICI + 1;  // a = Vd, b = Xn, c = size, d = Q
 export const OP_SIMD_DUP_ELEM = OP_SIMD_DUP_GEN + 1; // a = Vd, b = Vn, c = size, d = Q (2: scalar), f = index
 export const OP_SIMD_INS_GEN = OP_SIMD_DUP_ELEM + 1; // a = Vd, b = Xn, c = size, f = index
 export const OP_SIMD_INS_ELEM = OP_SIMD_INS_GEN + 1; // a = Vd, b = Vn, c = size, d = source index, f = index

@@ -1,18 +1,13 @@
 // Decoding: Data Processing -- Scalar Floating-Point and Advanced SIMD (Arm
 // ARM C4.1.95; op0 = insn[28:25] = x111), reached only with CONFIG_FP.
 //
-// Implemented (phase 1 of FP/AdvSIMD):
-// - scalar floating point, single and double precision: FP data-processing
-//   (1, 2 and 3 source), compare, conditional compare, conditional select,
-//   immediate, conversions to/from integer and fixed point, FMOV (general),
-//   and FCVT between half, single and double;
-// - Advanced SIMD: modified immediate (MOVI, MVNI, ORR, BIC, FMOV), copy
-//   (DUP, INS, UMOV, SMOV, and the scalar DUP), ORR (vector, register) / MOV.
-// UNDEFINED: half-precision arithmetic (FEAT_FP16 is not advertised),
-// FJCVTZS (FEAT_JSCVT), FRINT32/64 (FEAT_FRINTTS), BFCVT (FEAT_BF16), and
-// all other Advanced SIMD instructions (vector arithmetic, three same/
-// different, two-register misc, across lanes, by element, shifts, permute,
-// extract, table lookup, crypto, the scalar AdvSIMD groups except DUP).
+// This file classifies the groups and decodes scalar floating point, the
+// AdvSIMD modified immediate and copy groups; every other group has its own
+// decoder (simd_three, simd_permute, simd_fp, simd_misc, crypto; structure
+// loads/stores in simd_ldst). UNDEFINED throughout: the features not
+// advertised -- half-precision arithmetic (FEAT_FP16), FJCVTZS (FEAT_JSCVT),
+// FRINT32/64 (FEAT_FRINTTS), BFCVT (FEAT_BF16), DotProd, RDM, FCMA, I8MM,
+// SHA512, SHA3, SM3/SM4.
 import { emit, undef, rZ, wZ, bits, bit } from "./entry";
 import * as O from "./ops";
 import { decodeIntThreeSame, decodeThreeDifferent } from "./simd_three";

@@ -1,7 +1,7 @@
 // Semantics: the Advanced SIMD moves and copies compilers use even in scalar
 // code: MOVI/MVNI/FMOV (immediate, expanded at decode time), ORR/BIC
-// (vector, immediate), ORR (vector, register) = MOV, DUP (general, element,
-// scalar), INS (general, element), UMOV, SMOV. A 64-bit (Q = 0) result
+// (vector, immediate), DUP (general, element, scalar), INS (general,
+// element), UMOV, SMOV. A 64-bit (Q = 0) result
 // zeroes the upper half of V[d]; INS keeps the other elements.
 import { getX, setX } from "../cpu/state";
 import { fA, fB, fC, fD, fF, imm } from "../decode/entry";
@@ -25,14 +25,6 @@ export function execOrrBicImm(w: u64, e: usize, bic: bool): i32 {
   let lo = bic ? vLo(d) & v : vLo(d) | v;
   let hi: u64 = fB(w) ? (bic ? vHi(d) & v : vHi(d) | v) : 0;
   setV(d, lo, hi);
-  return O.R_NEXT;
-}
-
-// ORR (vector, register); MOV (vector) is ORR with Vn = Vm.
-export function execOrrVec(w: u64, e: usize): i32 {
-  if (fpTrapEL) return fpAccessTrap(e);
-  let n = fB(w), m = fC(w);
-  setV(fA(w), vLo(n) | vLo(m), fD(w) ? vHi(n) | vHi(m) : 0);
   return O.R_NEXT;
 }
 
