@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 6; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold
+export const ABI_VERSION = 7; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, LINE_VIRQ/LINE_VFIQ
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -42,6 +42,13 @@ export const EXIT_SYSREG_KEY = EXIT_BASE + 0x40;   // u32 op0:op1:CRn:CRm:op2 (1
 export const EXIT_SYSREG_RT = EXIT_BASE + 0x44;    // u32
 export const EXIT_SYSREG_WRITE = EXIT_BASE + 0x48; // u32 1 = MSR
 export const EXIT_SYSREG_DATA = EXIT_BASE + 0x50;  // u64 the value an MSR wrote
+// The syndrome of an exit that stands for an exception to EL2 taken by the
+// host as hypervisor (MMIO = stage-2 data abort, HVC, SMC, SYSREG, WFI/WFE):
+// the ESR_EL2, FAR_EL2 and HPFAR_EL2 values the architecture would give a
+// hypervisor at EL2 for it. 0 for the other exits.
+export const EXIT_ESR = EXIT_BASE + 0x58;    // u64 ESR_EL2 (EC in bits 31:26)
+export const EXIT_FAR = EXIT_BASE + 0x60;    // u64 FAR_EL2 (the faulting VA of an abort)
+export const EXIT_HPFAR = EXIT_BASE + 0x68;  // u64 HPFAR_EL2 (IPA[51:12] in bits 43:4, for stage-2 aborts)
 
 export const EXIT_NONE = 0;
 export const EXIT_MMIO = 1;
@@ -68,6 +75,11 @@ export const CONTROL_LINES = CONTROL_BASE + 0x00; // u32: bit0 IRQ, bit1 FIQ, bi
 export const LINE_IRQ = 1;
 export const LINE_FIQ = 2;
 export const LINE_SERROR = 4;
+// Virtual interrupts from the host's GIC virtual CPU interface (list
+// registers, guest-owns-EL2 mode): OR'ed with HCR_EL2.VI / HCR_EL2.VF and
+// taken at EL1/EL0 as virtual IRQ / FIQ when HCR_EL2.IMO / FMO route them.
+export const LINE_VIRQ = 8;
+export const LINE_VFIQ = 16;
 export const LINE_STOP = 0x80000000;
 // The generic timers (host <-> core). The physical count is instructions
 // retired plus TIME_OFFSET, which the host may advance (to skip idle time).
@@ -91,6 +103,13 @@ export const CONFIG_CPU_INDEX = CONFIG_BASE + 0x18; // u32 -> MPIDR_EL1.Aff0
 // machine's life (decoded code is cached with the decision in it).
 export const CONFIG_FP = CONFIG_BASE + 0x1c;
 export const CONFIG_GIC = CONFIG_BASE + 0x20; // u32 3 = a GICv3 whose CPU interface (ICC_*) the host implements
+// u32 1 = the host is the hypervisor and owns EL2 with a stage-2 table it
+// built (with CONFIG_HIGHEST_EL = 1): the host writes HCR_EL2, VTCR_EL2 and
+// VTTBR_EL2 (VMID in bits 63:48) into the vCPU's system-register storage; the
+// guest cannot reach them (EL2 does not exist for it), its EL1&0 accesses go
+// through that stage 2, TLB entries carry the VMID, and a stage-2 fault on a
+// data access leaves run() as EXIT_MMIO with EXIT_ESR/FAR/HPFAR filled.
+export const CONFIG_HOST_STAGE2 = CONFIG_BASE + 0x24;
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;
