@@ -15,7 +15,8 @@ const MASK32 = 0xffff_ffffn;
 const L_IDX = 0, L_N = 1, L_LIMIT = 2, L_PAGEVA = 3;
 const L_START = 4, L_TE = 5, L_H = 6, L_NZ = 7, L_CHK = 8, L_A32 = 9, L_B32 = 10;  // i32
 const L_CTX = 11, L_VA = 12, L_A = 13, L_B = 14, L_R = 15, L_BASE = 16, L_V2 = 17; // i64
-const LOCALS = [{ count: 7, type: I32 }, { count: 7, type: I64 }];
+const L_T0 = 18, L_T1 = 19, L_T2 = 20, L_T3 = 21; // i64 scratch (multiply-high, carry-in)
+const LOCALS = [{ count: 7, type: I32 }, { count: 7, type: I64 }, { count: 4, type: I64 }];
 
 // Imported core functions.
 const F_READ_SLOW = 0, F_WRITE_SLOW = 1;
@@ -146,6 +147,37 @@ class PageCompiler {
     this.i32(0); this.get(L_NZ); this.mem(Op.i32_store, 2, ABI.PSTATE_NZCV);
     this.get(L_H); this.op(Op.i64_extend_i32_u); this.set(L_R);
   }
+  // AddWithCarry with the carry-in held in L_T0 (0 or 1, ADCS/SBCS): as above,
+  // C = carry ? r <= a : r < a.
+  private addWithCarryIn(sf: number): void {
+    if (!sf) {
+      this.get(L_A); this.op(Op.i32_wrap_i64); this.set(L_A32);
+      this.get(L_B); this.op(Op.i32_wrap_i64); this.set(L_B32);
+      this.get(L_A32); this.get(L_B32); this.op(Op.i32_add); this.get(L_T0); this.op(Op.i32_wrap_i64, Op.i32_add);
+      this.tee(L_H);
+      this.i32(0x8000_0000 | 0); this.op(Op.i32_and);
+      this.get(L_H); this.op(Op.i32_eqz); this.i32(30); this.op(Op.i32_shl, Op.i32_or);
+      this.get(L_H); this.get(L_A32); this.op(0x4d /* i32.le_u */);
+      this.get(L_H); this.get(L_A32); this.op(Op.i32_lt_u);
+      this.get(L_T0); this.op(Op.i32_wrap_i64); this.op(Op.select); this.i32(29); this.op(Op.i32_shl, Op.i32_or);
+      this.get(L_A32); this.get(L_H); this.op(Op.i32_xor); this.get(L_B32); this.get(L_H); this.op(Op.i32_xor, Op.i32_and);
+      this.i32(31); this.op(Op.i32_shr_u); this.i32(28); this.op(Op.i32_shl, Op.i32_or);
+      this.set(L_NZ);
+      this.i32(0); this.get(L_NZ); this.mem(Op.i32_store, 2, ABI.PSTATE_NZCV);
+      this.get(L_H); this.op(Op.i64_extend_i32_u); this.set(L_R);
+      return;
+    }
+    this.get(L_A); this.get(L_B); this.op(Op.i64_add); this.get(L_T0); this.op(Op.i64_add); this.set(L_R);
+    this.get(L_R); this.i64(32n); this.op(Op.i64_shr_u, Op.i32_wrap_i64); this.i32(0x8000_0000 | 0); this.op(Op.i32_and);
+    this.get(L_R); this.op(Op.i64_eqz); this.i32(30); this.op(Op.i32_shl, Op.i32_or);
+    this.get(L_R); this.get(L_A); this.op(Op.i64_le_u);
+    this.get(L_R); this.get(L_A); this.op(Op.i64_lt_u);
+    this.get(L_T0); this.op(Op.i32_wrap_i64); this.op(Op.select); this.i32(29); this.op(Op.i32_shl, Op.i32_or);
+    this.get(L_A); this.get(L_R); this.op(Op.i64_xor); this.get(L_B); this.get(L_R); this.op(Op.i64_xor, Op.i64_and);
+    this.i64(63n); this.op(Op.i64_shr_u, Op.i32_wrap_i64); this.i32(28); this.op(Op.i32_shl, Op.i32_or);
+    this.set(L_NZ);
+    this.i32(0); this.get(L_NZ); this.mem(Op.i32_store, 2, ABI.PSTATE_NZCV);
+  }
   private logicalFlags(sf: number): void {
     // N from bit 63 (or 31), Z from the whole result; C = V = 0.
     if (sf) { this.get(L_R); this.i64(32n); this.op(Op.i64_shr_u, Op.i32_wrap_i64); }
@@ -165,8 +197,42 @@ class PageCompiler {
     }
     // 32-bit: operate on an i32 so ASR and ROR see bit 31 as the top.
     this.op(Op.i32_wrap_i64); this.i32(amount);
-    this.op([Op.i32_shl, Op.i32_shr_u, 0x75 /* i32.shr_s */, 0x78 /* i32.rotr */][type]);
+    this.op([Op.i32_shl, Op.i32_shr_u, Op.i32_shr_s, Op.i32_rotr][type]);
     this.op(Op.i64_extend_i32_u);
+  }
+
+  // ExtendReg on the i64 on the stack, with the packed field of extendField()
+  // (assembly/exec/flags.ts): bits 5:0 = 64 - source width, bit 6 = signed, bits 10:8 = left shift.
+  private extendReg(f: number): void {
+    const sh = BigInt(f & 63), signed = (f & 64) !== 0, lsl = BigInt((f >> 8) & 7);
+    if (sh) { this.i64(sh); this.op(Op.i64_shl); this.i64(sh); this.op(signed ? Op.i64_shr_s : Op.i64_shr_u); }
+    if (lsl) { this.i64(lsl); this.op(Op.i64_shl); }
+  }
+
+  // L_A = ((L_A >> s) & m) | ((L_A & m) << s): one step of a bit or byte reversal.
+  private swapBits(s: number, m: bigint): void {
+    this.get(L_A); this.i64(BigInt(s)); this.op(Op.i64_shr_u); this.i64(m); this.op(Op.i64_and);
+    this.get(L_A); this.i64(m); this.op(Op.i64_and); this.i64(BigInt(s)); this.op(Op.i64_shl);
+    this.op(Op.i64_or); this.set(L_A);
+  }
+
+  // The high 64 bits of the unsigned product L_A * L_B, on the stack (from
+  // 32-bit halves: WebAssembly has no 64x64->128 multiply).
+  private umulh(): void {
+    const M = 0xffff_ffffn;
+    this.get(L_A); this.i64(M); this.op(Op.i64_and); this.set(L_T0);     // a.lo
+    this.get(L_A); this.i64(32n); this.op(Op.i64_shr_u); this.set(L_T1); // a.hi
+    this.get(L_B); this.i64(M); this.op(Op.i64_and); this.set(L_T2);     // b.lo
+    this.get(L_B); this.i64(32n); this.op(Op.i64_shr_u); this.set(L_T3); // b.hi
+    // t = a.hi * b.lo + (a.lo * b.lo >> 32), which cannot overflow
+    this.get(L_T1); this.get(L_T2); this.op(Op.i64_mul);
+    this.get(L_T0); this.get(L_T2); this.op(Op.i64_mul); this.i64(32n); this.op(Op.i64_shr_u, Op.i64_add); this.set(L_R);
+    // (t.lo + a.lo * b.hi) >> 32
+    this.get(L_R); this.i64(M); this.op(Op.i64_and); this.get(L_T0); this.get(L_T3); this.op(Op.i64_mul, Op.i64_add);
+    this.i64(32n); this.op(Op.i64_shr_u); this.set(L_T2);
+    // a.hi * b.hi + t.hi + that
+    this.get(L_T1); this.get(L_T3); this.op(Op.i64_mul); this.get(L_R); this.i64(32n); this.op(Op.i64_shr_u, Op.i64_add);
+    this.get(L_T2); this.op(Op.i64_add);
   }
 
   // ---- memory accesses ----
@@ -246,11 +312,7 @@ class PageCompiler {
       this.spCheck(b);
       if (mode === O.MODE_POST) { this.get(L_BASE); this.set(L_VA); }
       else if (mode === O.MODE_REG) {
-        // ExtendReg with the packed field (see extendField).
-        const sh = BigInt(f & 63), signed = (f & 64) !== 0, lsl = BigInt((f >> 8) & 7);
-        this.get(L_BASE); rx(c);
-        if (sh) { this.i64(sh); this.op(Op.i64_shl); this.i64(sh); this.op(signed ? Op.i64_shr_s : Op.i64_shr_u); }
-        if (lsl) { this.i64(lsl); this.op(Op.i64_shl); }
+        this.get(L_BASE); rx(c); this.extendReg(f);
         this.op(Op.i64_add); this.set(L_VA);
       } else { this.get(L_BASE); this.i64(imm); this.op(Op.i64_add); this.set(L_VA); }
       if (m >= O.MEMOP_STRB) {
@@ -322,6 +384,46 @@ class PageCompiler {
       this.set(L_R); this.setX(a, L_R);
       return true;
     }
+    if (op >= O.OP_ADDSUB_ER && op < O.OP_ADDSUB_ER + 8) {
+      const k = op - O.OP_ADDSUB_ER, sf = k & 1, sub = (k >> 2) & 1, s = (k >> 1) & 1;
+      rx(b); this.set(L_A);
+      rx(c); this.extendReg(f); this.set(L_B);
+      this.addSub(sf, sub, s);
+      this.setX(a, L_R);
+      return true;
+    }
+    if (op >= O.OP_ADC && op < O.OP_ADC + 8) {
+      // ADC, ADCS, SBC, SBCS: the carry-in is PSTATE.C.
+      const k = op - O.OP_ADC, sf = k & 1, sub = (k >> 2) & 1, s = (k >> 1) & 1;
+      this.i32(0); this.mem(Op.i32_load, 2, ABI.PSTATE_NZCV); this.i32(29); this.op(Op.i32_shr_u); this.i32(1); this.op(Op.i32_and, Op.i64_extend_i32_u);
+      this.set(L_T0);
+      rx(b); this.set(L_A);
+      rx(c); if (sub) { this.i64(-1n); this.op(Op.i64_xor); } this.set(L_B);
+      if (s) this.addWithCarryIn(sf);
+      else {
+        this.get(L_A); this.get(L_B); this.op(Op.i64_add); this.get(L_T0); this.op(Op.i64_add);
+        if (!sf) this.zext32();
+        this.set(L_R);
+      }
+      this.setX(a, L_R);
+      return true;
+    }
+    if (op >= O.OP_CCMP && op < O.OP_CCMP + 4) {
+      // CCMN, CCMP: a = Rn, b = Rm, c = cond, d = nzcv, f = immediate form (imm = imm5).
+      const k = op - O.OP_CCMP, sf = k & 1, sub = k >> 1;
+      this.loadNZ(); this.cond(c);
+      this.op(Op.if, 0x40);
+      rx(a); this.set(L_A);
+      if (f) this.i64(imm); else rx(b);
+      this.set(L_B);
+      this.addSub(sf, sub, 1);
+      this.op(Op.else);
+      this.i32(0); this.i32(d << 28); this.mem(Op.i32_store, 2, ABI.PSTATE_NZCV);
+      this.op(Op.end);
+      return true;
+    }
+    if (op === O.OP_DP1 || op === O.OP_DP1 + 1) return this.dataProcessing1(op - O.OP_DP1, a, b, d);
+    if (op === O.OP_DP2 || op === O.OP_DP2 + 1) return this.dataProcessing2(op - O.OP_DP2, a, b, c, d);
     switch (op) {
       case O.OP_NOP: return true;
       case O.OP_MOVI: this.i64(imm); this.set(L_R); this.setX(a, L_R); return true;
@@ -357,6 +459,41 @@ class PageCompiler {
         const sf = op === O.OP_MADD || op === O.OP_MSUB;
         rx(d); rx(b); rx(c); this.op(Op.i64_mul); this.op(op === O.OP_MADD || op === O.OP_MADD32 ? Op.i64_add : Op.i64_sub);
         if (!sf) this.zext32();
+        this.set(L_R); this.setX(a, L_R); return true;
+      }
+      case O.OP_DP3: {
+        // SMADDL, SMSUBL, SMULH, UMADDL, UMSUBL, UMULH (f = op31 << 1 | o0).
+        if (f === 4 || f === 12) {
+          rx(b); this.set(L_A); rx(c); this.set(L_B);
+          this.umulh();
+          if (f === 4) { // SMULH = UMULH - (a < 0 ? b : 0) - (b < 0 ? a : 0)
+            this.get(L_B); this.get(L_A); this.i64(63n); this.op(Op.i64_shr_s, Op.i64_and, Op.i64_sub);
+            this.get(L_A); this.get(L_B); this.i64(63n); this.op(Op.i64_shr_s, Op.i64_and, Op.i64_sub);
+          }
+        } else {
+          const signed = f < 8, ext = signed ? Op.i64_extend_i32_s : Op.i64_extend_i32_u;
+          rx(d);
+          rx(b); this.op(Op.i32_wrap_i64, ext); rx(c); this.op(Op.i32_wrap_i64, ext); this.op(Op.i64_mul);
+          this.op(f & 1 ? Op.i64_sub : Op.i64_add);
+        }
+        this.set(L_R); this.setX(a, L_R); return true;
+      }
+      case O.OP_BFM: case O.OP_BFM32:
+        // Rd = (Rd & ~mask | ((Rn << c) >> d) << f & mask), at 32 bits zero-extended.
+        rx(a); this.i64(~imm); this.op(Op.i64_and);
+        rx(b); this.i64(BigInt(c)); this.op(Op.i64_shl); this.i64(BigInt(d)); this.op(Op.i64_shr_u);
+        this.i64(BigInt(f)); this.op(Op.i64_shl); this.i64(imm); this.op(Op.i64_and, Op.i64_or);
+        if (op === O.OP_BFM32) this.zext32();
+        this.set(L_R); this.setX(a, L_R); return true;
+      case O.OP_EXTR: case O.OP_EXTR32: {
+        // d = lsb: (Rm >> lsb) | (Rn << (N - lsb)), Rm alone when lsb = 0.
+        const n = op === O.OP_EXTR ? 64 : 32;
+        rx(c); if (n === 32) this.zext32();
+        if (d !== 0) {
+          this.i64(BigInt(d)); this.op(Op.i64_shr_u);
+          rx(b); this.i64(BigInt(n - d)); this.op(Op.i64_shl, Op.i64_or);
+          if (n === 32) this.zext32();
+        }
         this.set(L_R); this.setX(a, L_R); return true;
       }
       // ---- branches ----
@@ -398,6 +535,78 @@ class PageCompiler {
         this.leaveTo(L_R); return true;
     }
     return false;
+  }
+
+  // RBIT, REV16, REV32, REV, CLZ, CLS (d = opcode); a = Rd, b = Rn.
+  private dataProcessing1(sf: number, a: number, b: number, opcode: number): boolean {
+    const M55 = 0x5555_5555_5555_5555n, M33 = 0x3333_3333_3333_3333n, M0F = 0x0f0f_0f0f_0f0f_0f0fn;
+    const M00FF = 0x00ff_00ff_00ff_00ffn, M0000FFFF = 0x0000_ffff_0000_ffffn;
+    const w = sf ? -1n : 0xffff_ffffn; // the masks at 32 bits keep the top half clear
+    this.x(b); if (!sf) this.zext32(); this.set(L_A);
+    if (opcode <= 3) {
+      if (opcode === 0) { this.swapBits(1, M55 & w); this.swapBits(2, M33 & w); this.swapBits(4, M0F & w); }
+      this.swapBits(8, M00FF & w);
+      if (opcode !== 1) this.swapBits(16, M0000FFFF & w);
+      if (sf && (opcode === 0 || opcode === 3)) { this.get(L_A); this.i64(32n); this.op(Op.i64_rotr); this.set(L_A); }
+      this.get(L_A);
+    } else if (sf) {
+      this.get(L_A);
+      if (opcode === 5) { this.get(L_A); this.i64(1n); this.op(Op.i64_shr_s, Op.i64_xor); }
+      this.op(Op.i64_clz);
+      if (opcode === 5) { this.i64(1n); this.op(Op.i64_sub); }
+    } else {
+      this.get(L_A); this.op(Op.i32_wrap_i64);
+      if (opcode === 5) { this.get(L_A); this.op(Op.i32_wrap_i64); this.i32(1); this.op(Op.i32_shr_s, Op.i32_xor); }
+      this.op(Op.i32_clz);
+      if (opcode === 5) { this.i32(1); this.op(Op.i32_sub); }
+      this.op(Op.i64_extend_i32_u);
+    }
+    this.set(L_R); this.setX(a, L_R);
+    return true;
+  }
+
+  // UDIV, SDIV, LSLV, LSRV, ASRV, RORV (d = opcode); CRC32* left to the interpreter.
+  private dataProcessing2(sf: number, a: number, b: number, c: number, opcode: number): boolean {
+    if (opcode >= 16) return false;
+    if (sf) {
+      this.x(b); this.set(L_A); this.x(c); this.set(L_B);
+      if (opcode === 2 || opcode === 3) {
+        // Division by zero gives 0; INT64_MIN / -1 wraps (WebAssembly would trap on both).
+        this.get(L_B); this.op(Op.i64_eqz);
+        this.op(Op.if, I64); this.i64(0n);
+        this.op(Op.else);
+        if (opcode === 3) {
+          this.get(L_B); this.i64(-1n); this.op(Op.i64_eq);
+          this.op(Op.if, I64); this.i64(0n); this.get(L_A); this.op(Op.i64_sub);
+          this.op(Op.else); this.get(L_A); this.get(L_B); this.op(Op.i64_div_s);
+          this.op(Op.end);
+        } else { this.get(L_A); this.get(L_B); this.op(Op.i64_div_u); }
+        this.op(Op.end);
+      } else {
+        this.get(L_A); this.get(L_B); // WebAssembly takes the count modulo 64, as the Arm ARM does
+        this.op([Op.i64_shl, Op.i64_shr_u, Op.i64_shr_s, Op.i64_rotr][opcode - 8]);
+      }
+    } else {
+      this.x(b); this.op(Op.i32_wrap_i64); this.set(L_A32); this.x(c); this.op(Op.i32_wrap_i64); this.set(L_B32);
+      if (opcode === 2 || opcode === 3) {
+        this.get(L_B32); this.op(Op.i32_eqz);
+        this.op(Op.if, I32); this.i32(0);
+        this.op(Op.else);
+        if (opcode === 3) {
+          this.get(L_B32); this.i32(-1); this.op(Op.i32_eq);
+          this.op(Op.if, I32); this.i32(0); this.get(L_A32); this.op(Op.i32_sub);
+          this.op(Op.else); this.get(L_A32); this.get(L_B32); this.op(Op.i32_div_s);
+          this.op(Op.end);
+        } else { this.get(L_A32); this.get(L_B32); this.op(Op.i32_div_u); }
+        this.op(Op.end);
+      } else {
+        this.get(L_A32); this.get(L_B32);
+        this.op([Op.i32_shl, Op.i32_shr_u, Op.i32_shr_s, Op.i32_rotr][opcode - 8]);
+      }
+      this.op(Op.i64_extend_i32_u);
+    }
+    this.set(L_R); this.setX(a, L_R);
+    return true;
   }
 
   // A register branch target in L_R with a non-canonical top byte may carry a
