@@ -97,7 +97,7 @@ interface Shell {
 
 interface Run { result: VmResult; out: string; seconds: number }
 
-async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
+async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
   const g = theGuest();
   const con = new Console();
   // As `armvisor boot`: console input wakes a machine whose vCPUs all wait with no timer armed.
@@ -105,6 +105,7 @@ async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDr
   let done = false;
   const board = await VirtBoard.create({
     wasm: wasm as BufferSource, ramMiB: 512, cpus: opts.cpus ?? 1, console: con, fp: true, drives: opts.drives,
+    gic: opts.gic, virtualization: opts.virtualization,
     waitForInput: () => new Promise<boolean>((resolve) => { if (done) resolve(false); else wake = resolve; }),
   });
   await board.bootLinux({
@@ -262,5 +263,17 @@ describe("Debian's Linux on the virt board", () => {
     expect(readFileSync(ro).equals(roBytes), "the read-only image is unchanged").toBe(true); // (toEqual on a MiB takes seconds)
     expect(troubleIn(r.out)).toEqual([]);
     console.log(`virtio-blk: ${r.seconds.toFixed(1)} s`);
+  }, BOOT_TIMEOUT);
+
+  // The guest owns EL2 (--virtualization): the kernel is entered at EL2 and
+  // keeps it. KVM is off here (kvm-arm.mode=none); it needs the GIC's
+  // virtualization interfaces, which the KVM tests exercise.
+  it("boots at EL2 with --virtualization (GICv2) and powers off through PSCI by SMC", async () => {
+    const r = await bootLinux({ gic: 2, virtualization: true, append: `${DEFAULT_APPEND} kvm-arm.mode=none ${POWEROFF_PARAM}` });
+    expect(r.result.kind, shellEnd(r)).toBe("system-off");
+    expect(r.out).toContain("CPU: All CPU(s) started at EL2");
+    expect(r.out).toContain("kvm [1]: KVM disabled from command line");
+    expect(r.out).toContain(`${USERSPACE_MARKER}\r\n`);
+    expect(troubleIn(r.out)).toEqual([]);
   }, BOOT_TIMEOUT);
 });

@@ -27,6 +27,9 @@ export interface VirtBoardOptions {
   jit?: boolean;                 // default true
   fp?: boolean;
   gic?: 2 | 3;                   // default 3
+  // The guest owns EL2 (DESIGN.md "Who owns EL2"): it is entered at EL2, PSCI
+  // is reached by SMC, the device tree lists the hypervisor's interrupts.
+  virtualization?: boolean;
   drives?: VirtDrive[];
   // Waits for console input when every vCPU idles with no timer armed (see VmOptions).
   waitForInput?: () => Promise<boolean>;
@@ -110,7 +113,7 @@ export class VirtBoard {
       timerIntids: { phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi },
       poll: () => this.poll(),
     }, {
-      cpus: this.cpus, affinity, bootEL: 1,
+      cpus: this.cpus, affinity, bootEL: options.virtualization ? 2 : 1,
       clock: options.clock === "host" ? hostClock() : icountClock(),
       jit: options.jit,
       waitForInput: options.waitForInput,
@@ -127,20 +130,21 @@ export class VirtBoard {
     const maxCpus = gicVersion === 3 ? VIRT_MAX_CPUS_GICV3 : VIRT_MAX_CPUS_GICV2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > maxCpus) throw new UserError(`invalid vCPU count: ${cpus} (1 to ${maxCpus} with GICv${gicVersion})`);
     const core = await Core.create(options.wasm, {
-      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024, highestEL: 1, semihosting: false,
+      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024, highestEL: options.virtualization ? 2 : 1, semihosting: false,
       gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false,
     });
     return new VirtBoard(core, options);
   }
 
   // Place kernel, initrd and device tree as QEMU does and reset vCPU 0 into
-  // the kernel as booting.rst asks: X0 = the DTB, MMU off, DAIF masked, EL1.
+  // the kernel as booting.rst asks: X0 = the DTB, MMU off, DAIF masked, at
+  // EL1 (EL2 with virtualization: a kernel with KVM then keeps EL2).
   async bootLinux(boot: LinuxBoot): Promise<void> {
     const ramBase = VIRT_MEMMAP.ram.base, ramSize = BigInt(this.options.ramMiB) * 1024n * 1024n;
     const kernel = await loadLinuxImage(boot.kernel, boot.kernelName ?? "kernel", ramBase, ramSize);
     const place = placeBootBlobs({ kernel, initrd: boot.initrd, initrdName: boot.initrdName, dtbSize: boot.dtb?.length });
     const dtb = boot.dtb ?? virtDeviceTree({
-      ramBase, ramSize, cpus: this.cpus, gicVersion: this.options.gic ?? 3, virtualization: false,
+      ramBase, ramSize, cpus: this.cpus, gicVersion: this.options.gic ?? 3, virtualization: this.options.virtualization ?? false,
       bootargs: boot.append ?? "", initrd: place.initrd,
       // Fixed seeds keep icount runs repeatable; the host clock takes real randomness.
       rngSeed: this.options.clock === "host" ? crypto.getRandomValues(new Uint8Array(32)) : new Uint8Array(32).fill(0x5a),

@@ -12,6 +12,7 @@ import { FileDisk } from "../node/file-disk";
 export interface BootOptions {
   kernel?: string; initrd?: string; append?: string; memory: number; smp: number; drive: string[];
   gic: 2 | 3; dtb?: string; clock: "icount" | "host"; stats?: boolean; jit: boolean; maxInsns?: bigint; fp?: boolean;
+  virtualization?: boolean;
 }
 
 // What `boot linux` boots: the fetched Debian kernel and initramfs.
@@ -46,7 +47,7 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
   const board = await VirtBoard.create({
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource,
     ramMiB: opts.memory, cpus: opts.smp, console: stdoutSink, clock: opts.clock, jit: opts.jit, fp: opts.fp ?? true, drives, gic: opts.gic,
-    waitForInput, paceIdle,
+    virtualization: opts.virtualization ?? false, waitForInput, paceIdle,
   });
   await board.bootLinux({ kernel, kernelName: kernelPath, initrd, initrdName: initrdPath, append: opts.append ?? images?.append ?? DEFAULT_APPEND, dtb });
   const console = attachConsole((b) => { board.pushInput(b); wake?.(true); wake = undefined; }, () => { board.vm.requestQuit(); wake?.(false); }, {
@@ -95,6 +96,7 @@ export function registerBoot(program: Command, setStatus: (s: number) => void, l
     .option("--drive <file[,readonly]>", "virtio-blk disk backed by a raw image file (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addOption(new Option("--gic <version>", "interrupt controller: 2 or 3").default(3).argParser(parseGic))
     .option("--dtb <file>", "use this device tree instead of the generated one")
+    .option("--virtualization", "the guest owns EL2: enter the kernel at EL2 (a hypervisor such as KVM keeps it), PSCI by SMC")
     .addOption(new Option("--clock <source>", "counter source: instructions retired (deterministic) or wall-clock time").choices(["icount", "host"]).default("icount"))
     .option("--max-insns <n>", "stop after this many instructions (exit status 124)", parseCount)
     .option("--stats", "print instruction, exit, exception and TLB counters on stderr")
