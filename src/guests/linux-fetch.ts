@@ -110,10 +110,29 @@ export function linuxGuestPaths(cacheDir: string = defaultCacheDir()): LinuxGues
   };
 }
 
+// armvisor's own programs in the initramfs's /bin: built from guests/ by
+// Debian's cross compiler and kept in guests/prebuilt/ (`make -C guests
+// prebuilt`), so fetching works without one. kvm-hello: guests/kvm-hello.
+export const INITRAMFS_PROGRAMS = ["kvm-hello"] as const;
+
+export function initramfsPrograms(): { name: string; data: Uint8Array }[] {
+  return INITRAMFS_PROGRAMS.map((name) => {
+    const path = join(projectRoot(), "guests", "prebuilt", name);
+    try {
+      return { name, data: new Uint8Array(readFileSync(path)) };
+    } catch {
+      throw new UserError(`${path} is missing (it is part of the repository; \`make -C guests prebuilt\` rebuilds it)`);
+    }
+  });
+}
+
 // Changes whenever the initramfs would come out different for the same busybox and modules.
-export const INITRAMFS_LAYOUT = createHash("sha256")
-  .update(JSON.stringify({ INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, MODULES_LIST, WANTED_MODULES, format: MANIFEST_FORMAT }))
-  .digest("hex").slice(0, 16);
+export function initramfsLayout(): string {
+  const programs = initramfsPrograms().map((p) => [p.name, sha256(p.data)]);
+  return createHash("sha256")
+    .update(JSON.stringify({ INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, MODULES_LIST, WANTED_MODULES, programs, format: MANIFEST_FORMAT }))
+    .digest("hex").slice(0, 16);
+}
 
 function readManifest(p: LinuxGuestPaths): LinuxGuestManifest | null {
   try {
@@ -127,7 +146,7 @@ function readManifest(p: LinuxGuestPaths): LinuxGuestManifest | null {
 export function cachedLinuxGuest(cacheDir?: string): LinuxGuest | null {
   const p = linuxGuestPaths(cacheDir);
   const info = readManifest(p);
-  if (!info || info.initramfsLayout !== INITRAMFS_LAYOUT) return null;
+  if (!info || info.initramfsLayout !== initramfsLayout()) return null;
   if (!existsSync(p.kernel) || !existsSync(p.initramfs)) return null;
   if (statSync(p.kernel).size !== info.sizes.kernel || statSync(p.initramfs).size !== info.sizes.initramfs) return null;
   return { ...p, info, cached: true };
@@ -447,7 +466,8 @@ function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, modules: 
   const busybox = readFileSync(p.busybox);
   const bad = checkBusybox(busybox);
   if (bad) throw new UserError(`${p.busybox} ${bad}`);
-  const cpio = buildInitramfs(busybox, { modules });
+  const extra = initramfsPrograms().map((p) => ({ type: "file" as const, name: `bin/${p.name}`, data: p.data, mode: 0o755 }));
+  const cpio = buildInitramfs(busybox, { modules, extra });
   const gz = gzipSync(cpio, { level: 9 });
   atomicWrite(p.initramfs, gz);
   const kernel = readFileSync(p.kernel);
@@ -459,7 +479,7 @@ function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, modules: 
     ...(info.busyboxPackage && { busyboxPackage: info.busyboxPackage }),
     ...(info.kernelRelease && { kernelRelease: info.kernelRelease }),
     ...(info.archive && { archive: info.archive }),
-    initramfsLayout: INITRAMFS_LAYOUT,
+    initramfsLayout: initramfsLayout(),
     modules: modules.map((m) => ({ name: m.name, path: m.path, size: m.data.length, sha256: sha(m.data) })),
     wantedModules: [...WANTED_MODULES],
     sizes: { kernel: kernel.length, initramfs: gz.length, initramfsUncompressed: cpio.length, busybox: busybox.length },

@@ -20,7 +20,7 @@ import {
   debianSources, defaultDebianSources, formatDeb822Sources, isDebianArchiveUri, parseDeb822Sources, parseOneLineSources, parseOsRelease,
 } from "../../src/guests/apt-sources";
 import {
-  cachedLinuxGuest, CACHE_ENV, defaultCacheDir, ensureLinuxGuest, INITRAMFS_LAYOUT, linuxGuestPaths, MANIFEST_FORMAT, projectRoot,
+  cachedLinuxGuest, CACHE_ENV, defaultCacheDir, ensureLinuxGuest, initramfsLayout, linuxGuestPaths, MANIFEST_FORMAT, projectRoot,
 } from "../../src/guests/linux-fetch";
 import {
   moduleCompression, moduleDepends, moduleName, MODULES_LIST, parseModulesBuiltin, readModinfo, resolveModules, WANTED_MODULES,
@@ -519,7 +519,7 @@ describe("the guest cache", () => {
       const g = await ensureLinuxGuest({ cacheDir: dir, log: (l) => lines.push(l) });
       expect(g.cached).toBe(false);
       expect(g.info.source).toBe("local");
-      expect(g.info.initramfsLayout).toBe(INITRAMFS_LAYOUT);
+      expect(g.info.initramfsLayout).toBe(initramfsLayout());
       expect(lines[0]).toMatch(/apt-get is not available: using/);
       const m = readNewc(new Uint8Array(gunzipSync(readFileSync(g.initramfs))));
       expect(m.find((x) => x.name === "init")!.data).toEqual(enc.encode(INIT_SCRIPT));
@@ -536,7 +536,7 @@ describe("the guest cache", () => {
       const rebuilt = await ensureLinuxGuest({ cacheDir: dir, log: (l) => lines.push(l) });
       expect(rebuilt.cached).toBe(false);
       expect(lines.some((l) => /rebuilding .*initramfs\.cpio\.gz/.test(l))).toBe(true);
-      expect(cachedLinuxGuest(dir)?.info.initramfsLayout).toBe(INITRAMFS_LAYOUT);
+      expect(cachedLinuxGuest(dir)?.info.initramfsLayout).toBe(initramfsLayout());
     });
 
     it("takes kernel modules put in <cache>/modules/lib/modules/<release>/, compressed ones too", async () => {
