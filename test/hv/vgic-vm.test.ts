@@ -1,0 +1,100 @@
+// A guest hypervisor at EL2 on the host's VM (src/hv/vm.ts) with a GICv3:
+// it programs a list register through ICH_*_EL2 (system-register exits to
+// the host's GIC), routes IRQs to EL2 (HCR_EL2.IMO) and drops to EL1, where
+// the virtual IRQ the GIC's virtual CPU interface signals (LINE_VIRQ) is
+// taken and handled through the ICC_* encodings, which reach ICV_*. The
+// whole path: core -> EXIT_SYSREG -> GIC model -> control lines -> core.
+import { describe, it, expect } from "vitest";
+import * as fs from "node:fs";
+import { Core, ABI } from "../../src/core/core";
+import { Vm, type VmResult } from "../../src/hv/vm";
+import { Bus } from "../../src/board/bus";
+import { icountClock } from "../../src/hv/clock";
+import { GicV3, iccRegisterName } from "../../src/devices/gicv3";
+import { assemble } from "../helpers/asm";
+
+const RAM = 0x4000_0000n, ENTRY = 0x4008_0000n;
+
+async function runGuest(source: string, maxInstructions = 1_000_000n): Promise<{ result: VmResult; core: Core; gic: GicV3 }> {
+  const core = await Core.create(fs.readFileSync("build/core.wasm"), { ramBase: RAM, ramSize: 16 << 20, highestEL: 2, semihosting: false, gic: 3 });
+  const gic = new GicV3({ cpus: 1 });
+  const vm = new Vm(core, {
+    bus: new Bus(),
+    gic: {
+      irqLine: (c) => gic.irqLine(c), fiqLine: (c) => gic.fiqLine(c),
+      set onChange(f) { gic.onChange = f; }, get onChange() { return gic.onChange; },
+      setPpi: (c, intid, level) => gic.setPpi(c, intid, level),
+      sysregName: (...k) => iccRegisterName(...k),
+      readSysreg: (c, name, a) => gic.readSysreg(c, name, a),
+      writeSysreg: (c, name, v, a) => gic.writeSysreg(c, name, v, a),
+    },
+    timerIntids: { phys: 30, virt: 27, hyp: 26 },
+  }, { cpus: 1, affinity: () => 0, bootEL: 2, clock: icountClock(), jit: false });
+  core.writeRam(ENTRY, assemble(source, ENTRY));
+  vm.boot(ENTRY);
+  const result = await vm.run(maxInstructions);
+  return { result, core, gic };
+}
+
+// EL2: vectors, the virtual interface (En; VENG1 and VPMR 0xF8), LR0 =
+// vINTID 42 Pending, Group 1, priority 0xA0; HCR_EL2.IMO; ERET to EL1 with
+// DAIF masked. EL1: WFI (a masked virtual IRQ is pending: it completes),
+// HPPIR1, unmask -> the IRQ vector acknowledges and EOIs through ICV_*;
+// then PSCI SYSTEM_OFF by SMC (the host owns EL3).
+const GUEST = `
+  .text
+_start:
+  adr x0, el1_vectors
+  msr vbar_el1, x0
+  mov x0, #1                   // ICH_HCR_EL2.En
+  msr ich_hcr_el2, x0
+  ldr x0, =0xf8000002          // ICH_VMCR_EL2: VPMR 0xF8, VENG1
+  msr ich_vmcr_el2, x0
+  ldr x0, =0x50a000000000002a  // ICH_LR0_EL2: State Pending, Group 1, Priority 0xA0, vINTID 42
+  msr ich_lr0_el2, x0
+  ldr x0, =0x80000010          // HCR_EL2: RW, IMO
+  msr hcr_el2, x0
+  isb
+  adr x0, el1
+  msr elr_el2, x0
+  mov x0, #0x3c5               // EL1h, DAIF masked
+  msr spsr_el2, x0
+  eret
+el1:
+  wfi
+  mrs x19, icc_hppir1_el1
+  msr daifclr, #2
+  nop
+  ldr x0, =0x84000008          // PSCI SYSTEM_OFF
+  smc #0
+  b .
+  .ltorg
+
+  .balign 2048
+el1_vectors:
+  .balign 128; b .             // current EL with SP_EL0: synchronous
+  .balign 128; b .
+  .balign 128; b .
+  .balign 128; b .
+  .balign 128; b .             // current EL with SP_ELx: synchronous
+  .balign 128                  // IRQ
+  mrs x20, icc_iar1_el1
+  msr icc_eoir1_el1, x20
+  add x21, x21, #1
+  eret
+`;
+
+describe("a guest hypervisor's list register, delivered on the host's VM", () => {
+  it("EL1 takes the virtual IRQ, acknowledges vINTID 42 through ICV_IAR1 and EOIs it; WFI with it pending does not idle the vCPU", async () => {
+    const { result, core, gic } = await runGuest(GUEST);
+    expect(result.kind).toBe("system-off");
+    expect(core.x(19)).toBe(42n);                  // ICV_HPPIR1_EL1
+    expect(core.x(20)).toBe(42n);                  // ICV_IAR1_EL1 in the handler
+    expect(core.x(21)).toBe(1n);                   // taken once
+    const lr0 = gic.readSysreg(0, "ICH_LR0_EL2", { el: 2, imo: true, fmo: false });
+    expect(lr0 >> 62n).toBe(0n);                   // Invalid after the EOI
+    expect(gic.readSysreg(0, "ICH_ELRSR_EL2", { el: 2, imo: true, fmo: false }) & 1n).toBe(1n);
+    expect(gic.virqLine(0)).toBe(false);
+    expect(core.sysreg(ABI.SR_ESR_EL1)).toBe(0n);  // an interrupt writes no syndrome
+  });
+});
