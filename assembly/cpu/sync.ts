@@ -17,7 +17,8 @@ const SCTLR_A: u64 = 1 << 1;
 // Work the run loop must do at the next block boundary: PSTATE.IL set, or a
 // virtual interrupt pending in HCR_EL2.{VI,VF,VSE} (taken once EL1/EL0 runs
 // with it unmasked). Recomputed here because only MSR, exception entry and
-// return -- which all resynchronise -- can change either.
+// return, and the host between runs (run() resynchronises on entry) can
+// change either.
 export let attention = false;
 
 // What TLB entries filled now are valid for: the regime, the privilege and

@@ -202,6 +202,19 @@ describe("GICv3 virtualization: ICH_* and ICV_* specifics", () => {
     expect(t.iar(1)).toBe(SPURIOUS);
   });
 
+  it("reset empties the list registers and reports the virtual IRQ going low", () => {
+    const t = new Rig();
+    t.setHcr(EN);
+    t.setVmcr({ eng1: true, pmr: 0xf8 });
+    t.writeLR(0, { state: PENDING, vintid: 5, prio: 0x80, group: 1 });
+    expect(t.gic.virqLine(0)).toBe(true);
+    t.gic.reset();
+    expect(t.gic.virqLine(0)).toBe(false);
+    expect(t.changes.at(-1)).toMatchObject({ cpu: 0, virq: false, vfiq: false });
+    expect(t.readLR(0).state).toBe(0);
+    expect(t.hcr()).toBe(0);
+  });
+
   it("a snapshot carries the list registers and the virtual interface's state", () => {
     const a = new Rig();
     a.setHcr(EN);

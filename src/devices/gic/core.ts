@@ -120,8 +120,7 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
     for (const c of this.cpuif) c.reset();
     for (const c of this.vcpuif) c.reset();
     for (const l of this.lrs) l.reset();
-    this.virqOut.fill(0);
-    this.vfiqOut.fill(0);
+    for (let c = 0; c < this.cpus; c++) this.setVirtualOutputs(c, false, false);
   }
 
   // The bitmap word holding `intid` as CPU `cpu` sees it.
