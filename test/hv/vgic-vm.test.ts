@@ -13,6 +13,7 @@ import { Vm, type VmResult } from "../../src/hv/vm";
 import { Bus } from "../../src/board/bus";
 import { icountClock } from "../../src/hv/clock";
 import { GicV3, iccRegisterName } from "../../src/devices/gicv3";
+import { GicV2 } from "../../src/devices/gicv2";
 import { PL011 } from "../../src/devices/pl011";
 import { loadElf } from "../../src/loader/elf";
 import { VIRT_MEMMAP, VIRT_IRQ } from "../../src/board/virt-dt";
@@ -141,5 +142,83 @@ describe("guests/vgic: a bare-metal hypervisor's list register, EOI maintenance 
       const q = qemu(guest("vgic"), 2, 30_000, "gic-version=3", "cortex-a57");
       expect(q.stdout).toBe(out);
     }
+  });
+});
+
+// The same with GICv2: EL2 writes GICH_VMCR, GICH_LR0 and GICH_HCR (MMIO at
+// 0x0803_0000), EL1 acknowledges and ends the interrupt at GICV (0x0804_0000).
+const GUEST_V2 = `
+  .text
+_start:
+  adr x0, el1_vectors
+  msr vbar_el1, x0
+  ldr x1, =0x08030000          // GICH
+  ldr w0, =0xf8000002          // GICH_VMCR: VMPriMask 0x1F (0xF8), VMGrp1En
+  str w0, [x1, #0x08]
+  ldr w0, =0x5a00002a          // GICH_LR0: Grp1, State Pending, Priority 0xA0 (0x14 << 23), VirtualID 42
+  str w0, [x1, #0x100]
+  mov w0, #1                   // GICH_HCR.En
+  str w0, [x1, #0x00]
+  ldr x0, =0x80000010          // HCR_EL2: RW, IMO
+  msr hcr_el2, x0
+  isb
+  adr x0, el1
+  msr elr_el2, x0
+  mov x0, #0x3c5
+  msr spsr_el2, x0
+  eret
+el1:
+  msr daifclr, #2
+  nop
+  ldr x1, =0x08030000
+  ldr w22, [x1, #0x100]        // GICH_LR0 after (EL1 can reach it here: no stage 2)
+  ldr x0, =0x84000008
+  smc #0
+  b .
+  .ltorg
+
+  .balign 2048
+el1_vectors:
+  .balign 128; b .
+  .balign 128; b .
+  .balign 128; b .
+  .balign 128; b .
+  .balign 128; b .
+  .balign 128                  // current EL with SP_ELx, IRQ
+  ldr x1, =0x08040000          // GICV
+  ldr w20, [x1, #0x20]         // GICV_AIAR
+  str w20, [x1, #0x24]         // GICV_AEOIR
+  add x21, x21, #1
+  eret
+  .ltorg
+`;
+
+describe("a guest hypervisor's GICv2 list register, delivered on the host's VM", () => {
+  it("EL2 programs GICH, EL1 takes the virtual IRQ and acknowledges and ends vINTID 42 at GICV", async () => {
+    const core = await Core.create(fs.readFileSync("build/core.wasm"), { ramBase: RAM, ramSize: 16 << 20, highestEL: 2, semihosting: false });
+    let vm: Vm | undefined;
+    const gic = new GicV2({ cpus: 1, currentCpu: () => vm?.currentCpu ?? 0 });
+    const bus = new Bus();
+    bus.map(VIRT_MEMMAP.gicDist.base, gic.distributor);
+    bus.map(VIRT_MEMMAP.gicCpu.base, gic.cpuInterface);
+    bus.map(VIRT_MEMMAP.gicHyp.base, gic.hypInterface);
+    bus.map(VIRT_MEMMAP.gicVcpu.base, gic.virtualCpuInterface);
+    vm = new Vm(core, {
+      bus,
+      gic: {
+        irqLine: (c) => gic.irqLine(c), fiqLine: (c) => gic.fiqLine(c),
+        set onChange(f) { gic.onChange = f; }, get onChange() { return gic.onChange; },
+        setPpi: (c, intid, level) => gic.setPpi(c, intid, level),
+      },
+      timerIntids: { phys: 30, virt: 27, hyp: 26 },
+    }, { cpus: 1, affinity: () => 0, bootEL: 2, clock: icountClock(), jit: false });
+    core.writeRam(ENTRY, assemble(GUEST_V2, ENTRY));
+    vm.boot(ENTRY);
+    const result = await vm.run(1_000_000n);
+    expect(result.kind).toBe("system-off");
+    expect(core.x(20)).toBe(42n);
+    expect(core.x(21)).toBe(1n);
+    expect((core.x(22) >> 28n) & 3n).toBe(0n);      // GICH_LR0.State: Invalid
+    expect(gic.virqLine(0)).toBe(false);
   });
 });
