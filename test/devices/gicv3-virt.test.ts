@@ -152,6 +152,7 @@ describe("GICv3 virtualization: ICH_* and ICV_* specifics", () => {
     t.gic.writeSysreg(0, "ICC_IGRPEN0_EL1", 1n, onlyImo);                      // physical: FMO clear
     expect(Number(t.ich("ICH_VMCR_EL2")) & 1).toBe(0);
     expect(Number(t.gic.readSysreg(0, "ICC_IGRPEN0_EL1", EL2))).toBe(1);
+    expect(() => t.gic.readSysreg(0, "ICC_AP1R1_EL1", onlyImo)).toThrow(RangeError);        // not implemented, virtual or not
     const none: SysregAccess = { el: 1, imo: false, fmo: false };
     expect(Number(t.gic.readSysreg(0, "ICC_IAR1_EL1", none))).toBe(44);       // acknowledges the physical one
   });

@@ -72,7 +72,7 @@ export interface SysregAccess {
 // Whether an access to ICC register `name` reaches the virtual CPU interface.
 export function icvRouted(name: IccRegName, a: SysregAccess | undefined): boolean {
   if (!a || a.el !== 1) return false;
-  const virt = (ICC_REGS[name] as { virt?: string }).virt;
+  const virt = (ICC_REGS[name] as { virt?: string } | undefined)?.virt;
   return virt === "g0" ? a.fmo : virt === "g1" ? a.imo : virt === "any" ? a.imo || a.fmo : false;
 }
 
