@@ -46,6 +46,7 @@ selfcheck() { # selfcheck NAME MACHINE GUEST
 selfcheck isa_el1 "$EL1" isa
 selfcheck isa_el2 "$EL2" isa
 selfcheck exceptions_el3 "$EL3" exceptions
+selfcheck vgic_el2 "$EL2,gic-version=3" vgic
 
 start=$(date +%s%N)
 run "$EL1" mips

@@ -7,7 +7,7 @@
 // instruction's semantics -- budget, interrupt lines, stop requests, PSTATE.IL
 // -- happen at block boundaries only.
 import {
-  PC, CNT_INSTRET, CNT_DECODED, CNT_EXIT, CONTROL_LINES, LINE_STOP, LINE_IRQ, LINE_FIQ, LINE_SERROR,
+  PC, CNT_INSTRET, CNT_DECODED, CNT_EXIT, CONTROL_LINES, LINE_STOP,
   EXIT_REASON, EXIT_BUDGET, EXIT_STOP, CODE_SLOT_ENTRIES, CODE_ENTRY_SIZE, CODE_BASE, CODE_SLOT_SIZE,
   CODE_SLOT_JIT, CODE_SLOT_HEAT, JIT_N, JIT_NEXTPC, JIT_LEAVE, JIT_ENABLED, JIT_REQUEST_SLOT, EXIT_JIT,
 } from "../abi";
@@ -21,7 +21,7 @@ import { fetchSlow } from "./fetch";
 import { updateTimers } from "./timer";
 import { replayActive, replayReset } from "../mmu/memory";
 import { illegalState } from "../except/exception";
-import { pendingInterrupt } from "../except/interrupt";
+import { pendingInterrupt, hcrVirtualPending, INTERRUPT_LINES } from "../except/interrupt";
 import * as I from "../exec/dp_imm";
 import { execLogicalSR, execAddSubSR, execAddSubER, execAdc, execCcmp, execCsel, execDP1, execDP2, execMadd, execMadd32, execMsub, execMsub32, execDP3, execMovReg, execMovReg32, execSubsSR } from "../exec/dp_reg";
 import * as B from "../exec/branch";
@@ -232,12 +232,12 @@ function finish(reason: u32, n: u64): u32 {
   return reason;
 }
 
-// Block-boundary events other than the budget: stop requests, interrupts,
-// PSTATE.IL. Returns an exit reason, or 0 to continue at nextPC.
+// Block-boundary events other than the budget: stop requests, interrupts
+// (physical and virtual), PSTATE.IL. Returns an exit reason, or 0 to continue at nextPC.
 function boundaryEvents(): u32 {
   let lines = load<u32>(CONTROL_LINES);
   if (lines & LINE_STOP) return EXIT_STOP;
-  if (lines & (LINE_IRQ | LINE_FIQ | LINE_SERROR)) {
+  if ((lines & INTERRUPT_LINES) != 0 || hcrVirtualPending()) {
     let pc = pendingInterrupt(lines, nextPC);
     if (pc != 1) { setNextPC(pc); syncContext(); }
   }

@@ -4,6 +4,7 @@
 // Besides translation: SP alignment checking and the FP/AdvSIMD enable check.
 import { currentEL, sysreg, getIL, getPAN } from "./state";
 import { el2Enabled } from "../except/exception";
+import { hcrVirtualPending } from "../except/interrupt";
 import { regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, REGIME_EL10 } from "../mmu/translate";
 import { invalidateFetchPage } from "./context";
 import { setTranslationContext, tlbCtx, contextFor } from "../mmu/tlb";
@@ -13,7 +14,11 @@ import { SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, JIT_TLBCTX, JIT_SPALIGN } fro
 
 const SCTLR_A: u64 = 1 << 1;
 
-// Work the run loop must do at the next block boundary (PSTATE.IL set).
+// Work the run loop must do at the next block boundary: PSTATE.IL set, or a
+// virtual interrupt pending in HCR_EL2.{VI,VF,VSE} (taken once EL1/EL0 runs
+// with it unmasked). Recomputed here because only MSR, exception entry and
+// return, and the host between runs (run() resynchronises on entry) can
+// change either.
 export let attention = false;
 
 // What TLB entries filled now are valid for: the regime, the privilege and
@@ -42,5 +47,5 @@ export function syncContext(): void {
   store<u64>(JIT_TLBCTX, tlbCtx);
   store<u32>(JIT_SPALIGN, spAlignCheckOn() ? 1 : 0);
   invalidateFetchPage();
-  attention = getIL() != 0;
+  attention = getIL() != 0 || hcrVirtualPending();
 }

@@ -6,7 +6,9 @@ import { highestEL } from "../cpu/config";
 import { R_NEXT, R_SYNC, R_FAULT } from "../decode/ops";
 import {
   EVENT_REGISTER, EXCL_SIZE, EXIT_WFI, EXIT_WFE, EXIT_PC, SR_SCTLR_EL1, SR_HCR_EL2, SR_SCR_EL3, SR_PAR_EL1,
+  CONTROL_LINES,
 } from "../abi";
+import { virtualPending } from "../except/interrupt";
 import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
 import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect } from "../except/exception";
@@ -62,6 +64,9 @@ export function execWFx(e: usize, isWFE: bool): i32 {
     setNextPC(takeException(target, VECT_SYNC, syndrome(EC_WFX_TRAP, iss), 0, false, pc));
     return R_SYNC;
   }
+  // A virtual interrupt pending for EL1/EL0 is a WFI wake-up event even while
+  // PSTATE masks it: WFI completes at once instead of idling in the host.
+  if (!isWFE && virtualPending(load<u32>(CONTROL_LINES)) != 0) { setNextPC(pc + 4); return R_SYNC; }
   store<u64>(EXIT_PC, pc);
   setNextPC(pc + 4);
   requestExit(isWFE ? EXIT_WFE : EXIT_WFI);

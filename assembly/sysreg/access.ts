@@ -31,6 +31,8 @@ const CNTKCTL_EL0PTEN: u64 = 1 << 9;
 const CNTHCTL_EL1PCTEN: u64 = 1;
 const CNTHCTL_EL1PCEN: u64 = 2;
 const HCR_RW: u64 = 1 << 31;
+const HCR_FMO: u64 = 1 << 3;
+const HCR_IMO: u64 = 1 << 4;
 const SCR_RW: u64 = 1 << 10;
 
 // The lowest EL that may access a register, from op1 of its encoding; 4 = never.
@@ -84,6 +86,11 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
     let hctl = sysreg(SR_CNTHCTL_EL2);
     if (reg == T.SPR_CNTPCT && (hctl & CNTHCTL_EL1PCTEN) == 0) return trapSysregToEL2(key, rt, isRead, e);
     if (isTimer(reg) && timerOf(reg) == 0 && (hctl & CNTHCTL_EL1PCEN) == 0) return trapSysregToEL2(key, rt, isRead, e);
+    // ICC_SGI1R/ASGI1R/SGI0R_EL1 (3,0,12,11,5..7) at EL1 trap to EL2 while it
+    // routes IRQs or FIQs (HCR_EL2.IMO/FMO): the hypervisor sends the guest's SGIs.
+    if (el == 1 && reg == T.SPR_ICC && key >= 0xc65d && key <= 0xc65f && (sysreg(SR_HCR_EL2) & (HCR_IMO | HCR_FMO)) != 0) {
+      return trapSysregToEL2(key, rt, isRead, e);
+    }
   }
   // CNTFRQ_EL0 is writable only at the highest implemented EL.
   if (reg == SR_CNTFRQ_EL0_ID && !isRead && el != highestEL()) return undefined_(e);

@@ -44,13 +44,23 @@ export const SPR_TIMER_END = 0x14c;
 // The GICv3 CPU interface registers, implemented by the host (EXIT_SYSREG).
 export const SPR_ICC = 0x150;
 
-// ICC_*_EL1 (and ICC_SRE_EL2) encodings of a GICv3 CPU interface with 5 bits
-// of priority: PMR; IAR0, EOIR0, HPPIR0, BPR0, AP0R0; AP1R0; DIR, RPR, SGI1R,
-// ASGI1R, SGI0R; IAR1, EOIR1, HPPIR1, BPR1, CTLR, SRE, IGRPEN0, IGRPEN1.
+// ICC_*_EL1 encodings of a GICv3 CPU interface with 5 bits of priority:
+// PMR; IAR0, EOIR0, HPPIR0, BPR0, AP0R0; AP1R0; DIR, RPR, SGI1R, ASGI1R,
+// SGI0R; IAR1, EOIR1, HPPIR1, BPR1, CTLR, SRE, IGRPEN0, IGRPEN1. And the EL2
+// registers (op1 = 4; UNDEFINED without EL2, see access.ts) of its virtual
+// interface with 4 list registers: ICH_AP0R0, ICH_AP1R0, ICC_SRE_EL2,
+// ICH_HCR, VTR, MISR, EISR, ELRSR, VMCR, ICH_LR0..3.
 function isICC(key: u32): bool {
-  if (key == 0xc230 || key == 0xe64d) return true;           // ICC_PMR_EL1 (3,0,4,6,0), ICC_SRE_EL2 (3,4,12,9,5)
-  if ((key & 0xff80) != 0xc600) return false;                 // op0=3, op1=0, CRn=12
+  if (key == 0xc230) return true;                             // ICC_PMR_EL1 (3,0,4,6,0)
   let crm = (key >> 3) & 0xf, op2 = key & 7;
+  if ((key & 0xff80) == 0xe600) {                             // op0=3, op1=4, CRn=12
+    if (crm == 8) return op2 == 0;                            // ICH_AP0R0_EL2
+    if (crm == 9) return op2 == 0 || op2 == 5;                // ICH_AP1R0_EL2, ICC_SRE_EL2
+    if (crm == 11) return op2 != 4 && op2 != 6;               // HCR VTR MISR EISR ELRSR VMCR
+    if (crm == 12) return op2 < 4;                            // ICH_LR0..3_EL2
+    return false;
+  }
+  if ((key & 0xff80) != 0xc600) return false;                 // op0=3, op1=0, CRn=12
   if (crm == 8) return op2 <= 4;                              // IAR0 EOIR0 HPPIR0 BPR0 AP0R0
   if (crm == 9) return op2 == 0;                              // AP1R0
   if (crm == 11) return op2 == 1 || op2 == 3 || op2 >= 5;     // DIR RPR SGI1R ASGI1R SGI0R

@@ -6,7 +6,7 @@ import { Core, ABI } from "../core/core";
 import { Bus } from "./bus";
 import { Vm, type VmResult } from "../hv/vm";
 import { icountClock, hostClock, CNTFRQ_HZ } from "../hv/clock";
-import { GicV3, iccRegisterName } from "../devices/gicv3";
+import { GicV3, iccRegisterName, type SysregAccess } from "../devices/gicv3";
 import { GicV2 } from "../devices/gicv2";
 import { PL011 } from "../devices/pl011";
 import { PL031 } from "../devices/pl031";
@@ -106,8 +106,8 @@ export class VirtBoard {
         setPpi: (c, intid, level) => gic.setPpi(c, intid, level),
         ...(gic instanceof GicV3 ? {
           sysregName: (...k: [number, number, number, number, number]) => iccRegisterName(...k),
-          readSysreg: (c: number, name: string) => gic.readSysreg(c, name),
-          writeSysreg: (c: number, name: string, v: bigint) => gic.writeSysreg(c, name, v),
+          readSysreg: (c: number, name: string, a: SysregAccess) => gic.readSysreg(c, name, a),
+          writeSysreg: (c: number, name: string, v: bigint, a: SysregAccess) => gic.writeSysreg(c, name, v, a),
         } : {}),
       },
       timerIntids: { phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi },

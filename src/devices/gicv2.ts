@@ -3,8 +3,14 @@
 // gic-version=2 to a guest without EL3: no Security Extensions (Group 0 and
 // Group 1 both reachable; Group 0 signalled as FIQ only with GICC_CTLR.FIQEn),
 // SPIs routed by a CPU target list (ITARGETSR), SGIs sent through GICD_SGIR
-// with their pending state kept per source CPU. No virtualization extensions
-// (GICH_*, GICV_*) and no GICv2m.
+// with their pending state kept per source CPU. No GICv2m.
+//
+// Virtualization extensions: each CPU's virtual interface control registers
+// (GICH_*, gic/v2-hyp-interface.ts) and virtual CPU interface (GICV_*,
+// gic/v2-virtual-cpu-interface.ts) over its list registers
+// (gic/list-registers.ts, shared with the GICv3 model); virtual IRQ/FIQ
+// outputs through onChange; the maintenance interrupt on the CPU's PPI 9
+// (INTID 25).
 //
 // The interrupt state machine -- pending/active, level/edge, priorities,
 // groups, delivery -- and the CPU interface's priority logic are shared with
@@ -13,21 +19,28 @@
 // gic/v2-cpu-interface.ts (GICC_*).
 //
 // Board wiring: map `distributor` at 0x0800_0000 and `cpuInterface` at
-// 0x0801_0000 (64 KiB each); both are banked per CPU, so set `currentCpu` to
-// report which CPU makes the access (or map distributorFor(cpu) /
-// cpuInterfaceFor(cpu) on per-CPU buses). Feed devices' lines to
+// 0x0801_0000 (64 KiB each), and for a guest that owns EL2 `hypInterface`
+// (GICH) at 0x0803_0000 and `virtualCpuInterface` (GICV) at 0x0804_0000; all
+// are banked per CPU, so set `currentCpu` to report which CPU makes the
+// access (or map distributorFor(cpu) / cpuInterfaceFor(cpu) on per-CPU buses). Feed devices' lines to
 // setSpi/spiLine and the timers' to setPpi/ppiLine; take irqLine/fiqLine (or
 // the onChange callback) to the cores' IRQ/FIQ inputs.
 import type { MmioDevice } from "./device";
-import { GicCore, type GicCoreState } from "./gic/core";
+import { GicCore, type GicCoreState, type GicOutputs } from "./gic/core";
 import { GicV2Distributor } from "./gic/v2-distributor";
 import { GicV2CpuInterface, type GicV2CpuState } from "./gic/v2-cpu-interface";
+import { GicV2VirtualCpuInterface } from "./gic/v2-virtual-cpu-interface";
+import { GicV2HypInterface } from "./gic/v2-hyp-interface";
 import { lowestBit } from "./gic/cpu-core";
+
+export { GICH_VTR_VALUE } from "./gic/v2-hyp-interface";
 
 export { SPURIOUS, GROUP0, GROUP1, PRI_BITS, PRIO_MASK } from "./gic/constants";
 
 export const GICV2_DIST_BASE = 0x0800_0000n;
 export const GICV2_CPU_BASE = 0x0801_0000n;
+export const GICV2_HYP_BASE = 0x0803_0000n;
+export const GICV2_VCPU_BASE = 0x0804_0000n;
 export const GICV2_MAX_CPUS = 8;
 
 export interface GicV2Options {
@@ -35,14 +48,13 @@ export interface GicV2Options {
   // INTIDs 0..irqs-1 exist (SPIs 32..irqs-1): a multiple of 32, 64..1024.
   // Default 288, as QEMU's virt board (256 SPIs).
   irqs?: number;
-  onChange?: (cpu: number, irq: boolean, fiq: boolean) => void;
-  // Which CPU is making the current access to `distributor`/`cpuInterface`
-  // (default: CPU 0).
+  onChange?: GicOutputs;
+  // Which CPU is making the current access to the banked frames (default: CPU 0).
   currentCpu?: () => number;
 }
 
 export interface GicV2State extends GicCoreState {
-  version: 1;
+  version: 2;
   arch: 2;
   cpus: number;
   irqs: number;
@@ -55,6 +67,8 @@ export class GicV2 extends GicCore<GicV2CpuInterface> {
   // The frames as the accessing CPU (currentCpu()) sees them.
   readonly distributor: MmioDevice;
   readonly cpuInterface: MmioDevice;
+  readonly hypInterface: MmioDevice;         // GICH
+  readonly virtualCpuInterface: MmioDevice;  // GICV
   currentCpu: () => number;
 
   // Beside the shared state (see GicCore):
@@ -63,6 +77,7 @@ export class GicV2 extends GicCore<GicV2CpuInterface> {
 
   private readonly distViews: GicV2Distributor[];
   private readonly cpuViews: MmioDevice[];
+  private readonly hypViews: GicV2HypInterface[];
 
   constructor(options: GicV2Options) {
     super("GICv2", { cpus: options.cpus, irqs: options.irqs ?? 288, onChange: options.onChange }, GICV2_MAX_CPUS);
@@ -75,10 +90,14 @@ export class GicV2 extends GicCore<GicV2CpuInterface> {
     dist.restoreState = (s) => this.restoreState(s);
     this.distributor = dist;
     this.cpuInterface = new Frame("gicv2-cpu-interface", () => this.cpuInterfaceFor(this.currentCpu()));
+    this.hypViews = this.lrs.map((l, c) => new GicV2HypInterface(l, this.vcpuif[c] as GicV2VirtualCpuInterface));
+    this.hypInterface = new Frame("gicv2-hyp-interface", () => this.hypViews[this.checkCpu(this.currentCpu())]);
+    this.virtualCpuInterface = new Frame("gicv2-virtual-cpu-interface", () => this.vcpuif[this.checkCpu(this.currentCpu())]);
     this.reset();
   }
 
   protected createCpuInterface(cpu: number): GicV2CpuInterface { return new GicV2CpuInterface(this, cpu); }
+  protected createVirtualCpuInterface(cpu: number): GicV2CpuInterface { return new GicV2VirtualCpuInterface(this, cpu); }
 
   // The Distributor and CPU interface frames as CPU `cpu` sees them (no
   // state of their own: see saveState).
@@ -152,11 +171,6 @@ export class GicV2 extends GicCore<GicV2CpuInterface> {
     return sources ? intid | (lowestBit(sources) << 10) : intid;
   }
 
-  // The group of `intid` as CPU `cpu` sees it (0 for INTIDs that do not exist).
-  groupOf(cpu: number, intid: number): number {
-    return intid < this.irqs ? (this.group[this.word(cpu, intid)] >>> (intid & 31)) & 1 : 0;
-  }
-
   // ---- delivery ----
 
   // An SPI is pending on every CPU interface in its target list; the first
@@ -175,7 +189,7 @@ export class GicV2 extends GicCore<GicV2CpuInterface> {
 
   saveState(): GicV2State {
     return {
-      version: 1, arch: 2, cpus: this.cpus, irqs: this.irqs, ...this.saveCore(),
+      version: 2, arch: 2, cpus: this.cpus, irqs: this.irqs, ...this.saveCore(),
       targets: [...this.targets], sgiSources: [...this.sgiSources],
       cpu: this.cpuif.map((c) => c.saveState()),
     };
@@ -185,7 +199,7 @@ export class GicV2 extends GicCore<GicV2CpuInterface> {
   // then reports every CPU's IRQ/FIQ outputs through onChange.
   restoreState(state: unknown): void {
     const s = state as GicV2State;
-    if (!s || s.version !== 1 || s.arch !== 2 || s.cpus !== this.cpus || s.irqs !== this.irqs) throw new Error("GICv2: snapshot is not of this configuration");
+    if (!s || s.version !== 2 || s.arch !== 2 || s.cpus !== this.cpus || s.irqs !== this.irqs) throw new Error("GICv2: snapshot is not of this configuration");
     if (!Array.isArray(s.targets) || s.targets.length !== this.irqs || !Array.isArray(s.sgiSources) || s.sgiSources.length !== this.cpus * 16) throw new Error("GICv2: malformed snapshot");
     this.restoreCore(s, s.cpu);
     this.targets = Uint8Array.from(s.targets);

@@ -2,8 +2,14 @@
 // Specification) for N PEs, as QEMU's virt board presents it to a guest
 // without EL3: affinity routing always on (GICD_CTLR.ARE RAO/WI) and a single
 // Security state (GICD_CTLR.DS RAO/WI). Group 1 interrupts are signalled as
-// IRQ, Group 0 as FIQ. No LPIs or ITS, no GICv2 compatibility, no
-// virtualization (ICH_* registers, virtual CPU interface).
+// IRQ, Group 0 as FIQ. No LPIs or ITS, no GICv2 compatibility.
+//
+// Virtualization: each PE's virtual CPU interface -- the ICH_*_EL2 registers
+// (gic/ich-registers.ts) over its list registers (gic/list-registers.ts,
+// shared with the GICv2 model), the ICV_*_EL1 registers EL1 reaches through
+// the ICC_* encodings when HCR_EL2.IMO/FMO route to EL2 (the same register
+// view, gic/cpu-interface.ts), virtual IRQ/FIQ outputs reported through
+// onChange, and the maintenance interrupt on the PE's PPI 9 (INTID 25).
 //
 // This file holds what is GICv3's own -- affinity routing of SPIs and SGIs,
 // Redistributor power state -- over the interrupt state machine and its
@@ -15,17 +21,21 @@
 // Board wiring: map `distributor` at 0x0800_0000 and `redistributors` (128 KiB
 // per PE, consecutively) at 0x080A_0000; feed devices' lines to
 // setSpi/spiLine and the timers' to setPpi/ppiLine; route ICC_* system
-// register accesses (see ICC_REGS / iccRegisterName) to readSysreg/writeSysreg;
-// take irqLine/fiqLine (or the onChange callback) to the core's IRQ/FIQ inputs.
+// register accesses (see ICC_REGS / ICH_REGS / iccRegisterName) to
+// readSysreg/writeSysreg, saying who accesses (SysregAccess: EL, HCR_EL2.IMO/FMO)
+// where the guest owns EL2; take irqLine/fiqLine and virqLine/vfiqLine (or
+// the onChange callback) to the core's IRQ/FIQ and LINE_VIRQ/LINE_VFIQ inputs.
 // The PEs' MPIDR_EL1 must carry the affinity `affinity(cpu)` reports.
 import type { MmioDevice } from "./device";
-import { GicCore, type GicCoreState } from "./gic/core";
+import { GicCore, type GicCoreState, type GicOutputs } from "./gic/core";
 import { GicDistributor } from "./gic/distributor";
 import { GicRedistributors } from "./gic/redistributor";
-import { GicCpuInterface, type CpuInterfaceState } from "./gic/cpu-interface";
+import { GicCpuInterface, icvRouted, type CpuInterfaceState, type IccRegName, type SysregAccess } from "./gic/cpu-interface";
+import { isIchRegister, readIch, writeIch } from "./gic/ich-registers";
 import { GICR_CTLR_DPG0, GICR_CTLR_DPG1NS } from "./gic/constants";
 
-export { ICC_REGS, iccRegisterName, type IccRegName } from "./gic/cpu-interface";
+export { ICC_REGS, iccRegisterName, type IccRegName, type SysregAccess } from "./gic/cpu-interface";
+export { ICH_REGS, ICH_VTR_VALUE, type IchRegName } from "./gic/ich-registers";
 export { REDIST_FRAME_SIZE } from "./gic/redistributor";
 export * from "./gic/constants";
 
@@ -40,11 +50,11 @@ export interface GicV3Options {
   // The affinity (Aff3<<24 | Aff2<<16 | Aff1<<8 | Aff0) of PE `cpu`; by
   // default QEMU virt's with GICv3: clusters of 16 (Aff1 = cpu/16, Aff0 = cpu%16).
   affinity?: (cpu: number) => number;
-  onChange?: (cpu: number, irq: boolean, fiq: boolean) => void;
+  onChange?: GicOutputs;
 }
 
 export interface GicV3State extends GicCoreState {
-  version: 1;
+  version: 2;
   cpus: number;
   irqs: number;
   routeAff: number[];
@@ -84,6 +94,7 @@ export class GicV3 extends GicCore<GicCpuInterface> {
   }
 
   protected createCpuInterface(cpu: number): GicCpuInterface { return new GicCpuInterface(this, cpu); }
+  protected createVirtualCpuInterface(cpu: number): GicCpuInterface { return new GicCpuInterface(this, cpu); }
 
   // Power-on state: everything Group 0, disabled, priority 0, level-sensitive
   // (SGIs edge), routed to affinity 0.0.0.0, every PE asleep.
@@ -150,25 +161,35 @@ export class GicV3 extends GicCore<GicCpuInterface> {
 
   // ---- the CPU interface's system registers ----
 
-  readSysreg(cpu: number, name: string): bigint {
-    return this.cpuifFor(cpu).read(name);
+  // An ICC_* or ICH_* register of PE `cpu` (ICC_REGS, ICH_REGS), accessed as
+  // `access` says: an ICC_* access from EL1 that HCR_EL2 routes (icvRouted)
+  // is to the virtual CPU interface's ICV_* register. Without `access`, the
+  // physical interface.
+  readSysreg(cpu: number, name: string, access?: SysregAccess): bigint {
+    this.checkCpu(cpu);
+    if (isIchRegister(name)) return readIch(this.lrs[cpu], name);
+    return this.cpuifFor(cpu, name, access).read(name);
   }
 
-  writeSysreg(cpu: number, name: string, value: bigint): void {
-    this.cpuifFor(cpu).write(name, value);
+  writeSysreg(cpu: number, name: string, value: bigint, access?: SysregAccess): void {
+    this.checkCpu(cpu);
+    if (isIchRegister(name)) { writeIch(this.lrs[cpu], name, value); return; }
+    this.cpuifFor(cpu, name, access).write(name, value);
   }
 
-  private cpuifFor(cpu: number): GicCpuInterface {
-    const c = this.cpuif[cpu];
-    if (!c) throw new RangeError(`GICv3: no PE ${cpu}`);
-    return c;
+  private cpuifFor(cpu: number, name: string, access: SysregAccess | undefined): GicCpuInterface {
+    return icvRouted(name as IccRegName, access) ? this.vcpuif[cpu] : this.cpuif[cpu];
+  }
+
+  private checkCpu(cpu: number): void {
+    if (!this.cpuif[cpu]) throw new RangeError(`GICv3: no PE ${cpu}`);
   }
 
   // ---- snapshots ----
 
   saveState(): GicV3State {
     return {
-      version: 1, cpus: this.cpus, irqs: this.irqs, ...this.saveCore(),
+      version: 2, cpus: this.cpus, irqs: this.irqs, ...this.saveCore(),
       routeAff: [...this.routeAff], routeIrm: [...this.routeIrm],
       rdCtlr: [...this.rdCtlr], rdSleep: [...this.rdSleep],
       cpu: this.cpuif.map((c) => c.saveState()),
@@ -179,7 +200,7 @@ export class GicV3 extends GicCore<GicCpuInterface> {
   // reports every PE's IRQ/FIQ outputs through onChange.
   restoreState(state: unknown): void {
     const s = state as GicV3State;
-    if (!s || s.version !== 1 || s.cpus !== this.cpus || s.irqs !== this.irqs) throw new Error("GICv3: snapshot is not of this configuration");
+    if (!s || s.version !== 2 || s.cpus !== this.cpus || s.irqs !== this.irqs) throw new Error("GICv3: snapshot is not of this configuration");
     const u32 = (a: number[], n: number) => { if (!Array.isArray(a) || a.length !== n) throw new Error("GICv3: malformed snapshot"); return Uint32Array.from(a); };
     this.restoreCore(s, s.cpu);
     this.routeAff = u32(s.routeAff, this.irqs);

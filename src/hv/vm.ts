@@ -4,8 +4,10 @@
 // exception class (ESR_EL2.EC), as Linux's arm_exit_handlers[] is:
 //   EC_DABT_LOW (0x24)  an access outside RAM: device MMIO on the bus
 //   EC_HVC64 / EC_SMC64 PSCI
-//   EC_SYSREG (0x18)    the GIC CPU interface registers (ICC_*)
-//   EC_WFX_TRAP (0x01)  WFI/WFE: the vCPU idles until an interrupt
+//   EC_SYSREG (0x18)    the GIC CPU interface registers (ICC_*; ICV_* and ICH_*
+//                       when the guest owns EL2)
+//   EC_WFX_TRAP (0x01)  WFI/WFE: the vCPU idles until an interrupt (physical,
+//                       or virtual from the GIC's virtual CPU interface)
 // Board-neutral: the board supplies the bus, the interrupt controller and
 // the console device.
 import { Core, ABI } from "../core/core";
@@ -17,20 +19,23 @@ import { psciCall, PSCI_ALREADY_ON, PSCI_INVALID_PARAMETERS, AFFINITY_ON, AFFINI
 import { dispatchMmio } from "./mmio";
 import type { Clock } from "./clock";
 import { Jit } from "../jit/jit";
+import type { SysregAccess } from "../devices/gicv3";
 
 export const EC_WFX_TRAP = 0x01, EC_HVC64 = 0x16, EC_SMC64 = 0x17, EC_SYSREG = 0x18, EC_DABT_LOW = 0x24;
 
-// The interrupt controller as the VM needs it: per-vCPU output lines, the
+// The interrupt controller as the VM needs it: per-vCPU output lines
+// (physical IRQ/FIQ, and virtual IRQ/FIQ from its virtual CPU interface), the
 // timer PPIs as inputs, and the system-register CPU interface (GICv3).
 export interface InterruptController {
   irqLine(cpu: number): boolean;
   fiqLine(cpu: number): boolean;
-  onChange: (cpu: number, irq: boolean, fiq: boolean) => void;
+  onChange: (cpu: number, irq: boolean, fiq: boolean, virq: boolean, vfiq: boolean) => void;
   setPpi(cpu: number, intid: number, level: boolean): void;
   // op0..op2 of an MRS/MSR the core handed to the host, or undefined if not one of ours.
   sysregName?(op0: number, op1: number, crn: number, crm: number, op2: number): string | undefined;
-  readSysreg?(cpu: number, name: string): bigint;
-  writeSysreg?(cpu: number, name: string, value: bigint): void;
+  // `access`: who accesses -- the EL, and HCR_EL2.IMO/FMO of a guest that owns EL2.
+  readSysreg?(cpu: number, name: string, access: SysregAccess): bigint;
+  writeSysreg?(cpu: number, name: string, value: bigint, access: SysregAccess): void;
 }
 
 export interface VmDevices {
@@ -70,6 +75,12 @@ type ExitHandler = (slot: VcpuSlot, exit: VcpuExit) => VmResult | "idle" | undef
 const SLICE = 1n << 20n;   // instructions a vCPU runs before the next one's turn
 const RUN_CHUNK = 1n << 22n;
 const NO_DEADLINE = 0xffff_ffff_ffff_ffffn;
+// The lines that end a WFI/WFE wait: the physical interrupts. A virtual one
+// (LINE_VIRQ/LINE_VFIQ) is a wake-up event only where it is pending -- at
+// EL1/EL0 with HCR_EL2.IMO/FMO routing it -- and there the core completes the
+// WFI itself without leaving run(); nor can it appear while its vCPU waits
+// (only the vCPU's own accesses change its list registers).
+const WAKE_LINES = ABI.LINE_IRQ | ABI.LINE_FIQ | ABI.LINE_SERROR;
 
 // A kernel runs most of its code a few hundred to a few thousand times: the
 // interpreter runs that faster than the JIT compiles it (measured on the
@@ -125,11 +136,13 @@ export class Vm {
     }
     this.current = this.slots[0];
     this.current.ctx.loadInto(core);
-    devices.gic.onChange = (cpu, irq, fiq) => {
+    // A vCPU waiting in WFI wakes for a virtual interrupt too: the core
+    // decides whether it is taken (only at EL1/EL0 with HCR_EL2 routing it).
+    devices.gic.onChange = (cpu, irq, fiq, virq, vfiq) => {
       const s = this.slots[cpu];
       if (!s) return;
-      s.ctx.controlLines = (irq ? ABI.LINE_IRQ : 0) | (fiq ? ABI.LINE_FIQ : 0);
-      if (s.ctx.controlLines) s.waiting = false;
+      s.ctx.controlLines = (irq ? ABI.LINE_IRQ : 0) | (fiq ? ABI.LINE_FIQ : 0) | (virq ? ABI.LINE_VIRQ : 0) | (vfiq ? ABI.LINE_VFIQ : 0);
+      if (s.ctx.controlLines & WAKE_LINES) s.waiting = false;
     };
     this.handlers = new Map<number, ExitHandler>([
       [EC_DABT_LOW, (_s, x) => { dispatchMmio(this.devices.bus, this.vcpu, x as Extract<VcpuExit, { kind: "mmio" }>); return undefined; }],
@@ -195,7 +208,7 @@ export class Vm {
 
   private wakeable(s: VcpuSlot): boolean {
     const now = this.core.instructions;
-    if (s.ctx.controlLines !== 0 || s.ctx.timerDeadline <= now) return true;
+    if ((s.ctx.controlLines & WAKE_LINES) !== 0 || s.ctx.timerDeadline <= now) return true;
     return s.wfe && (s.eventDeadline <= now || (this.slots.length > 1 && this.round > s.wfeRound + 1));
   }
 
@@ -278,11 +291,11 @@ export class Vm {
   }
 
   // WFI waits unless an interrupt is already pending at the PE, masked or
-  // not. WFE (its event register was clear) waits for the next event of the
+  // not (see WAKE_LINES for virtual interrupts). WFE (its event register was clear) waits for the next event of the
   // timer event stream (CNTKCTL_EL1.EVNTEN: Linux's udelay waits so) and,
   // with other vCPUs, for them to run (a lock holder releasing the lock).
   private onWfx(s: VcpuSlot, exit: VcpuExit): "idle" | undefined {
-    if (s.ctx.controlLines !== 0) return undefined;
+    if (s.ctx.controlLines & WAKE_LINES) return undefined;
     if (exit.kind === "wfe") {
       s.eventDeadline = this.nextEventStreamEvent();
       if (s.eventDeadline === NO_DEADLINE && this.slots.length === 1) return undefined;
@@ -316,9 +329,21 @@ export class Vm {
     const k = x.key;
     const name = gic.sysregName?.((k >> 14) & 3, (k >> 11) & 7, (k >> 7) & 15, (k >> 3) & 15, k & 7);
     if (!name) return { kind: "error", status: 70, message: `system register exit for an unknown register (key 0x${k.toString(16)})` };
-    if (x.isWrite) gic.writeSysreg!(s.ctx.index, name, x.data);
-    else this.vcpu.completeSysregRead(gic.readSysreg!(s.ctx.index, name));
+    const access = this.sysregAccess();
+    if (x.isWrite) gic.writeSysreg!(s.ctx.index, name, x.data, access);
+    else this.vcpu.completeSysregRead(gic.readSysreg!(s.ctx.index, name, access));
     return undefined;
+  }
+
+  // The running vCPU's EL and, where the guest owns EL2 and it is enabled
+  // (no EL3, or SCR_EL3.NS), its HCR_EL2.IMO/FMO; with the host as
+  // hypervisor HCR_EL2 is the host's own and routes nothing to a virtual interface.
+  private sysregAccess(): SysregAccess {
+    const core = this.core, el = core.el;
+    const highest = core.options.highestEL;
+    const el2 = highest >= 2 && (highest < 3 || (core.sysreg(ABI.SR_SCR_EL3) & 1n) !== 0n);
+    const hcr = el2 ? core.sysreg(ABI.SR_HCR_EL2) : 0n;
+    return { el, imo: (hcr & (1n << 4n)) !== 0n, fmo: (hcr & (1n << 3n)) !== 0n };
   }
 
   private onPsci(s: VcpuSlot): VmResult | undefined {
@@ -385,7 +410,7 @@ export class Vm {
       return undefined;
     }
     if (this.options.waitForInput && await this.options.waitForInput()) return undefined;
-    if (this.slots.some((s) => s.power === "on" && s.ctx.controlLines !== 0)) return undefined;
+    if (this.slots.some((s) => s.power === "on" && (s.ctx.controlLines & WAKE_LINES) !== 0)) return undefined;
     return { kind: "stuck", status: 3, message: "every vCPU waits for an interrupt and none can arrive (no timer armed, no input)" };
   }
 }

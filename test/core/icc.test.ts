@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import { Core, ABI } from "../../src/core/core";
 import { Vcpu } from "../../src/hv/vcpu";
 import { assemble } from "../helpers/asm";
-import { runSnippet, esrEC } from "../helpers/machine";
+import { runSnippet, esrEC, esrISS } from "../helpers/machine";
 
 const BASE = 0x4008_0000n;
 const key = (op0: number, op1: number, crn: number, crm: number, op2: number) => (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
@@ -66,5 +66,64 @@ describe("ICC_* system registers", () => {
     `, { el: 1 });
     expect(esrEC(r.core.sysreg(ABI.SR_ESR_EL1))).toBe(0x00);
     expect((r.core.x(1) >> 24n) & 0xfn).toBe(0n);
+  });
+});
+
+describe("with EL2 (the guest owns it): ICH_* and the SGI trap", () => {
+  async function el2GicCore(source: string, el: 1 | 2, hcr: bigint): Promise<{ core: Core; vcpu: Vcpu }> {
+    const core = await Core.create(fs.readFileSync("build/core.wasm"), { ramBase: 0x4000_0000n, ramSize: 16 << 20, highestEL: 2, semihosting: true, gic: 3 });
+    core.exports.reset(el);
+    core.writeRam(BASE, assemble(source, BASE));
+    core.pc = BASE;
+    core.setSysreg(ABI.SR_HCR_EL2, (1n << 31n) | hcr);
+    core.setSysreg(ABI.SR_VBAR_EL2, 0x4009_0000n);
+    core.writeRam(0x4009_0200n, assemble("smc #0x104", 0x4009_0200n)); // EL2's current-EL synchronous vector
+    core.writeRam(0x4009_0400n, assemble("smc #0x108", 0x4009_0400n)); // EL2's lower-EL synchronous vector
+    return { core, vcpu: new Vcpu(core) };
+  }
+
+  it("ICH_HCR/VTR/MISR/EISR/ELRSR/VMCR, ICH_AP0R0/AP1R0 and ICH_LR0..3 exit to the host at EL2; ICH_LR4 and ICH_AP0R1 do not exist", async () => {
+    const regs: [string, number][] = [
+      ["ich_ap0r0_el2", key(3, 4, 12, 8, 0)], ["ich_ap1r0_el2", key(3, 4, 12, 9, 0)],
+      ["ich_hcr_el2", key(3, 4, 12, 11, 0)], ["ich_vtr_el2", key(3, 4, 12, 11, 1)], ["ich_misr_el2", key(3, 4, 12, 11, 2)],
+      ["ich_eisr_el2", key(3, 4, 12, 11, 3)], ["ich_elrsr_el2", key(3, 4, 12, 11, 5)], ["ich_vmcr_el2", key(3, 4, 12, 11, 7)],
+      ["ich_lr0_el2", key(3, 4, 12, 12, 0)], ["ich_lr3_el2", key(3, 4, 12, 12, 3)],
+    ];
+    const { core, vcpu } = await el2GicCore(regs.map(([n]) => `mrs x3, ${n}`).join("\n") + "\n mrs x4, ich_lr4_el2\n smc #0", 2, 0n);
+    for (const [, k] of regs) {
+      const x = vcpu.run(100n);
+      expect(x.kind === "sysreg" && x.key).toBe(k);
+    }
+    // ICH_LR4_EL2 is UNDEFINED with 4 list registers: an exception to EL2 itself.
+    const x = vcpu.run(100n);
+    expect(x).toMatchObject({ kind: "smc", imm: 0x104 });
+    expect(esrEC(core.sysreg(ABI.SR_ESR_EL2))).toBe(0x00);
+  });
+
+  it("ICH_* at EL1 are UNDEFINED", async () => {
+    const { core, vcpu } = await el2GicCore("mrs x3, ich_hcr_el2\n smc #0", 1, 0n);
+    core.setSysreg(ABI.SR_VBAR_EL1, 0x4009_0000n);
+    core.writeRam(0x4009_0200n, assemble("smc #0x104", 0x4009_0200n));
+    const x = vcpu.run(100n);
+    expect(x).toMatchObject({ kind: "smc", imm: 0x104 });
+    expect(esrEC(core.sysreg(ABI.SR_ESR_EL1))).toBe(0x00);
+  });
+
+  it("ICC_SGI1R/ASGI1R/SGI0R_EL1 at EL1 trap to EL2 (EC 0x18) while HCR_EL2.IMO or FMO is set; otherwise they reach the host", async () => {
+    for (const [reg, crmOp2] of [["icc_sgi1r_el1", 5], ["icc_asgi1r_el1", 6], ["icc_sgi0r_el1", 7]] as const) {
+      for (const hcr of [1n << 4n, 1n << 3n]) {
+        const { core, vcpu } = await el2GicCore(`msr ${reg}, x2\n smc #0`, 1, hcr);
+        const x = vcpu.run(100n);
+        expect(x).toMatchObject({ kind: "smc", imm: 0x108 });
+        const esr = core.sysreg(ABI.SR_ESR_EL2);
+        expect(esrEC(esr)).toBe(0x18);
+        // ISS: Op0 [21:20] = 3, Op2 [19:17], Op1 [16:14] = 0, CRn [13:10] = 12, Rt [9:5] = 2, CRm [4:1] = 11, Direction 0 (write).
+        expect(esrISS(esr)).toBe((3 << 20) | (crmOp2 << 17) | (12 << 10) | (2 << 5) | (11 << 1));
+        expect(core.sysreg(ABI.SR_ELR_EL2)).toBe(BASE);
+      }
+      const { vcpu } = await el2GicCore(`msr ${reg}, x2\n smc #0`, 1, 0n);
+      const x = vcpu.run(100n);
+      expect(x.kind === "sysreg" && x.key).toBe(key(3, 0, 12, 11, crmOp2));
+    }
   });
 });

@@ -100,9 +100,11 @@ export function hasQemu(): boolean {
 
 const QEMU_MACHINE = { 1: "virt", 2: "virt,virtualization=on", 3: "virt,secure=on,virtualization=on" } as const;
 
-// The guest under QEMU 7.2 at `el` (guests/README.md).
-export function qemu(elf: string, el: 1 | 2 | 3, timeoutMs = 30_000): Run {
-  const r = spawnSync(QEMU, ["-M", QEMU_MACHINE[el], "-cpu", "max", "-nographic", "-semihosting", "-kernel", elf], {
+// The guest under QEMU 7.2 at `el` (guests/README.md); `machine` adds
+// options to -M (say "gic-version=3"), `cpu` replaces -cpu max.
+export function qemu(elf: string, el: 1 | 2 | 3, timeoutMs = 30_000, machine?: string, cpu = "max"): Run {
+  const m = machine ? `${QEMU_MACHINE[el]},${machine}` : QEMU_MACHINE[el];
+  const r = spawnSync(QEMU, ["-M", m, "-cpu", cpu, "-nographic", "-semihosting", "-kernel", elf], {
     cwd: ROOT, encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20,
   });
   if (r.error) throw r.error;

@@ -13,3 +13,7 @@ export const PRIO_MASK = (0xff << (8 - PRI_BITS)) & 0xff; // 0xF8
 export const GICR_CTLR_DPG0 = 1 << 24;
 export const GICR_CTLR_DPG1NS = 1 << 25;
 export const GICR_CTLR_DPG1S = 1 << 26;
+
+// The virtual CPU interface's maintenance interrupt: a PPI of its CPU, INTID
+// 25 as the GICv3 specification recommends and QEMU's virt board wires it (PPI 9).
+export const MAINTENANCE_INTID = 25;

@@ -5,14 +5,23 @@
 // outputs that follow from it. What differs between the versions is left to
 // the subclass: where an SPI goes (routeSpi), whether a PE takes part at all
 // (cpuAsleep), what an acknowledge returns (activate), and the register frames.
+//
+// Each CPU also has a virtual CPU interface (the GIC virtualization
+// extensions: list registers a hypervisor at EL2 fills, ./list-registers)
+// whose virtual IRQ/FIQ outputs are reported beside the physical ones and
+// whose maintenance interrupt is a PPI of its CPU.
 import type { IrqLine } from "../device";
 import { SPURIOUS } from "./constants";
 import type { GicCpuCore, CpuCoreState } from "./cpu-core";
+import { ListRegisters, type ListRegistersState } from "./list-registers";
+
+// The CPU interface outputs: physical IRQ and FIQ, virtual IRQ and FIQ.
+export type GicOutputs = (cpu: number, irq: boolean, fiq: boolean, virq: boolean, vfiq: boolean) => void;
 
 export interface GicCoreOptions {
   cpus: number;
   irqs: number;
-  onChange?: (cpu: number, irq: boolean, fiq: boolean) => void;
+  onChange?: GicOutputs;
 }
 
 // The shared part of a snapshot (plain arrays: JSON-safe).
@@ -25,12 +34,13 @@ export interface GicCoreState {
   edge: number[];
   line: number[];
   prio: number[];
+  virtual: (CpuCoreState & ListRegistersState)[];
 }
 
 export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
   readonly cpus: number;
   readonly irqs: number;
-  onChange: (cpu: number, irq: boolean, fiq: boolean) => void;
+  onChange: GicOutputs;
 
   // Interrupt state as bitmaps of 32 INTIDs a word: word `cpu` holds CPU
   // cpu's SGIs and PPIs (INTIDs 0-31, banked), word cpus + k - 1 holds SPIs
@@ -44,6 +54,10 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
   prio!: Uint8Array;    // one byte an INTID, indexed word(cpu, intid) * 32 + intid % 32
   distCtlr = 0;         // GICD_CTLR EnableGrp0 (bit 0), EnableGrp1 (bit 1)
   readonly cpuif: C[];
+  // Each CPU's virtual CPU interface: its register view (acting on the list
+  // registers) and the list registers with the hypervisor's controls.
+  readonly vcpuif: C[];
+  readonly lrs: ListRegisters[];
 
   // The highest-priority pending interrupt each CPU interface can see (1023: none).
   readonly hppiId: Int32Array;
@@ -51,6 +65,8 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
   readonly hppiGroup: Uint8Array;
   private readonly irqOut: Uint8Array;
   private readonly fiqOut: Uint8Array;
+  private readonly virqOut: Uint8Array;
+  private readonly vfiqOut: Uint8Array;
 
   // `label` names the model in errors. Subclasses finish their own fields,
   // then call reset().
@@ -66,10 +82,20 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
     this.hppiGroup = new Uint8Array(cpus);
     this.irqOut = new Uint8Array(cpus);
     this.fiqOut = new Uint8Array(cpus);
+    this.virqOut = new Uint8Array(cpus);
+    this.vfiqOut = new Uint8Array(cpus);
     this.cpuif = Array.from({ length: cpus }, (_, c) => this.createCpuInterface(c));
+    this.vcpuif = Array.from({ length: cpus }, (_, c) => this.createVirtualCpuInterface(c));
+    this.lrs = this.vcpuif.map((v, c) => {
+      const lrs = new ListRegisters(v, this, c);
+      v.source = lrs;
+      return lrs;
+    });
   }
 
   protected abstract createCpuInterface(cpu: number): C;
+  // The register view of a virtual CPU interface (its source is set to its list registers).
+  protected abstract createVirtualCpuInterface(cpu: number): C;
 
   // Offer SPI `intid` (pending, enabled, inactive, its group enabled in the
   // Distributor) to the CPU interface(s) it targets, through offer().
@@ -92,6 +118,9 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
     this.prio = new Uint8Array(words * 32);
     this.distCtlr = 0;
     for (const c of this.cpuif) c.reset();
+    for (const c of this.vcpuif) c.reset();
+    for (const l of this.lrs) l.reset();
+    for (let c = 0; c < this.cpus; c++) this.setVirtualOutputs(c, false, false);
   }
 
   // The bitmap word holding `intid` as CPU `cpu` sees it.
@@ -145,6 +174,17 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
 
   irqLine(cpu: number): boolean { return this.irqOut[cpu] !== 0; }
   fiqLine(cpu: number): boolean { return this.fiqOut[cpu] !== 0; }
+  virqLine(cpu: number): boolean { return this.virqOut[cpu] !== 0; }
+  vfiqLine(cpu: number): boolean { return this.vfiqOut[cpu] !== 0; }
+
+  // A virtual CPU interface's outputs (see ListRegisters.update).
+  setVirtualOutputs(cpu: number, virq: boolean, vfiq: boolean): void {
+    const v = virq ? 1 : 0, f = vfiq ? 1 : 0;
+    if (v === this.virqOut[cpu] && f === this.vfiqOut[cpu]) return;
+    this.virqOut[cpu] = v;
+    this.vfiqOut[cpu] = f;
+    this.onChange(cpu, this.irqOut[cpu] !== 0, this.fiqOut[cpu] !== 0, virq, vfiq);
+  }
 
   // ---- operations of the CPU interface ----
 
@@ -161,6 +201,11 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
   deactivate(cpu: number, intid: number): void {
     if (intid >= this.irqs) return;
     this.active[this.word(cpu, intid)] &= ~((1 << (intid & 31)) >>> 0);
+  }
+
+  // The group of `intid` as CPU `cpu` sees it (0 for INTIDs that do not exist).
+  groupOf(cpu: number, intid: number): number {
+    return intid < this.irqs ? (this.group[this.word(cpu, intid)] >>> (intid & 31)) & 1 : 0;
   }
 
   // ---- delivery ----
@@ -210,7 +255,7 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
       if (irq !== this.irqOut[c] || fiq !== this.fiqOut[c]) {
         this.irqOut[c] = irq;
         this.fiqOut[c] = fiq;
-        this.onChange(c, irq !== 0, fiq !== 0);
+        this.onChange(c, irq !== 0, fiq !== 0, this.virqOut[c] !== 0, this.vfiqOut[c] !== 0);
       }
     }
   }
@@ -222,25 +267,33 @@ export abstract class GicCore<C extends GicCpuCore = GicCpuCore> {
       distCtlr: this.distCtlr,
       group: [...this.group], enable: [...this.enable], latch: [...this.latch], active: [...this.active],
       edge: [...this.edge], line: [...this.line], prio: [...this.prio],
+      virtual: this.vcpuif.map((v, c) => ({ ...v.saveState(), ...this.lrs[c].saveState() })),
     };
   }
 
   protected restoreCore(s: GicCoreState, cpu: CpuCoreState[]): void {
     const words = this.group.length;
     const u32 = (a: number[]) => { if (!Array.isArray(a) || a.length !== words) throw new Error(`${this.label}: malformed snapshot`); return Uint32Array.from(a); };
-    if (!Array.isArray(s.prio) || s.prio.length !== words * 32 || !Array.isArray(cpu) || cpu.length !== this.cpus) throw new Error(`${this.label}: malformed snapshot`);
+    if (!Array.isArray(s.prio) || s.prio.length !== words * 32 || !Array.isArray(cpu) || cpu.length !== this.cpus
+      || !Array.isArray(s.virtual) || s.virtual.length !== this.cpus) throw new Error(`${this.label}: malformed snapshot`);
     this.distCtlr = s.distCtlr & 3;
     this.group = u32(s.group); this.enable = u32(s.enable); this.latch = u32(s.latch);
     this.active = u32(s.active); this.edge = u32(s.edge); this.line = u32(s.line);
     this.prio = Uint8Array.from(s.prio);
     cpu.forEach((c, i) => this.cpuif[i].restoreState(c));
+    s.virtual.forEach((v, i) => { this.vcpuif[i].restoreState(v); this.lrs[i].restoreState(v); });
   }
 
   // After a restore: recompute, and report every CPU's outputs through onChange.
   protected announce(): void {
     this.irqOut.fill(0);
     this.fiqOut.fill(0);
+    this.virqOut.fill(0);
+    this.vfiqOut.fill(0);
     this.update();
-    for (let c = 0; c < this.cpus; c++) if (!this.irqOut[c] && !this.fiqOut[c]) this.onChange(c, false, false);
+    for (const l of this.lrs) l.update();
+    for (let c = 0; c < this.cpus; c++) {
+      if (!this.irqOut[c] && !this.fiqOut[c] && !this.virqOut[c] && !this.vfiqOut[c]) this.onChange(c, false, false, false, false);
+    }
   }
 }

@@ -70,9 +70,9 @@ export class GicV2CpuInterface extends GicCpuCore {
       case GICC_BPR: return this.bpr0;
       case GICC_ABPR: return this.bpr1;
       case GICC_IAR: return this.acknowledgeEither();
-      case GICC_AIAR: return this.acknowledge(GROUP1);
+      case GICC_AIAR: return this.source.acknowledge(GROUP1);
       case GICC_HPPIR: return this.highestPendingEither();
-      case GICC_AHPPIR: return this.gic.withSource(this.cpu, this.highestPending(GROUP1));
+      case GICC_AHPPIR: return this.source.withSource(this.source.highestPending(GROUP1));
       case GICC_RPR: { const r = this.runningPriority(); return r === IDLE ? 0xff : r; }
       case GICC_APR0: return this.ap[0];
       case GICC_NSAPR0: return this.ap[1];
@@ -98,37 +98,42 @@ export class GicV2CpuInterface extends GicCpuCore {
         // The interrupt's own group is the one whose priority drops (as QEMU:
         // a Group 1 EOI with AckCtl clear, UNPREDICTABLE, is honoured). An
         // INTID that does not exist is ignored.
-        const intid = v & INTID_MASK;
-        if (intid < this.gic.irqs) this.endOfInterrupt(this.gic.groupOf(this.cpu, intid), intid);
+        // (A virtual interrupt no list register holds has no known group:
+        // its EOI drops the priority and is counted either way.)
+        const intid = v & INTID_MASK, group = this.source.groupOf(intid);
+        this.source.endOfInterrupt(group < 0 ? GROUP0 : group, intid);
         return;
       }
       case GICC_AEOIR: {
-        const intid = v & INTID_MASK;
-        if (this.gic.groupOf(this.cpu, intid) === GROUP1) this.endOfInterrupt(GROUP1, intid);
+        const intid = v & INTID_MASK, group = this.source.groupOf(intid);
+        if (group === GROUP1 || group < 0) this.source.endOfInterrupt(GROUP1, intid);
         return;
       }
-      case GICC_DIR: this.deactivateDirect(v & INTID_MASK); return;
+      case GICC_DIR: this.source.deactivateDirect(v & INTID_MASK); return;
       case GICC_APR0: this.ap[0] = v >>> 0; break;
       case GICC_NSAPR0: this.ap[1] = v >>> 0; break;
       default: return; // read-only or RAZ/WI
     }
-    this.gic.update();
+    this.source.changed();
   }
 
   // GICC_IAR: the highest-priority pending interrupt of either group, a
   // Group 1 one only with AckCtl.
   private acknowledgeEither(): number {
-    const gic = this.gic, c = this.cpu, group = gic.hppiGroup[c];
-    if (gic.hppiId[c] === SPURIOUS) return SPURIOUS;
-    if (group === GROUP1 && !this.ackCtl) return this.canPreempt(gic.hppiPrio[c], group) ? BUSY : SPURIOUS;
-    return this.acknowledge(group);
+    const src = this.source, group = src.pendingGroup();
+    if (src.pendingId() === SPURIOUS) return SPURIOUS;
+    if (group === GROUP1 && !this.ackCtl) return src.canSignal(src.pendingPriority(), group) ? BUSY : SPURIOUS;
+    return src.acknowledge(group);
   }
 
   private highestPendingEither(): number {
-    const gic = this.gic, c = this.cpu, intid = gic.hppiId[c];
-    if (intid !== SPURIOUS && gic.hppiGroup[c] === GROUP1 && !this.ackCtl) return BUSY;
-    return gic.withSource(c, intid);
+    const src = this.source, intid = src.pendingId();
+    if (intid !== SPURIOUS && src.pendingGroup() === GROUP1 && !this.ackCtl) return BUSY;
+    return src.withSource(intid);
   }
+
+  // An SGI's source CPU, for IAR/HPPIR.
+  withSource(intid: number): number { return this.gic.withSource(this.cpu, intid); }
 
   saveState(): GicV2CpuState {
     return { ...super.saveState(), ackCtl: this.ackCtl, fiqEn: this.fiqEn };
