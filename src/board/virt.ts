@@ -76,6 +76,11 @@ export class VirtBoard {
       const gic = new GicV2({ cpus: this.cpus, currentCpu: () => this.vm.currentCpu });
       this.bus.map(VIRT_MEMMAP.gicDist.base, gic.distributor);
       this.bus.map(VIRT_MEMMAP.gicCpu.base, gic.cpuInterface);
+      // A guest that owns EL2 has the virtualization extension's frames.
+      if (options.virtualization) {
+        this.bus.map(VIRT_MEMMAP.gicHyp.base, gic.hypInterface);
+        this.bus.map(VIRT_MEMMAP.gicVcpu.base, gic.virtualCpuInterface);
+      }
       this.gic = gic;
     }
     this.uart = new PL011(options.console, this.gic.spiLine(SPI_BASE + VIRT_IRQ.uart));
