@@ -9,6 +9,7 @@ import {
 } from "../abi";
 import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
+import { sysOpTrapped } from "../sysreg/traps";
 import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect } from "../except/exception";
 import { syndrome, issSysreg, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { hostWrite } from "../mmu/tlb";
@@ -86,6 +87,11 @@ export function execSYS(w: u64, e: usize): i32 {
     let sctlr = sysreg(SR_SCTLR_EL1);
     let enabled = op == S.SYS_DC_ZVA ? (sctlr & SCTLR_DZE) != 0 : (sctlr & SCTLR_UCI) != 0;
     if (!enabled) { setNextPC(takeSync(EC_SYSREG, issSysreg(key, fB(w), false), pcOf(e))); return R_FAULT; }
+  }
+  // HCR_EL2.TDZ, TSW, TPCP, TPU, TTLB (traps.ts).
+  if (sysOpTrapped(op, key, el)) {
+    setNextPC(takeException(2, VECT_SYNC, syndrome(EC_SYSREG, issSysreg(key, fB(w), false)), 0, false, pcOf(e)));
+    return R_FAULT;
   }
   switch (op) {
     case S.SYS_DC_ZVA: {
