@@ -66,6 +66,7 @@ function make(args: string[]): void {
 //   make -C guests                                                    (build/*)
 //   make -C guests BUILD=build-strict EXC_STRICT=1 build-strict/exceptions.elf
 //   make -C guests BUILD=build-strict MMU_STRICT=1 build-strict/mmu.elf
+//   make -C guests BUILD=build-strict TRAPS_STRICT=1 build-strict/el2-traps.elf
 //   make -C guests BUILD=build-small MIPS_ITERS=2 build-small/mips.elf
 export function buildGuests(): void {
   if (!existsSync(join(ROOT, "dist", "cli.js")) || !existsSync(join(ROOT, "build", "core.wasm"))) {
@@ -75,6 +76,7 @@ export function buildGuests(): void {
     make([]);
     make(["BUILD=build-strict", "EXC_STRICT=1", "build-strict/exceptions.elf"]);
     make(["BUILD=build-strict", "MMU_STRICT=1", "build-strict/mmu.elf"]);
+    make(["BUILD=build-strict", "TRAPS_STRICT=1", "build-strict/el2-traps.elf"]);
     make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips.elf"]);
     make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips-mmu.elf"]);
   });
@@ -100,9 +102,9 @@ export function hasQemu(): boolean {
 
 const QEMU_MACHINE = { 1: "virt", 2: "virt,virtualization=on", 3: "virt,secure=on,virtualization=on" } as const;
 
-// The guest under QEMU 7.2 at `el` (guests/README.md).
-export function qemu(elf: string, el: 1 | 2 | 3, timeoutMs = 30_000): Run {
-  const r = spawnSync(QEMU, ["-M", QEMU_MACHINE[el], "-cpu", "max", "-nographic", "-semihosting", "-kernel", elf], {
+// The guest under QEMU 7.2 at `el` (guests/README.md), on `cpu` (-cpu).
+export function qemu(elf: string, el: 1 | 2 | 3, timeoutMs = 30_000, cpu = "max"): Run {
+  const r = spawnSync(QEMU, ["-M", QEMU_MACHINE[el], "-cpu", cpu, "-nographic", "-semihosting", "-kernel", elf], {
     cwd: ROOT, encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20,
   });
   if (r.error) throw r.error;
