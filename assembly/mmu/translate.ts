@@ -163,6 +163,11 @@ const HCR_PTW: u64 = 1 << 2;
 const HCR_DC: u64 = 1 << 12;
 const HCR_TGE: u64 = 1 << 27;
 
+// HCR_EL2.DC in effect for the EL1&0 regime (not under TGE).
+function defaultCacheable(): bool {
+  return el2Enabled() && (sysreg(SR_HCR_EL2) & (HCR_DC | HCR_TGE)) == HCR_DC;
+}
+
 // Is stage 1 of the regime enabled?
 export function stage1Enabled(regime: u32): bool {
   if (regime == REGIME_EL3) return (sysreg(SR_SCTLR_EL3) & 1) != 0;
@@ -218,6 +223,8 @@ export function translateAddress(va: u64, acc: u32, el: u32, priv: u32, stage1On
     if ((va >> <u64>PA_BITS) != 0) return fault(FAULT_ADDRESS_SIZE, 0, false, false, 0);
     ipa = va;
     tShift = 30;
+    // HCR_EL2.DC: EL1&0 memory is Normal Write-Back, Non-shareable (AArch64.S1DisabledOutput).
+    if (regime == REGIME_EL10 && defaultCacheable()) { tAttr = 0xff; tSH = 0; }
   } else {
     let s1 = translateStage1(va, acc, regime, priv, s2walk);
     if (s1 < 0) return -1;
