@@ -39,7 +39,7 @@
     X(dc_zva) X(dczid) X(smc) X(hvc) X(wfi) X(wfe) X(sevl_wfe) X(eret_wfe) \
     X(cpacr) X(cpacr_w) X(fpcr) X(cptr_el2) \
     X(mdscr) X(mdscr_w) X(dbgbvr0) X(dbgwcr1_w) X(oslsr) X(oslar_w) X(osdlr) X(mdrar) X(brk) X(ldr) \
-    X(at_s12e1r)
+    X(at_s12e1r) X(at_s1e1r)
 #define DECLARE(n) extern char p_##n[], p_##n##_i[];
 PROBES(DECLARE)
 #define P(n) ((u64)p_##n)
@@ -612,6 +612,7 @@ static u64 s2_l3[512] __attribute__((aligned(4096)));
 #define S2_RW     (3UL << 6)        /* S2AP */
 #define HCR_VM    (1UL << 0)
 #define HCR_PTW   (1UL << 2)
+#define HCR_DC    (1UL << 12)
 #ifdef TRAPS_STRICT
 #define LEVEL 0UL
 #else
@@ -659,6 +660,34 @@ static void check_ptw(void)
     tlb_flush_el1();
 }
 
+/* HCR_EL2.DC: EL1&0 stage 1 behaves as disabled whatever SCTLR_EL1.M says,
+ * with Normal Write-Back Non-shareable memory instead of Device-nGnRnE
+ * (AT S1E1R reports it in PAR_EL1.ATTR and SH). Stage 2 (check_ptw's
+ * tables) is on: DC makes HCR_EL2.VM behave as 1. */
+#define PAR_PA_ATTR_SH_F (0xff0000fffffff000UL | (3UL << 7) | 1)
+static void check_dc(void)
+{
+    u64 va = (u64)scratch;
+    write_sysreg(sctlr_el1, SCTLR_EL1_VALUE & ~1UL);
+    isb();
+    call_here(P(at_s1e1r), va);
+    isb();
+    /* (SH of Device memory, 0b10, is the mmu guest's MMU_STRICT check: QEMU 7.2 gives 0b00) */
+    chk("SCTLR_EL1.M = 0 AT S1E1R", " PAR_EL1: Device-nGnRnE", read_sysreg(par_el1) & PAR_PA_ATTR_SH_F & ~(3UL << 7),
+        va & ~0xfffUL);
+    write_sysreg(sctlr_el1, SCTLR_EL1_VALUE);
+    set_ctl(CTL_HCR, HCR_DC);
+    tlb_flush_el1();
+    call_here(P(at_s1e1r), va);
+    isb();
+    chk("DC AT S1E1R with SCTLR_EL1.M = 1", " PAR_EL1: stage 1 off, Normal Write-Back, Non-shareable",
+        read_sysreg(par_el1) & PAR_PA_ATTR_SH_F, (va & ~0xfffUL) | (0xffUL << 56));
+    const char *n = "DC MRS REVIDR_EL1 at EL1";
+    chk(n, " value", no_trap(n, " runs (stage 1 off, stage 2 on)", P(revidr), SPSR_EL1H, 0), read_sysreg(revidr_el1));
+    set_ctl(CTL_HCR, 0);
+    tlb_flush_el1();
+}
+
 static void el2_checks(void)
 {
     write_sysreg(vbar_el2, (u64)vectors_el2);
@@ -679,6 +708,7 @@ static void el2_checks(void)
     check_tde_brk();
     check_hcr_fields();
     check_ptw();
+    check_dc();
 }
 
 /* ---- the checks at EL3: SCR_EL3, MDCR_EL3, CPTR_EL3 ---- */

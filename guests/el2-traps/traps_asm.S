@@ -348,6 +348,7 @@ p_sevl_wfe_i:
     MRSP osdlr, osdlr_el1, 6
     MRSP mdrar, mdrar_el1, 7
     SYSP at_s12e1r, "at s12e1r", 1
+    SYSP at_s1e1r, "at s1e1r", 2
     OPP  brk, brk #0x77
     /* SCR_EL3.EA: a load from an address with nothing behind it (x0) */
     .globl  p_ldr, p_ldr_i
