@@ -10,91 +10,29 @@
  *   2  (EL1 only) pass the return on to EL2: HVC #0x7e7e with x1 = frame.x1.
  */
 #include "traps.h"
-
-    .macro VENTRY el, off
-    .balign 0x80
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp, #0]
-    mov     x1, #\off
-    b       common_el\el
-    .endm
+#include "frame.h"
 
     .macro VTABLE el
     .section .text.vectors_el\el, "ax"
     .balign 2048
     .globl  vectors_el\el
 vectors_el\el:
-    VENTRY \el, 0x000
-    VENTRY \el, 0x080
-    VENTRY \el, 0x100
-    VENTRY \el, 0x180
-    VENTRY \el, 0x200
-    VENTRY \el, 0x280
-    VENTRY \el, 0x300
-    VENTRY \el, 0x380
-    VENTRY \el, 0x400
-    VENTRY \el, 0x480
-    VENTRY \el, 0x500
-    VENTRY \el, 0x580
-    VENTRY \el, 0x600
-    VENTRY \el, 0x680
-    VENTRY \el, 0x700
-    VENTRY \el, 0x780
-
+    VECTOR_ENTRIES FRAME_SIZE, common_el\el
 common_el\el:
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
-    mrs     x2, elr_el\el
-    mrs     x3, spsr_el\el
-    stp     x2, x3, [sp, #248]
-    mrs     x2, esr_el\el
-    mrs     x3, far_el\el
-    stp     x2, x3, [sp, #264]
-    mov     x2, #\el
-    stp     x1, x2, [sp, #280]
+    FRAME_SAVE_GPRS
+    FRAME_SAVE_SYSREGS \el
     mov     x0, sp
     bl      trap_handler
     cmp     x0, #1
     b.eq    1f
     b.hi    2f
-    ldp     x2, x3, [sp, #248]
-    msr     elr_el\el, x2
-    msr     spsr_el\el, x3
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
-    ldp     x0, x1, [sp, #0]
-    add     sp, sp, #FRAME_SIZE
-    eret
+    FRAME_RESTORE_ELR_SPSR \el
+    FRAME_RESTORE_ERET FRAME_SIZE
 1:  ldr     x0, [sp, #8]
     adrp    x9, jb_el\el
     add     x9, x9, :lo12:jb_el\el
-    b       longjmp_ret
+    JB_LOAD x9, x10
+    ret
 2:  ldr     x1, [sp, #8]
     mov     x0, xzr
     hvc     #RET_IMM
@@ -105,28 +43,14 @@ common_el\el:
     VTABLE 2
     VTABLE 1
 
-/* jump buffers: x19..x30, sp */
+/* jump buffers */
     .bss
     .balign 16
 jb_el3: .skip 112
 jb_el2: .skip 112
-jb_el1: .skip 112
+jb_el1: .skip 112          /* (EL1 never abandons a call: it passes returns on) */
 
     .text
-/* x9 = jump buffer, x0 = the value lower_call returns */
-    .type   longjmp_ret, %function
-longjmp_ret:
-    ldp     x19, x20, [x9, #0]
-    ldp     x21, x22, [x9, #16]
-    ldp     x23, x24, [x9, #32]
-    ldp     x25, x26, [x9, #48]
-    ldp     x27, x28, [x9, #64]
-    ldp     x29, x30, [x9, #80]
-    ldr     x10, [x9, #96]
-    mov     sp, x10
-    ret
-    .size   longjmp_ret, . - longjmp_ret
-
 /*
  * u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub)
  * At EL2 or EL3: ERET to fn in the mode spsr gives, with x0 = arg and x30 =
@@ -145,14 +69,7 @@ lower_call:
     b       4f
 3:  adrp    x9, jb_el3
     add     x9, x9, :lo12:jb_el3
-4:  stp     x19, x20, [x9, #0]
-    stp     x21, x22, [x9, #16]
-    stp     x23, x24, [x9, #32]
-    stp     x25, x26, [x9, #48]
-    stp     x27, x28, [x9, #64]
-    stp     x29, x30, [x9, #80]
-    mov     x10, sp
-    str     x10, [x9, #96]
+4:  JB_SAVE x9, x10
     adrp    x10, el1_stack_top
     add     x10, x10, :lo12:el1_stack_top
     msr     sp_el1, x10
