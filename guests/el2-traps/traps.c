@@ -719,6 +719,14 @@ static void el2_checks(void)
 static void set_scr(u64 v) { write_sysreg(scr_el3, v); isb(); }
 static void set_hcr(u64 v) { write_sysreg(hcr_el2, HCR_RW | v); isb(); }
 
+/* A load from NOTHING at the EL of spsr: a synchronous External abort taken to `to`. */
+static void external_abort(const char *n, u64 spsr, u64 to)
+{
+    u64 ec = to > el_of(spsr) ? 0x24 : 0x25;
+    chk(n, " did not load", traps(n, P(ldr), spsr, NOTHING, to, ESR_DABT(ec, 0x10), I(ldr)), SENT);
+    chk(n, " far", g_exc[to].far, NOTHING);
+}
+
 static void el3_scr_checks(void)
 {
     const char *n;
@@ -753,20 +761,12 @@ static void el3_scr_checks(void)
     g_esr_ignore = (0x7ffUL << 14) | (1UL << 9);
 #ifdef TRAPS_STRICT
     set_scr(SCR_BASE | SCR_EA);
-    n = "SCR_EL3.EA load from nothing at EL2";
-    chk(n, " did not load", traps(n, P(ldr), SPSR_EL2H, NOTHING, 3, ESR_DABT(0x24, 0x10), I(ldr)), SENT);
-    chk(n, " far", g_exc[3].far, NOTHING);
-    n = "SCR_EL3.EA load from nothing at EL1";
-    chk(n, " did not load", traps(n, P(ldr), SPSR_EL1H, NOTHING, 3, ESR_DABT(0x24, 0x10), I(ldr)), SENT);
-    chk(n, " far", g_exc[3].far, NOTHING);
+    external_abort("SCR_EL3.EA load from nothing at EL2", SPSR_EL2H, 3);
+    external_abort("SCR_EL3.EA load from nothing at EL1", SPSR_EL1H, 3);
     set_scr(SCR_BASE);
 #endif
-    n = "no SCR_EL3.EA load from nothing at EL2";
-    chk(n, " did not load", traps(n, P(ldr), SPSR_EL2H, NOTHING, 2, ESR_DABT(0x25, 0x10), I(ldr)), SENT);
-    chk(n, " far", g_exc[2].far, NOTHING);
-    n = "no SCR_EL3.EA load from nothing at EL1";
-    chk(n, " did not load", traps(n, P(ldr), SPSR_EL1H, NOTHING, 1, ESR_DABT(0x25, 0x10), I(ldr)), SENT);
-    chk(n, " far", g_exc[1].far, NOTHING);
+    external_abort("no SCR_EL3.EA load from nothing at EL2", SPSR_EL2H, 2);
+    external_abort("no SCR_EL3.EA load from nothing at EL1", SPSR_EL1H, 1);
     g_esr_ignore = 0;
 
     /* NS = 0: EL1 is Secure, where EL2 is not enabled: HCR_EL2 has no effect. */
