@@ -48,6 +48,18 @@ selfcheck isa_el2 "$EL2" isa
 selfcheck exceptions_el3 "$EL3" exceptions
 selfcheck vgic_el2 "$EL2,gic-version=3" vgic
 
+# el2-traps on the Armv8.0 CPU it checks (cortex-a57), booted at EL2 and at EL3.
+for el in 2 3; do
+    m=EL$el
+    timeout "$T" $QEMU ${!m} -cpu cortex-a57 -nographic -semihosting -kernel build/el2-traps.elf >"$out" 2>&1
+    rc=$?
+    last=$(tail -n 1 "$out")
+    ok=0
+    [ $rc = 0 ] && [[ "$last" =~ ^checks=[0-9]+\ failures=0$ ]] && ! grep -q '^FAIL' "$out" && ok=1
+    result "el2-traps_el$el" $ok "rc=$rc last='$last' $(grep -m3 '^FAIL' "$out" | tr '\n' ' ')"
+    [ $ok = 1 ] && echo "    $last"
+done
+
 start=$(date +%s%N)
 run "$EL1" mips
 end=$(date +%s%N)

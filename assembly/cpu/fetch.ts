@@ -9,13 +9,13 @@ import { translateAddress, AT_EXEC } from "../mmu/translate";
 import { reportTranslationFault } from "../mmu/fault";
 import { fillFromTranslation } from "../mmu/memory";
 import { slotForPage, slotIndexOf } from "../decode/cache";
-import { takeException, syncTargetEL } from "../except/exception";
+import { takeException, syncTargetEL, abortTargetEL } from "../except/exception";
 import {
   syndrome, EC_PC_ALIGN, EC_IABT_LOW, EC_IABT_CUR, FSC_SYNC_EXTERNAL, VECT_SYNC,
 } from "../except/syndrome";
 
 function instructionAbort(pc: u64, fsc: u32): void {
-  let target = syncTargetEL();
+  let target = abortTargetEL(fsc);
   let ec = target > currentEL() ? EC_IABT_LOW : EC_IABT_CUR;
   setNextPC(takeException(target, VECT_SYNC, syndrome(ec, fsc), pc, true, pc));
   syncContext();

@@ -1,12 +1,12 @@
 // Exception entry and return: AArch64.TakeException and AArch64.ExceptionReturn.
 import {
-  PSTATE_NZCV, PSTATE_DAIF, PSTATE_PAN, PSTATE_UAO, PSTATE_SS, PSTATE_IL, EXCL_SIZE,
-  SR_SCTLR_EL1, SR_HCR_EL2, SR_SCR_EL3, SR_VBAR_EL1, SR_ELR_EL1, SR_SPSR_EL1, SR_ESR_EL1, SR_FAR_EL1,
+  PSTATE_NZCV, PSTATE_DAIF, PSTATE_PAN, PSTATE_UAO, PSTATE_SS, PSTATE_IL, EXCL_SIZE, EVENT_REGISTER,
+  SR_SCTLR_EL1, SR_HCR_EL2, SR_SCR_EL3, SR_MDCR_EL2, SR_VBAR_EL1, SR_ELR_EL1, SR_SPSR_EL1, SR_ESR_EL1, SR_FAR_EL1,
   CNT_EXCEPTION, CNT_ERET,
 } from "../abi";
 import { currentEL, spSel, sysreg, setSysreg, setELAndSP } from "../cpu/state";
 import { highestEL } from "../cpu/config";
-import { syndrome, VECT_SYNC, EC_UNKNOWN, EC_ILLEGAL_STATE } from "./syndrome";
+import { syndrome, VECT_SYNC, EC_UNKNOWN, EC_ILLEGAL_STATE, FSC_SYNC_EXTERNAL } from "./syndrome";
 import { branchAddr } from "../mmu/translate";
 
 // Per-EL banked registers are stored consecutively: X_EL1, X_EL2, X_EL3.
@@ -33,6 +33,27 @@ export function syncTargetEL(): u32 {
   let el = currentEL();
   if (el == 0) return tgeInEffect() ? 2 : 1;
   return el;
+}
+
+const MDCR_TDE: u64 = 1 << 8;
+const SCR_EA: u64 = 1 << 3;
+
+// The EL a debug exception (BRK) from the current EL is taken to: EL2 from
+// EL0/EL1 under HCR_EL2.TGE or MDCR_EL2.TDE (AArch64.SoftwareBreakpoint).
+export function debugTargetEL(): u32 {
+  let el = currentEL();
+  if (el <= 1 && el2Enabled() && ((sysreg(SR_HCR_EL2) & HCR_TGE) | (sysreg(SR_MDCR_EL2) & MDCR_TDE)) != 0) return 2;
+  return syncTargetEL();
+}
+
+// Synchronous External aborts go to EL3 under SCR_EL3.EA (AArch64.Abort's route_to_el3).
+export function externalAbortToEL3(): bool {
+  return highestEL() == 3 && (sysreg(SR_SCR_EL3) & SCR_EA) != 0;
+}
+
+// The EL an abort with fault status code fsc is taken to, when not a stage 2 fault.
+export function abortTargetEL(fsc: u32): u32 {
+  return fsc == FSC_SYNC_EXTERNAL && externalAbortToEL3() ? 3 : syncTargetEL();
 }
 
 // PSTATE as it is saved in SPSR_ELx.
@@ -116,7 +137,8 @@ export function exceptionReturn(): u64 {
     store<u32>(PSTATE_IL, <u32>(spsr >> 20) & 1);
     setELAndSP(target, m & 1);
   }
-  store<u32>(EXCL_SIZE, 0); // ClearExclusiveLocal
+  store<u32>(EXCL_SIZE, 0);      // ClearExclusiveLocal
+  store<u32>(EVENT_REGISTER, 1); // SendEventLocal: an exception return is a WFE wake-up event
   let a = CNT_ERET + (((from << 2) | currentEL()) << 3);
   store<u64>(a, load<u64>(a) + 1);
   // BranchTo at the new EL: a TBI tag on ELR is stripped (AArch64.BranchAddr).

@@ -6,7 +6,7 @@ import { highestEL, semihosting } from "../cpu/config";
 import { R_NEXT, R_BRANCH, R_SYNC } from "../decode/ops";
 import { EXIT_HVC, EXIT_SMC, EXIT_DEBUG, EXIT_IMM, EXIT_PC, SR_SCR_EL3, SR_HCR_EL2 } from "../abi";
 import {
-  takeException, takeSync, syncTargetEL, undefinedInstruction, exceptionReturn, el2Enabled,
+  takeException, syncTargetEL, debugTargetEL, undefinedInstruction, exceptionReturn, el2Enabled,
 } from "../except/exception";
 import { syndrome, EC_SVC64, EC_HVC64, EC_SMC64, EC_BRK64, VECT_SYNC } from "../except/syndrome";
 import { branchAddr } from "../mmu/translate";
@@ -87,7 +87,7 @@ export function execSMC(w: u64, e: usize): i32 {
 }
 
 export function execBRK(w: u64, e: usize): i32 {
-  setNextPC(takeSync(EC_BRK64, fF(w), pcOf(e)));
+  setNextPC(takeException(debugTargetEL(), VECT_SYNC, syndrome(EC_BRK64, fF(w)), 0, false, pcOf(e)));
   return R_SYNC;
 }
 

@@ -11,6 +11,7 @@ import {
 import { virtualPending } from "../except/interrupt";
 import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
+import { sysOpTrapped } from "../sysreg/traps";
 import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect } from "../except/exception";
 import { syndrome, issSysreg, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { hostWrite } from "../mmu/tlb";
@@ -49,13 +50,14 @@ const SCR_TWE: u64 = 1 << 13;
   return R_SYNC;
 }
 
-// WFI/WFE: trapped by SCTLR_EL1.nTWx at EL0, HCR_EL2.TWx at EL0/1, SCR_EL3.TWx
-// below EL3 (AArch64.CheckForWFxTrap); otherwise the host decides how to idle.
+// WFI/WFE: trapped by SCTLR_EL1.nTWx at EL0 (to EL1, or to EL2 under
+// HCR_EL2.TGE: AArch64.WFxTrap), HCR_EL2.TWx at EL0/1, SCR_EL3.TWx below EL3
+// (AArch64.CheckForWFxTrap); otherwise the host decides how to idle.
 export function execWFx(e: usize, isWFE: bool): i32 {
   let pc = pcOf(e), el = currentEL();
   if (isWFE && load<u32>(EVENT_REGISTER) != 0) { store<u32>(EVENT_REGISTER, 0); return R_NEXT; }
   let target: u32 = 0;
-  if (el == 0 && !tgeInEffect() && (sysreg(SR_SCTLR_EL1) & (isWFE ? SCTLR_NTWE : SCTLR_NTWI)) == 0) target = 1;
+  if (el == 0 && (sysreg(SR_SCTLR_EL1) & (isWFE ? SCTLR_NTWE : SCTLR_NTWI)) == 0) target = tgeInEffect() ? 2 : 1;
   else if (el <= 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & (isWFE ? HCR_TWE : HCR_TWI)) != 0) target = 2;
   else if (el <= 2 && highestEL() == 3 && (sysreg(SR_SCR_EL3) & (isWFE ? SCR_TWE : SCR_TWI)) != 0) target = 3;
   if (target != 0) {
@@ -91,6 +93,11 @@ export function execSYS(w: u64, e: usize): i32 {
     let sctlr = sysreg(SR_SCTLR_EL1);
     let enabled = op == S.SYS_DC_ZVA ? (sctlr & SCTLR_DZE) != 0 : (sctlr & SCTLR_UCI) != 0;
     if (!enabled) { setNextPC(takeSync(EC_SYSREG, issSysreg(key, fB(w), false), pcOf(e))); return R_FAULT; }
+  }
+  // HCR_EL2.TDZ, TSW, TPCP, TPU, TTLB (traps.ts).
+  if (sysOpTrapped(op, key, el)) {
+    setNextPC(takeException(2, VECT_SYNC, syndrome(EC_SYSREG, issSysreg(key, fB(w), false)), 0, false, pcOf(e)));
+    return R_FAULT;
   }
   switch (op) {
     case S.SYS_DC_ZVA: {

@@ -5,9 +5,9 @@
 import { SR_HPFAR_EL2, SLOT_SINK } from "../abi";
 import { currentEL, setSysreg } from "../cpu/state";
 import { setNextPC } from "../cpu/context";
-import { syncTargetEL, takeException } from "../except/exception";
+import { syncTargetEL, takeException, externalAbortToEL3 } from "../except/exception";
 import { syndrome, EC_DABT_LOW, EC_DABT_CUR, EC_IABT_LOW, EC_IABT_CUR, VECT_SYNC } from "../except/syndrome";
-import { fKind, fLevel, fStage2, fS1PTW, fIPA, AT_EXEC, AT_WRITE } from "./translate";
+import { fKind, fLevel, fStage2, fS1PTW, fIPA, AT_EXEC, AT_WRITE, FAULT_EXTERNAL_WALK } from "./translate";
 import * as O from "../decode/ops";
 
 // The ISS bits 24:14 (ISV, SAS, SSE, SRT, SF, AR) for the instruction whose
@@ -51,7 +51,9 @@ export function reportTranslationFault(va: u64, acc: u32, pc: u64, e: usize, byA
   let fsc = fKind + fLevel;
   let isExec = acc == AT_EXEC;
   let wnr: u32 = acc == AT_WRITE || byAT ? 1 << 6 : 0;
-  if (fStage2) {
+  // An External abort on a walk goes to EL3 under SCR_EL3.EA, at either stage.
+  let toEL3 = fKind == FAULT_EXTERNAL_WALK && externalAbortToEL3();
+  if (fStage2 && !toEL3) {
     let iss: u32 = fsc;
     if (byAT) iss |= (1 << 8) | wnr;                   // CM, WnR
     if (fS1PTW) iss |= (1 << 7) | (isExec ? 0 : wnr); // S1PTW; WnR is the access's
@@ -60,7 +62,7 @@ export function reportTranslationFault(va: u64, acc: u32, pc: u64, e: usize, byA
     setNextPC(takeException(2, VECT_SYNC, syndrome(isExec ? EC_IABT_LOW : EC_DABT_LOW, iss), va, true, pc));
     return;
   }
-  let target = syncTargetEL();
+  let target: u32 = toEL3 ? 3 : syncTargetEL();
   let lower = target > currentEL();
   let ec = isExec ? (lower ? EC_IABT_LOW : EC_IABT_CUR) : (lower ? EC_DABT_LOW : EC_DABT_CUR);
   setNextPC(takeException(target, VECT_SYNC, syndrome(ec, fsc | (isExec ? 0 : wnr)), va, true, pc));

@@ -15,7 +15,7 @@ import {
 } from "./translate";
 import { reportTranslationFault } from "./fault";
 import { pageHasCode, invalidateCode } from "../decode/cache";
-import { syncTargetEL, takeException } from "../except/exception";
+import { abortTargetEL, takeException } from "../except/exception";
 import {
   syndrome, issDataAbort, EC_DABT_LOW, EC_DABT_CUR, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, VECT_SYNC,
 } from "../except/syndrome";
@@ -41,7 +41,7 @@ export function replayPush(data: u64): void {
 
 // ---- Faults --------------------------------------------------------------------
 export function dataAbort(va: u64, fsc: u32, isWrite: bool, pc: u64): void {
-  let target = syncTargetEL();
+  let target = abortTargetEL(fsc);
   let ec = target > currentEL() ? EC_DABT_LOW : EC_DABT_CUR;
   setNextPC(takeException(target, VECT_SYNC, syndrome(ec, issDataAbort(fsc, isWrite)), va, true, pc));
 }

@@ -93,6 +93,8 @@ function outputSize(ps: u32): u32 {
 // Stage 2 outputs, separate from the combined result.
 let s2PA: u64 = 0;
 let s2R = false, s2W = false, s2X = false;
+let s2Device = false;   // MemAttr[3:2] = 0b00: a Device memory type
+let s2Level: u32 = 0;
 
 // AArch64.SecondStageTranslate of ipa for an access of type acc; s1ptw marks
 // an access made by the stage 1 walk. Returns the PA or -1 (fault described).
@@ -140,6 +142,8 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
     let ok = acc == AT_READ ? s2R : acc == AT_WRITE ? s2W : s2X;
     if (!ok) return fault(FAULT_PERMISSION, <u32>level, true, s1ptw, ipa);
     s2PA = oa;
+    s2Device = (d & 0x30) == 0;
+    s2Level = <u32>level;
     return <i64>oa;
   }
 }
@@ -155,8 +159,14 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
 @inline export function regimeOf(el: u32): u32 { return el == 3 ? REGIME_EL3 : el == 2 ? REGIME_EL2 : REGIME_EL10; }
 
 const HCR_VM: u64 = 1;
+const HCR_PTW: u64 = 1 << 2;
 const HCR_DC: u64 = 1 << 12;
 const HCR_TGE: u64 = 1 << 27;
+
+// HCR_EL2.DC in effect for the EL1&0 regime (not under TGE).
+function defaultCacheable(): bool {
+  return el2Enabled() && (sysreg(SR_HCR_EL2) & (HCR_DC | HCR_TGE)) == HCR_DC;
+}
 
 // Is stage 1 of the regime enabled?
 export function stage1Enabled(regime: u32): bool {
@@ -213,6 +223,8 @@ export function translateAddress(va: u64, acc: u32, el: u32, priv: u32, stage1On
     if ((va >> <u64>PA_BITS) != 0) return fault(FAULT_ADDRESS_SIZE, 0, false, false, 0);
     ipa = va;
     tShift = 30;
+    // HCR_EL2.DC: EL1&0 memory is Normal Write-Back, Non-shareable (AArch64.S1DisabledOutput).
+    if (regime == REGIME_EL10 && defaultCacheable()) { tAttr = 0xff; tSH = 0; }
   } else {
     let s1 = translateStage1(va, acc, regime, priv, s2walk);
     if (s1 < 0) return -1;
@@ -289,6 +301,8 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
       // The walk's own accesses are translated by stage 2 (faults report S1PTW).
       let p = translateStage2(descAddr, AT_READ, true);
       if (p < 0) return -1;
+      // HCR_EL2.PTW: a walk access that stage 2 makes Device memory is a stage 2 Permission fault.
+      if (s2Device && (sysreg(SR_HCR_EL2) & HCR_PTW) != 0) return fault(FAULT_PERMISSION, s2Level, true, true, descAddr);
       descAddr = <u64>p;
     }
     if (!readDescriptor(descAddr)) return fault(FAULT_EXTERNAL_WALK, <u32>level, false, false, 0);

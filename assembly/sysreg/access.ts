@@ -16,6 +16,7 @@ import { takeSync, takeException, undefinedInstruction, el2Enabled } from "../ex
 import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import * as T from "./table";
 import * as ID from "./idregs";
+import { sysregTrapTarget, HCR_TDZ } from "./traps";
 import { fpTrapEL, fpSysregTrap, FPCR_MASK, FPSR_MASK } from "../exec/simdfp";
 
 // The value an MRS read, when mrs() returns true.
@@ -33,6 +34,8 @@ const CNTHCTL_EL1PCEN: u64 = 2;
 const HCR_RW: u64 = 1 << 31;
 const HCR_FMO: u64 = 1 << 3;
 const HCR_IMO: u64 = 1 << 4;
+const HCR_HCD: u64 = 1 << 29;
+const HCR_WRITABLE: u64 = 0x3_ffff_ffff;
 const SCR_RW: u64 = 1 << 10;
 
 // The lowest EL that may access a register, from op1 of its encoding; 4 = never.
@@ -51,8 +54,9 @@ function trapSysreg(key: u32, rt: u32, isRead: bool, e: usize): bool {
   return false;
 }
 
-function trapSysregToEL2(key: u32, rt: u32, isRead: bool, e: usize): bool {
-  setNextPC(takeException(2, VECT_SYNC, syndrome(EC_SYSREG, issSysreg(key, rt, isRead)), 0, false, pcOf(e)));
+// Trap it to EL2 or EL3 (AArch64.SystemAccessTrap(target, 0x18)).
+function trapSysregTo(target: u32, key: u32, rt: u32, isRead: bool, e: usize): bool {
+  setNextPC(takeException(target, VECT_SYNC, syndrome(EC_SYSREG, issSysreg(key, rt, isRead)), 0, false, pcOf(e)));
   return false;
 }
 
@@ -81,15 +85,21 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
     if (isTimer(reg) && timerOf(reg) == 0 && (kctl & CNTKCTL_EL0PTEN) == 0) return trapSysreg(key, rt, isRead, e);
     if (isTimer(reg) && timerOf(reg) == 1 && (kctl & CNTKCTL_EL0VTEN) == 0) return trapSysreg(key, rt, isRead, e);
   }
+  // The IMPLEMENTATION DEFINED space: UNDEFINED unless HCR_EL2.TIDCP traps it at EL1.
+  if (reg == T.SPR_IMPDEF && el != 1) return undefined_(e);
+  // HCR_EL2, MDCR_EL2, CPTR_EL2 controls (to EL2) and MDCR_EL3, CPTR_EL3 (to EL3): traps.ts.
+  let target = sysregTrapTarget(reg, isRead, el);
+  if (target != 0) return trapSysregTo(target, key, rt, isRead, e);
+  if (reg == T.SPR_IMPDEF) return undefined_(e);
   // EL0/EL1 under EL2: CNTHCTL_EL2.EL1PCTEN (CNTPCT_EL0) and EL1PCEN (the physical timer) trap to EL2.
   if (el <= 1 && el2Enabled()) {
     let hctl = sysreg(SR_CNTHCTL_EL2);
-    if (reg == T.SPR_CNTPCT && (hctl & CNTHCTL_EL1PCTEN) == 0) return trapSysregToEL2(key, rt, isRead, e);
-    if (isTimer(reg) && timerOf(reg) == 0 && (hctl & CNTHCTL_EL1PCEN) == 0) return trapSysregToEL2(key, rt, isRead, e);
+    if (reg == T.SPR_CNTPCT && (hctl & CNTHCTL_EL1PCTEN) == 0) return trapSysregTo(2, key, rt, isRead, e);
+    if (isTimer(reg) && timerOf(reg) == 0 && (hctl & CNTHCTL_EL1PCEN) == 0) return trapSysregTo(2, key, rt, isRead, e);
     // ICC_SGI1R/ASGI1R/SGI0R_EL1 (3,0,12,11,5..7) at EL1 trap to EL2 while it
     // routes IRQs or FIQs (HCR_EL2.IMO/FMO): the hypervisor sends the guest's SGIs.
     if (el == 1 && reg == T.SPR_ICC && key >= 0xc65d && key <= 0xc65f && (sysreg(SR_HCR_EL2) & (HCR_IMO | HCR_FMO)) != 0) {
-      return trapSysregToEL2(key, rt, isRead, e);
+      return trapSysregTo(2, key, rt, isRead, e);
     }
   }
   // CNTFRQ_EL0 is writable only at the highest implemented EL.
@@ -152,8 +162,10 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_AIDR: v = 0; break;
     case T.SPR_CTR: v = ID.CTR_EL0; break;
     case T.SPR_DCZID: {
-      // DZP reads 1 where DC ZVA is prohibited: at EL0 without SCTLR_EL1.DZE.
-      let dzp: u64 = el == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_DZE) == 0 ? 1 : 0;
+      // DZP reads 1 where DC ZVA is prohibited: at EL0 without SCTLR_EL1.DZE,
+      // at EL0 and EL1 under HCR_EL2.TDZ.
+      let dzp: u64 = (el == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_DZE) == 0) ||
+        (el <= 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & HCR_TDZ) != 0) ? 1 : 0;
       v = ID.DCZID_BS | (dzp << 4);
       break;
     }
@@ -163,6 +175,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_CNTVCT: v = timerCount(1, now); break;
     case T.SPR_RVBAR_EL3: v = sysreg(SR_RVBAR_EL3); break;
     case T.SPR_OSLSR: v = 0x8 | ((sysreg(SR_OSLSR_EL1) & 1) << 1); break; // OSLM = 0b10, OSLK
+    case T.SPR_MDRAR: v = 0; break;
     case T.SPR_ID_AA64PFR0: v = ID.idAA64PFR0(); break;
     case T.SPR_ID_AA64PFR1: v = ID.ID_AA64PFR1; break;
     case T.SPR_ID_AA64DFR0: v = ID.ID_AA64DFR0; break;
@@ -194,8 +207,10 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     case T.SPR_PAN: store<u32>(PSTATE_PAN, <u32>(v >> 22) & 1); break;
     case T.SPR_UAO: store<u32>(PSTATE_UAO, <u32>(v >> 23) & 1); break;
     case T.SPR_OSLAR: setSysreg(SR_OSLSR_EL1, v & 1); break;
-    // RW is RES1: no lower EL can be AArch32.
-    case SR_HCR_EL2: setSysreg(reg, v | HCR_RW); break;
+    // HCR_EL2: the Armv8.0 fields (bits 33:0), with HCD RES0 when EL3 is
+    // implemented; RW is RAO/WI, no lower EL can be AArch32. The fields of
+    // features this core lacks (E2H, TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
+    case SR_HCR_EL2: setSysreg(reg, (v & (highestEL() == 3 ? HCR_WRITABLE & ~HCR_HCD : HCR_WRITABLE)) | HCR_RW); break;
     case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;
     case SR_FPSR: setSysreg(reg, v & FPSR_MASK); break;

@@ -27,6 +27,10 @@ export const SPR_CNTVCT = 0x112;
 export const SPR_RVBAR_EL3 = 0x113;
 export const SPR_OSLAR = 0x114;
 export const SPR_OSLSR = 0x115;
+export const SPR_MDRAR = 0x116;  // MDRAR_EL1: no ROM table (Valid = 0b00), reads as zero
+// Any encoding of the IMPLEMENTATION DEFINED space (op0 = 3, CRn = 11 or 15):
+// none is implemented, so each is UNDEFINED unless HCR_EL2.TIDCP traps it.
+export const SPR_IMPDEF = 0x117;
 export const SPR_ID_AA64PFR0 = 0x120;
 export const SPR_ID_AA64PFR1 = 0x121;
 export const SPR_ID_AA64DFR0 = 0x122;
@@ -170,6 +174,7 @@ export function sysregLookup(key: u32): i32 {
     case 0xf601: return SPR_RVBAR_EL3;
     case 0x8084: return SPR_OSLAR;
     case 0x808c: return SPR_OSLSR;
+    case 0x8080: return SPR_MDRAR;
     case 0xc020: return SPR_ID_AA64PFR0;
     case 0xc021: return SPR_ID_AA64PFR1;
     case 0xc028: return SPR_ID_AA64DFR0;
@@ -188,13 +193,15 @@ export function sysregLookup(key: u32): i32 {
   // The rest of the ID register space reads as zero (Arm ARM D17.2, "reserved ID space").
   let crm = (key >> 3) & 0xf;
   if ((key & 0xff80) == 0xc000 && crm >= 1 && crm <= 7) return SPR_ID_RAZ;
+  let crn = (key >> 7) & 0xf;
+  if ((key >> 14) == 3 && (crn == 11 || crn == 15)) return SPR_IMPDEF;
   return -1;
 }
 
 // Registers that software may only read.
 export function sysregReadOnly(reg: i32): bool {
   if (reg >= SPR_MIDR && reg <= SPR_CNTVCT) return true;
-  if (reg == SPR_CURRENTEL || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
+  if (reg == SPR_CURRENTEL || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
   return false;
 }
 

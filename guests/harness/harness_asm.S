@@ -8,6 +8,7 @@
  * campaign mode). Every vector
  * entry is position-independent (the sweep copies the table elsewhere).
  */
+#include "frame.h"
 #define FRAME 256
 
 /*
@@ -73,54 +74,16 @@ hv_vectors:
 hv_vectors_end:
 
 hv_vec_common:
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
+    FRAME_SAVE_GPRS
     mov     x1, sp
     bl      harness_exception          // (offset, frame): 0 = resume, else end the block
     cbnz    x0, hv_end_block
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
-    ldp     x0, x1, [sp, #0]
-    add     sp, sp, #FRAME
-    eret
+    FRAME_RESTORE_ERET FRAME
 
 hv_end_block:                           // back to enter_block's caller
     adrp    x0, harness_ctx
     add     x0, x0, :lo12:harness_ctx
-    ldp     x19, x20, [x0, #0]
-    ldp     x21, x22, [x0, #16]
-    ldp     x23, x24, [x0, #32]
-    ldp     x25, x26, [x0, #48]
-    ldp     x27, x28, [x0, #64]
-    ldp     x29, x30, [x0, #80]
-    ldr     x1, [x0, #96]
-    mov     sp, x1
+    JB_LOAD x0, x1
     ret
 
 /* void enter_block(const struct cpu_state *s) */
@@ -129,14 +92,7 @@ hv_end_block:                           // back to enter_block's caller
 enter_block:
     adrp    x9, harness_ctx
     add     x9, x9, :lo12:harness_ctx
-    stp     x19, x20, [x9, #0]
-    stp     x21, x22, [x9, #16]
-    stp     x23, x24, [x9, #32]
-    stp     x25, x26, [x9, #48]
-    stp     x27, x28, [x9, #64]
-    stp     x29, x30, [x9, #80]
-    mov     x10, sp
-    str     x10, [x9, #96]
+    JB_SAVE x9, x10
     clrex
     ldr     x10, [x0, #248]
     msr     sp_el0, x10

@@ -10,87 +10,24 @@
  * abandoned: mmu_lower_call() returns frame.x0 to its caller (a longjmp
  * through mmu_jb_el2 / mmu_jb_el1).
  */
+#include "frame.h"
 #define FRAME_SIZE 304
 #define SENT       0x5e47
-
-    .macro VENTRY el, off
-    .balign 0x80
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp, #0]
-    mov     x1, #\off
-    b       mmu_exc_common_el\el
-    .endm
 
     .macro VTABLE el
     .section .text.mmu_vectors_el\el, "ax"
     .balign 2048
     .globl  mmu_vectors_el\el
 mmu_vectors_el\el:
-    VENTRY \el, 0x000
-    VENTRY \el, 0x080
-    VENTRY \el, 0x100
-    VENTRY \el, 0x180
-    VENTRY \el, 0x200
-    VENTRY \el, 0x280
-    VENTRY \el, 0x300
-    VENTRY \el, 0x380
-    VENTRY \el, 0x400
-    VENTRY \el, 0x480
-    VENTRY \el, 0x500
-    VENTRY \el, 0x580
-    VENTRY \el, 0x600
-    VENTRY \el, 0x680
-    VENTRY \el, 0x700
-    VENTRY \el, 0x780
-
+    VECTOR_ENTRIES FRAME_SIZE, mmu_exc_common_el\el
 mmu_exc_common_el\el:
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
-    mrs     x2, elr_el\el
-    mrs     x3, spsr_el\el
-    stp     x2, x3, [sp, #248]
-    mrs     x2, esr_el\el
-    mrs     x3, far_el\el
-    stp     x2, x3, [sp, #264]
-    mov     x2, #\el
-    stp     x1, x2, [sp, #280]
+    FRAME_SAVE_GPRS
+    FRAME_SAVE_SYSREGS \el
     mov     x0, sp
     bl      mmu_exc_handler
     cbnz    x0, 1f
-    ldp     x2, x3, [sp, #248]
-    msr     elr_el\el, x2
-    msr     spsr_el\el, x3
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
-    ldp     x0, x1, [sp, #0]
-    add     sp, sp, #FRAME_SIZE
-    eret
+    FRAME_RESTORE_ELR_SPSR \el
+    FRAME_RESTORE_ERET FRAME_SIZE
 1:  ldr     x0, [sp, #0]
     adrp    x9, mmu_jb_el\el
     add     x9, x9, :lo12:mmu_jb_el\el
@@ -108,28 +45,10 @@ mmu_jb_el2: .skip 112
 mmu_jb_el1: .skip 112
 
     .text
-    .macro SAVE_JB reg
-    stp     x19, x20, [\reg, #0]
-    stp     x21, x22, [\reg, #16]
-    stp     x23, x24, [\reg, #32]
-    stp     x25, x26, [\reg, #48]
-    stp     x27, x28, [\reg, #64]
-    stp     x29, x30, [\reg, #80]
-    mov     x10, sp
-    str     x10, [\reg, #96]
-    .endm
-
 /* x9 = jump buffer, x0 = value to return from mmu_lower_call */
     .type   mmu_longjmp, %function
 mmu_longjmp:
-    ldp     x19, x20, [x9, #0]
-    ldp     x21, x22, [x9, #16]
-    ldp     x23, x24, [x9, #32]
-    ldp     x25, x26, [x9, #48]
-    ldp     x27, x28, [x9, #64]
-    ldp     x29, x30, [x9, #80]
-    ldr     x10, [x9, #96]
-    mov     sp, x10
+    JB_LOAD x9, x10
     ret
     .size   mmu_longjmp, . - mmu_longjmp
 
@@ -148,7 +67,7 @@ mmu_lower_call:
     b.ne    1f
     adrp    x9, mmu_jb_el2
     add     x9, x9, :lo12:mmu_jb_el2
-    SAVE_JB x9
+    JB_SAVE x9, x10
     msr     elr_el2, x0
     msr     spsr_el2, x4
     msr     sp_el1, x5
@@ -157,7 +76,7 @@ mmu_lower_call:
     b       2f
 1:  adrp    x9, mmu_jb_el1
     add     x9, x9, :lo12:mmu_jb_el1
-    SAVE_JB x9
+    JB_SAVE x9, x10
     msr     elr_el1, x0
     msr     spsr_el1, x4
     msr     sp_el0, x5
