@@ -10,7 +10,7 @@ import {
   SR_MAIR_EL2, SR_MAIR_EL3, RAM_HOST_BASE, PSTATE_PAN, PSTATE_UAO, CNT_TLB_WALKS, CNT_TLB_WALK_READS,
 } from "../abi";
 import { sysreg } from "../cpu/state";
-import { ramBase, ramSize } from "../cpu/config";
+import { ramBase, ramSize, hostStage2 } from "../cpu/config";
 import { el2Enabled } from "../except/exception";
 
 export const PA_BITS: u32 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
@@ -166,9 +166,15 @@ export function stage1Enabled(regime: u32): bool {
   return (sysreg(SR_SCTLR_EL1) & 1) != 0;
 }
 
+// Do EL2's controls of the EL1&0 regime (HCR_EL2.VM, VTTBR_EL2 and its
+// VMID) apply: EL2 is enabled for the guest, or the host is its hypervisor
+// (hostStage2). Only translation asks this; what the guest can observe of
+// EL2 asks el2Enabled().
+export function el10UnderEL2(): bool { return el2Enabled() || hostStage2; }
+
 // Is stage 2 enabled for the EL1&0 regime?
 export function stage2Enabled(regime: u32): bool {
-  if (regime != REGIME_EL10 || !el2Enabled()) return false;
+  if (regime != REGIME_EL10 || !el10UnderEL2()) return false;
   let hcr = sysreg(SR_HCR_EL2);
   return (hcr & (HCR_VM | HCR_DC)) != 0 && (hcr & HCR_TGE) == 0;
 }
@@ -198,8 +204,8 @@ export function translateAddress(va: u64, acc: u32, el: u32, priv: u32, stage1On
   let s2 = s2walk && !stage1Only;
   tS2 = s2;
   // EL1&0 entries carry the current VMID whenever EL2 is enabled, with or
-  // without stage 2 (the pseudocode's VMID[]).
-  tVMID = regime == REGIME_EL10 && el2Enabled() ? currentVMID() : 0;
+  // without stage 2 (the pseudocode's VMID[]), and under the host's stage 2.
+  tVMID = regime == REGIME_EL10 && el10UnderEL2() ? currentVMID() : 0;
   tGlobal = true;
   tASID = 0;
   tShift = 12;
@@ -288,7 +294,13 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
     if (s2) {
       // The walk's own accesses are translated by stage 2 (faults report S1PTW).
       let p = translateStage2(descAddr, AT_READ, true);
-      if (p < 0) return -1;
+      if (p < 0) {
+        // The host's stage 2 maps the guest's RAM and nothing else: a table
+        // outside it reads from nothing, which on hardware without EL2 is a
+        // synchronous External abort on the walk (KVM injects the same).
+        if (hostStage2) return fault(FAULT_EXTERNAL_WALK, <u32>level, false, false, 0);
+        return -1;
+      }
       descAddr = <u64>p;
     }
     if (!readDescriptor(descAddr)) return fault(FAULT_EXTERNAL_WALK, <u32>level, false, false, 0);
