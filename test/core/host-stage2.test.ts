@@ -268,28 +268,22 @@ const WIN = 0x8020_0000n, WIN2 = 0x8010_0000n, CODE2 = 0x8030_0000n;
 const PA_VM1 = 0x4060_0000n, PA_VM2 = 0x4070_0000n;
 const N = 8;
 const VM2_OFFSET = 0xc00n; // vm2's offset from CODE_BASE (.balign 1024 after vm1, which starts at ENTRY = CODE_BASE + 0x800)
-const VMS = `
-vm1:
-  mov x12, #0
-  mov x9, x1
+// Sums the first quadword of N pages from register `base` into `acc`.
+const sumPages = (acc: string, base: string): string => `
+  mov ${acc}, #0
+  mov x9, ${base}
   mov x10, #${N}
 1:ldr x11, [x9]
-  add x12, x12, x11
+  add ${acc}, ${acc}, x11
   add x9, x9, #4096
   subs x10, x10, #1
-  b.ne 1b
+  b.ne 1b`;
+const VMS = `
+vm1:${sumPages("x12", "x1")}
   hvc #1
   b vm1
   .balign 1024
-vm2:
-  mov x13, #0
-  mov x9, x2
-  mov x10, #${N}
-1:ldr x11, [x9]
-  add x13, x13, x11
-  add x9, x9, #4096
-  subs x10, x10, #1
-  b.ne 1b
+vm2:${sumPages("x13", "x2")}
   tlbi vmalle1
   dsb ish
   isb
