@@ -112,7 +112,11 @@ export const CONFIG_GIC = CONFIG_BASE + 0x20; // u32 3 = a GICv3 whose CPU inter
 // VTTBR_EL2 (VMID in bits 63:48) into the vCPU's system-register storage; the
 // guest cannot reach them (EL2 does not exist for it), its EL1&0 accesses go
 // through that stage 2, TLB entries carry the VMID, and a stage-2 fault on a
-// data access leaves run() as EXIT_MMIO with EXIT_ESR/FAR/HPFAR filled.
+// data access leaves run() as EXIT_MMIO with EXIT_ESR/FAR/HPFAR filled (the
+// address is the IPA; the host completes the access even with ISV = 0),
+// on an instruction fetch as EXIT_EXCEPTION (EC 0x20), and on a stage 1
+// table walk gives the guest a synchronous External abort on the walk, as
+// hardware without anything at that address would (and as KVM injects).
 export const CONFIG_HOST_STAGE2 = CONFIG_BASE + 0x24;
 
 // ---- MESSAGE ----------------------------------------------------------------

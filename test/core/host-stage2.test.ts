@@ -13,7 +13,7 @@
 import { describe, it, expect } from "vitest";
 import * as fs from "node:fs";
 import {
-  loadSnippet, step, ABI, Core, Vcpu, ENTRY, CODE_BASE, RAM_BASE, hex, readU64, writeU64, esrEC, esrISS,
+  loadSnippet, step, jitOf, ABI, Core, Vcpu, ENTRY, CODE_BASE, RAM_BASE, hex, readU64, writeU64, esrEC, esrISS,
   VEC_CUR_SPX_SYNC, type VcpuExit,
 } from "../helpers/machine";
 import { fpRun } from "../helpers/fp";
@@ -153,6 +153,29 @@ describe("host stage 2: an access to an IPA without RAM is a stage 2 Data Abort 
       });
     }
   }
+
+  it("from compiled code (a hot loop under the JIT): every iteration exits with the same syndrome and gets the host's value", async () => {
+    const { core, vcpu } = await loadSnippet(`
+  mov x0, #300
+  mov x3, #0
+1:ldr w2, [x1, #0x18]
+  add x3, x3, x2
+  subs x0, x0, #1
+  b.ne 1b
+  hvc #0`, { jit: true, regs: { 1: VA_DEV }, setup: (c) => { hostStage2(c); guestStage1(c); } });
+    let n = 0;
+    for (;;) {
+      const x = step(core, vcpu, 100_000n);
+      if (x.kind === "hvc") break;
+      const m = expectMmio(x);
+      expect([hex(m.addr), hex(m.far), hex(m.esr)]).toEqual([hex(IPA_DEV + 0x18n), hex(VA_DEV + 0x18n), hex(esr2(EC_DABT_LOW, dabtIss({ isv: 1, sas: 2, srt: 2, dfsc: L1 })))]);
+      vcpu.completeMmioRead(BigInt(n));
+      expect(++n).toBeLessThan(1000);
+    }
+    expect(n).toBe(300);
+    expect(core.x(3)).toBe(BigInt((299 * 300) / 2));
+    expect(jitOf(core)!.compiledPages, "the loop's page was compiled").toBeGreaterThan(0);
+  });
 
   it("DFSC is the Translation fault at the level the stage 2 walk stopped: 1, 2 or 3", async () => {
     for (const [ipa, level] of [[IPA_DEV + 0x40n, 1], [IPA_PAST_RAM + 0x40n, 2], [S2_POOL + 0x40n, 3]] as const) {
