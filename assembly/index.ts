@@ -9,6 +9,7 @@ import { runLoop } from "./cpu/run";
 import { resetVCPU } from "./cpu/reset";
 import { replayPush, replayReset, replayRestart, replayActive, abortMmioAccess, readSlow, writeSlow } from "./mmu/memory";
 import { tlbFlushAll, countsTlbHits as countsHits } from "./mmu/tlb";
+import { stage2LeafFlush } from "./mmu/translate";
 import { invalidateCode, flushCodeCache, decodeWholeSlot } from "./decode/cache";
 import { initCrc } from "./util/bits";
 import { decodeInstruction, NO_NEXT } from "./decode/decoder";
@@ -21,6 +22,7 @@ export function init(): void {
   initCrc();
   loadConfig();
   tlbFlushAll();
+  stage2LeafFlush();
   flushCodeCache();
   replayReset();
   store<u32>(EXIT_REASON, EXIT_NONE);
@@ -69,7 +71,7 @@ export function run(budget: u64): u32 {
 
 // The host wrote guest RAM (loader, DMA): drop decoded code there.
 export function invalidateCodeRange(pa: u64, len: u64): u32 { return invalidateCode(pa, len); }
-export function flushTlb(): void { tlbFlushAll(); }
+export function flushTlb(): void { tlbFlushAll(); stage2LeafFlush(); }
 // The host changed TIME_OFFSET (or timer state): recompute TIMER_LINES/TIMER_DEADLINE.
 export function timerUpdate(): void { updateTimers(load<u64>(CNT_INSTRET)); }
 

@@ -7,7 +7,7 @@ import {
   tlbInvalidate, MATCH_REGIME, MATCH_VMID, MATCH_ASID, MATCH_ASID_OR_GLOBAL, MATCH_VA, MATCH_IPA,
 } from "./tlb";
 import {
-  translateAddress, currentVMID, el10UnderEL2, REGIME_EL10, REGIME_EL2, REGIME_EL3, AT_READ, AT_WRITE,
+  translateAddress, currentVMID, el10UnderEL2, stage2LeafFlush, REGIME_EL10, REGIME_EL2, REGIME_EL3, AT_READ, AT_WRITE,
   tPA, tAttr, tSH, fKind, fLevel, fStage2, fS1PTW, setIgnorePAN,
 } from "./translate";
 import { reportTranslationFault } from "./fault";
@@ -41,6 +41,8 @@ export function tlbMaintenance(key: u32, xt: u64): void {
     }
   }
   if (op1 == 4) {
+    // The operations at EL2 (IPAS2E1, VMALLS12E1, ALLE1, ...) reach stage 2 entries.
+    stage2LeafFlush();
     if (crm == 0 || crm == 4) { // IPAS2E1, IPAS2LE1: Xt[35:0] = IPA[47:12]
       tlbInvalidate(el10 | MATCH_IPA, REGIME_EL10, vmidNow(), 0, (xt & 0xf_ffff_ffff) << 12);
       return;

@@ -94,10 +94,45 @@ function outputSize(ps: u32): u32 {
 let s2PA: u64 = 0;
 let s2R = false, s2W = false, s2X = false;
 
+// The last stage 2 leaves (blocks or pages) walked: a small TLB for stage 2
+// alone, as hardware keeps, so that the descriptor fetches of a stage 1
+// walk (each of which goes through stage 2) and its final IPA do not each
+// walk stage 2 again. Entries hold the IPA block | 1 (0 = empty), its size
+// - 1, its output address and S2AP/XN and level. They are valid for one
+// VTTBR_EL2/VTCR_EL2 pair (a change empties them) and are emptied by the
+// TLBI operations that reach stage 2 (maintenance.ts) and the host's flushTlb.
+const S2LEAF_N = 4;
+const s2lBase = new StaticArray<u64>(S2LEAF_N);
+const s2lMask = new StaticArray<u64>(S2LEAF_N);
+const s2lOA = new StaticArray<u64>(S2LEAF_N);
+const s2lInfo = new StaticArray<u32>(S2LEAF_N); // bit 0 read, 1 write, 2 execute; bits 7:4 level
+let s2lVTTBR: u64 = 0, s2lVTCR: u64 = 0, s2lNext: u32 = 0;
+
+export function stage2LeafFlush(): void {
+  for (let i = 0; i < S2LEAF_N; i++) unchecked(s2lBase[i] = 0);
+}
+
+// The permission check of a stage 2 leaf (S2AP, XN) for an access of type acc.
+function stage2Permits(acc: u32, level: u32, s1ptw: bool, ipa: u64, oa: u64): i64 {
+  let ok = acc == AT_READ ? s2R : acc == AT_WRITE ? s2W : s2X;
+  if (!ok) return fault(FAULT_PERMISSION, level, true, s1ptw, ipa);
+  s2PA = oa;
+  return <i64>oa;
+}
+
 // AArch64.SecondStageTranslate of ipa for an access of type acc; s1ptw marks
 // an access made by the stage 1 walk. Returns the PA or -1 (fault described).
 function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
-  let vtcr = sysreg(SR_VTCR_EL2);
+  let vtcr = sysreg(SR_VTCR_EL2), vttbr = sysreg(SR_VTTBR_EL2);
+  if (vttbr != s2lVTTBR || vtcr != s2lVTCR) { stage2LeafFlush(); s2lVTTBR = vttbr; s2lVTCR = vtcr; }
+  for (let i = 0; i < S2LEAF_N; i++) {
+    let m = unchecked(s2lMask[i]);
+    if (((ipa & ~m) | 1) == unchecked(s2lBase[i])) {
+      let info = unchecked(s2lInfo[i]);
+      s2R = (info & 1) != 0; s2W = (info & 2) != 0; s2X = (info & 4) != 0;
+      return stage2Permits(acc, info >> 4, s1ptw, ipa, unchecked(s2lOA[i]) | (ipa & m));
+    }
+  }
   let t0sz = <u32>vtcr & 0x3f;
   if (t0sz < 16) t0sz = 16;
   let inputsize: u32 = 64 - t0sz;
@@ -112,7 +147,7 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
   // The start level must resolve all input bits with at most 16 concatenated tables.
   let levelShift = g + <u32>(3 - level) * stride;
   if (level < 0 || inputsize <= levelShift || inputsize - levelShift > stride + 4) return fault(FAULT_TRANSLATION, 0, true, s1ptw, ipa);
-  let table = sysreg(SR_VTTBR_EL2) & 0x0000_ffff_ffff_fffe;
+  let table = vttbr & 0x0000_ffff_ffff_fffe;
   if ((table >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, 0, true, s1ptw, ipa);
   let indexBits = inputsize - levelShift;
   while (true) {
@@ -137,10 +172,13 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
     s2R = (d & (1 << 6)) != 0;  // S2AP[0]: read
     s2W = (d & (1 << 7)) != 0;  // S2AP[1]: write
     s2X = (d & (<u64>1 << 54)) == 0;    // XN
-    let ok = acc == AT_READ ? s2R : acc == AT_WRITE ? s2W : s2X;
-    if (!ok) return fault(FAULT_PERMISSION, <u32>level, true, s1ptw, ipa);
-    s2PA = oa;
-    return <i64>oa;
+    let mask = (<u64>1 << <u64>shift) - 1, slot = s2lNext;
+    s2lNext = (slot + 1) & (S2LEAF_N - 1);
+    unchecked(s2lBase[slot] = (ipa & ~mask) | 1);
+    unchecked(s2lMask[slot] = mask);
+    unchecked(s2lOA[slot] = oa & ~mask);
+    unchecked(s2lInfo[slot] = (s2R ? 1 : 0) | (s2W ? 2 : 0) | (s2X ? 4 : 0) | (<u32>level << 4));
+    return stage2Permits(acc, <u32>level, s1ptw, ipa, oa);
   }
 }
 

@@ -264,6 +264,24 @@ describe("host stage 2: the stage 2 tables are outside the guest's IPA space", (
   });
 });
 
+// ---- the cost of a walk ---------------------------------------------------------------------------------
+describe("host stage 2: walks", () => {
+  it("stage 2 leaves are kept: a stage 1 walk whose tables and output lie in blocks already walked reads only its 3 stage 1 descriptors", async () => {
+    // Without them each of the 3 stage 1 descriptor fetches and the output
+    // IPA would walk the host's stage 2 (2 reads each: level 1 table, level 2 block).
+    const VA = 0x7f_0000_0000n;
+    const { core, vcpu } = await loadSnippet("  ldr x3, [x1]\n  hvc #0\n  ldr x4, [x2]\n  hvc #1", {
+      regs: { 1: VA, 2: VA + 0x1000n },
+      setup: (c) => { hostStage2(c); guestStage1(c, (s1) => { s1.map(VA, 0x4010_0000n, 0x2000n, { ap: AP_RW_EL1, level: 3 }); }); },
+    });
+    expect(step(core, vcpu, 1000n)).toMatchObject({ kind: "hvc", imm: 0 });
+    const walks = core.counter(ABI.CNT_TLB_WALKS), reads = core.counter(ABI.CNT_TLB_WALK_READS);
+    expect(step(core, vcpu, 1000n)).toMatchObject({ kind: "hvc", imm: 1 });
+    expect(core.counter(ABI.CNT_TLB_WALKS) - walks, "translations walked").toBe(1n);
+    expect(core.counter(ABI.CNT_TLB_WALK_READS) - reads, "descriptors read").toBe(3n);
+  });
+});
+
 // ---- stage 2 Instruction Aborts ---------------------------------------------------------------------
 describe("host stage 2: an instruction fetch from an IPA without RAM", () => {
   for (const mmu of [false, true]) {
