@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 7; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, LINE_VIRQ/LINE_VFIQ
+export const ABI_VERSION = 7; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -64,6 +64,10 @@ export const EXIT_STOP = 10; // host asked the core to stop (CONTROL_STOP)
 export const EXIT_INTERNAL_ERROR = 11;
 export const EXIT_JIT = 12; // a code page is hot: the host may compile it (JIT_REQUEST_SLOT)
 export const EXIT_TIMER = 13; // the guest reprogrammed a timer: re-read TIMER_LINES / TIMER_DEADLINE
+// An exception to EL2 taken by the host as hypervisor that no exit above
+// stands for (a stage 2 fault on an instruction fetch): EXIT_ESR, EXIT_FAR
+// and EXIT_HPFAR describe it; the instruction at EXIT_PC has not run.
+export const EXIT_EXCEPTION = 14;
 export const EXIT_REASON_COUNT = 16;
 
 export const MMIO_OK = 0;
@@ -108,7 +112,11 @@ export const CONFIG_GIC = CONFIG_BASE + 0x20; // u32 3 = a GICv3 whose CPU inter
 // VTTBR_EL2 (VMID in bits 63:48) into the vCPU's system-register storage; the
 // guest cannot reach them (EL2 does not exist for it), its EL1&0 accesses go
 // through that stage 2, TLB entries carry the VMID, and a stage-2 fault on a
-// data access leaves run() as EXIT_MMIO with EXIT_ESR/FAR/HPFAR filled.
+// data access leaves run() as EXIT_MMIO with EXIT_ESR/FAR/HPFAR filled (the
+// address is the IPA; the host completes the access even with ISV = 0),
+// on an instruction fetch as EXIT_EXCEPTION (EC 0x20), and on a stage 1
+// table walk gives the guest a synchronous External abort on the walk, as
+// hardware without anything at that address would (and as KVM injects).
 export const CONFIG_HOST_STAGE2 = CONFIG_BASE + 0x24;
 
 // ---- MESSAGE ----------------------------------------------------------------

@@ -1,17 +1,17 @@
 // armvisor core: the exports the host calls. None is called per instruction.
-import { ABI_VERSION, PC, EXIT_REASON, EXIT_MMIO, EXIT_NONE, EXIT_MMIO_STATUS, EXIT_MMIO_ADDR,
-  EXIT_MMIO_DATA, EXIT_MMIO_WRITE, EXIT_PC, MMIO_ABORT, MESSAGE_BASE, REPLAY_BASE, CNT_INSTRET, TIMER_DEADLINE } from "./abi";
+import { ABI_VERSION, PC, EXIT_REASON, EXIT_MMIO, EXIT_NONE, EXIT_MMIO_STATUS,
+  EXIT_MMIO_DATA, MMIO_ABORT, MESSAGE_BASE, REPLAY_BASE, CNT_INSTRET, TIMER_DEADLINE } from "./abi";
 import { loadConfig } from "./cpu/config";
 import { updateTimers } from "./cpu/timer";
-import { setNextPC, clearExit } from "./cpu/context";
+import { setNextPC, clearExit, exitSyndrome } from "./cpu/context";
 import { syncContext } from "./cpu/sync";
 import { runLoop } from "./cpu/run";
 import { resetVCPU } from "./cpu/reset";
-import { replayPush, replayReset, replayRestart, replayActive, dataAbort, readSlow, writeSlow } from "./mmu/memory";
+import { replayPush, replayReset, replayRestart, replayActive, abortMmioAccess, readSlow, writeSlow } from "./mmu/memory";
 import { tlbFlushAll, countsTlbHits as countsHits } from "./mmu/tlb";
+import { stage2LeafFlush } from "./mmu/translate";
 import { invalidateCode, flushCodeCache, decodeWholeSlot } from "./decode/cache";
 import { initCrc } from "./util/bits";
-import { FSC_SYNC_EXTERNAL } from "./except/syndrome";
 import { decodeInstruction, NO_NEXT } from "./decode/decoder";
 import { OP_UNDEF, OP_DECODE } from "./decode/ops";
 
@@ -22,6 +22,7 @@ export function init(): void {
   initCrc();
   loadConfig();
   tlbFlushAll();
+  stage2LeafFlush();
   flushCodeCache();
   replayReset();
   store<u32>(EXIT_REASON, EXIT_NONE);
@@ -48,8 +49,7 @@ export function run(budget: u64): u32 {
     // The host has answered the MMIO access: execute the instruction again,
     // alone, with the answer in the replay log.
     if (load<u32>(EXIT_MMIO_STATUS) == MMIO_ABORT) {
-      replayReset();
-      dataAbort(load<u64>(EXIT_MMIO_ADDR), FSC_SYNC_EXTERNAL, load<u32>(EXIT_MMIO_WRITE) != 0, load<u64>(EXIT_PC));
+      abortMmioAccess();
       syncContext();
     } else {
       replayPush(load<u64>(EXIT_MMIO_DATA));
@@ -60,6 +60,7 @@ export function run(budget: u64): u32 {
     replayReset();
   }
   store<u32>(EXIT_REASON, EXIT_NONE);
+  exitSyndrome(0, 0, 0); // set again by the exits that stand for an exception to EL2
   // Stop when the next timer fires, so the host sees its line rise on time.
   let retired = load<u64>(CNT_INSTRET);
   updateTimers(retired);
@@ -70,7 +71,7 @@ export function run(budget: u64): u32 {
 
 // The host wrote guest RAM (loader, DMA): drop decoded code there.
 export function invalidateCodeRange(pa: u64, len: u64): u32 { return invalidateCode(pa, len); }
-export function flushTlb(): void { tlbFlushAll(); }
+export function flushTlb(): void { tlbFlushAll(); stage2LeafFlush(); }
 // The host changed TIME_OFFSET (or timer state): recompute TIMER_LINES/TIMER_DEADLINE.
 export function timerUpdate(): void { updateTimers(load<u64>(CNT_INSTRET)); }
 

@@ -2,6 +2,7 @@
 // globals at run() entry so the hot path never re-reads it.
 import {
   CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING, CONFIG_FP, CONFIG_GIC,
+  CONFIG_HOST_STAGE2,
 } from "../abi";
 
 export let ramBase: u64 = 0x4000_0000;
@@ -14,6 +15,12 @@ export let fpEnabled: bool = false;
 // The host implements a GICv3 CPU interface (CONFIG_GIC = 3): ICC_* accesses
 // leave run() as EXIT_SYSREG. Read by the decoder, so fixed for a machine's life.
 export let gicSysregs: bool = false;
+// The host is the guest's hypervisor and owns EL2 (CONFIG_HOST_STAGE2, with
+// the guest's highest EL 1): EL1&0 translations go through the stage 2 the
+// host describes in the vCPU's HCR_EL2/VTCR_EL2/VTTBR_EL2, and stage 2
+// faults leave run(). EL2 still does not exist for the guest: everything it
+// can observe of EL2 asks el2Enabled(), which stays false.
+export let hostStage2: bool = false;
 
 export function loadConfig(): void {
   ramBase = load<u64>(CONFIG_RAM_BASE);
@@ -23,6 +30,7 @@ export function loadConfig(): void {
   semihosting = load<u32>(CONFIG_SEMIHOSTING) != 0;
   fpEnabled = load<u32>(CONFIG_FP) != 0;
   gicSysregs = load<u32>(CONFIG_GIC) == 3;
+  hostStage2 = highest == 1 && load<u32>(CONFIG_HOST_STAGE2) != 0;
 }
 
 // The highest exception level implemented for guest software. Levels above

@@ -5,7 +5,7 @@
 import { currentEL, sysreg, getIL, getPAN } from "./state";
 import { el2Enabled } from "../except/exception";
 import { hcrVirtualPending } from "../except/interrupt";
-import { regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, REGIME_EL10 } from "../mmu/translate";
+import { regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, el10UnderEL2, REGIME_EL10 } from "../mmu/translate";
 import { invalidateFetchPage } from "./context";
 import { setTranslationContext, tlbCtx, contextFor } from "../mmu/tlb";
 import { updateSPAlignCheck, spAlignCheckOn } from "../exec/ldst";
@@ -29,7 +29,7 @@ function contextKey(el: u32): u64 {
   let key: u64 = <u64>regime | (el == 0 ? 0 : 4) | (s1 ? 16 : 0) | (s2 ? 32 : 0);
   if (regime == REGIME_EL10 && el == 1 && getPAN() != 0) key |= 8;
   if (regime == REGIME_EL10 && s1) key |= <u64>currentASID() << 8;
-  if (regime == REGIME_EL10 && el2Enabled()) key |= <u64>currentVMID() << 24;
+  if (regime == REGIME_EL10 && el10UnderEL2()) key |= <u64>currentVMID() << 24;
   return key;
 }
 

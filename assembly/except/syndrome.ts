@@ -37,6 +37,16 @@ export const VECT_SERROR = 0x180;
   return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (isRead ? 1 : 0);
 }
 
+// ISS of a trapped or exiting WFI/WFE (EC 0x01): CV = 1, COND = 0b1110, TI = 1 for WFE.
+@inline export function issWFx(isWFE: bool): u32 {
+  return (1 << 24) | (0xe << 20) | (isWFE ? 1 : 0);
+}
+
+// HPFAR_EL2 for a stage 2 fault on ipa: FIPA, IPA[51:12], in bits 43:4.
+@inline export function hpfarOf(ipa: u64): u64 {
+  return ((ipa >> 12) & 0xff_ffff_ffff) << 4;
+}
+
 // ISS of a data abort: WnR at bit 6, DFSC in 5:0 (ISV = 0: no instruction syndrome).
 @inline export function issDataAbort(fsc: u32, isWrite: bool): u32 {
   return (isWrite ? 0x40 : 0) | fsc;

@@ -1,7 +1,7 @@
 // Semantics: branches and exception-generating instructions.
 import { getX, setX, getW, getNZCV, conditionHolds, currentEL, sysreg } from "../cpu/state";
 import { fA, fB, fC, fF, imm } from "../decode/entry";
-import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { highestEL, semihosting } from "../cpu/config";
 import { R_NEXT, R_BRANCH, R_SYNC } from "../decode/ops";
 import { EXIT_HVC, EXIT_SMC, EXIT_DEBUG, EXIT_IMM, EXIT_PC, SR_SCR_EL3, SR_HCR_EL2 } from "../abi";
@@ -47,7 +47,10 @@ const SEMIHOSTING_HLT: u32 = 0xf000;
   return branchTo(t);
 }
 
-function exitToHost(reason: u32, immediate: u32, pc: u64, next: u64): i32 {
+// esr: the syndrome of the exception the exit stands for at the level the
+// host owns (EXIT_ESR), 0 for none.
+function exitToHost(reason: u32, immediate: u32, pc: u64, next: u64, esr: u64): i32 {
+  exitSyndrome(esr, 0, 0);
   store<u32>(EXIT_IMM, immediate);
   store<u64>(EXIT_PC, pc);
   setNextPC(next);
@@ -64,7 +67,7 @@ export function execSVC(w: u64, e: usize): i32 {
 export function execHVC(w: u64, e: usize): i32 {
   let pc = pcOf(e), el = currentEL();
   if (el == 0) { setNextPC(undefinedInstruction(pc)); return R_SYNC; }
-  if (highestEL() < 2) return exitToHost(EXIT_HVC, fF(w), pc, pc + 4); // the host owns EL2
+  if (highestEL() < 2) return exitToHost(EXIT_HVC, fF(w), pc, pc + 4, syndrome(EC_HVC64, fF(w))); // the host owns EL2
   let enabled = highestEL() == 3 ? (sysreg(SR_SCR_EL3) & SCR_HCE) != 0 : (sysreg(SR_HCR_EL2) & HCR_HCD) == 0;
   if (!enabled || (el == 1 && !el2Enabled())) { setNextPC(undefinedInstruction(pc)); return R_SYNC; }
   let target: u32 = el == 3 ? 3 : 2;
@@ -80,7 +83,8 @@ export function execSMC(w: u64, e: usize): i32 {
     setNextPC(takeException(2, VECT_SYNC, syndrome(EC_SMC64, fF(w)), 0, false, pc));
     return R_SYNC;
   }
-  if (highestEL() < 3) return exitToHost(EXIT_SMC, fF(w), pc, pc + 4); // the host owns EL3
+  // The host owns EL3 (and, as hypervisor, traps SMC with HCR_EL2.TSC): ISS = imm16 either way.
+  if (highestEL() < 3) return exitToHost(EXIT_SMC, fF(w), pc, pc + 4, syndrome(EC_SMC64, fF(w)));
   if (sysreg(SR_SCR_EL3) & SCR_SMD) { setNextPC(undefinedInstruction(pc)); return R_SYNC; }
   setNextPC(takeException(3, VECT_SYNC, syndrome(EC_SMC64, fF(w)), 0, false, pc + 4));
   return R_SYNC;
@@ -95,7 +99,7 @@ export function execBRK(w: u64, e: usize): i32 {
 // semihosting on, HLT #0xF000 is the Arm semihosting call and goes to the host.
 export function execHLT(w: u64, e: usize): i32 {
   let pc = pcOf(e);
-  if (semihosting && fF(w) == SEMIHOSTING_HLT) return exitToHost(EXIT_DEBUG, fF(w), pc, pc + 4);
+  if (semihosting && fF(w) == SEMIHOSTING_HLT) return exitToHost(EXIT_DEBUG, fF(w), pc, pc + 4, 0);
   setNextPC(undefinedInstruction(pc));
   return R_SYNC;
 }

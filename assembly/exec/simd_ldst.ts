@@ -17,7 +17,7 @@ import * as O from "../decode/ops";
 import { hostRead, hostWrite, alignMask } from "../mmu/tlb";
 import { readSlow, writeSlow, dataAbort } from "../mmu/memory";
 import { translateAddress, AT_WRITE } from "../mmu/translate";
-import { reportTranslationFault } from "../mmu/fault";
+import { reportTranslationFault, hostStage2Fault } from "../mmu/fault";
 import { FSC_ALIGNMENT } from "../except/syndrome";
 import { spMisaligned, spAlignmentFault } from "./ldst";
 import { fpTrapEL, fpAccessTrap, vAddr, setV } from "./simdfp";
@@ -75,9 +75,10 @@ function gather(va: u64, n: u32, size: u32, e: usize): bool {
 }
 
 // Translates va for a write without writing; false after taking the fault.
+// An IPA without RAM under the host's stage 2 is MMIO, which the write reaches.
 function probeWrite(va: u64, e: usize): bool {
   let el = currentEL();
-  if (translateAddress(va, AT_WRITE, el, el != 0 ? 1 : 0) >= 0) return true;
+  if (translateAddress(va, AT_WRITE, el, el != 0 ? 1 : 0) >= 0 || hostStage2Fault()) return true;
   reportTranslationFault(va, AT_WRITE, pcOf(e), e);
   return false;
 }

@@ -1,7 +1,7 @@
 // Semantics: system instructions -- MRS/MSR, hints, barriers, DC/IC/AT/TLBI.
 import { getX, setX, currentEL, sysreg, setSysreg } from "../cpu/state";
 import { fA, fB, fC, fF, imm } from "../decode/entry";
-import { pcOf, setNextPC, requestExit, exitPending } from "../cpu/context";
+import { pcOf, setNextPC, requestExit, exitPending, exitSyndrome } from "../cpu/context";
 import { highestEL } from "../cpu/config";
 import { R_NEXT, R_SYNC, R_FAULT } from "../decode/ops";
 import {
@@ -13,7 +13,7 @@ import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
 import { sysOpTrapped } from "../sysreg/traps";
 import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect } from "../except/exception";
-import { syndrome, issSysreg, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
+import { syndrome, issSysreg, issWFx, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { hostWrite } from "../mmu/tlb";
 import { translateAddress, AT_READ } from "../mmu/translate";
 import { addressTranslate, tlbMaintenance } from "../mmu/maintenance";
@@ -60,15 +60,16 @@ export function execWFx(e: usize, isWFE: bool): i32 {
   if (el == 0 && (sysreg(SR_SCTLR_EL1) & (isWFE ? SCTLR_NTWE : SCTLR_NTWI)) == 0) target = tgeInEffect() ? 2 : 1;
   else if (el <= 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & (isWFE ? HCR_TWE : HCR_TWI)) != 0) target = 2;
   else if (el <= 2 && highestEL() == 3 && (sysreg(SR_SCR_EL3) & (isWFE ? SCR_TWE : SCR_TWI)) != 0) target = 3;
+  let esr = syndrome(EC_WFX_TRAP, issWFx(isWFE));
   if (target != 0) {
-    // ISS: CV = 1, COND = 0b1110, TI = 1 for WFE.
-    let iss: u32 = (1 << 24) | (0xe << 20) | (isWFE ? 1 : 0);
-    setNextPC(takeException(target, VECT_SYNC, syndrome(EC_WFX_TRAP, iss), 0, false, pc));
+    setNextPC(takeException(target, VECT_SYNC, esr, 0, false, pc));
     return R_SYNC;
   }
   // A virtual interrupt pending for EL1/EL0 is a WFI wake-up event even while
   // PSTATE masks it: WFI completes at once instead of idling in the host.
   if (!isWFE && virtualPending(load<u32>(CONTROL_LINES)) != 0) { setNextPC(pc + 4); return R_SYNC; }
+  // The host as hypervisor (it owns EL2) takes it as HCR_EL2.TWx would trap it.
+  if (highestEL() == 1) exitSyndrome(esr, 0, 0);
   store<u64>(EXIT_PC, pc);
   setNextPC(pc + 4);
   requestExit(isWFE ? EXIT_WFE : EXIT_WFI);

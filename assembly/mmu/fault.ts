@@ -1,12 +1,14 @@
 // Reporting a translation fault (AArch64.Abort): stage 1 faults go to the
 // regime's EL, stage 2 faults to EL2 with HPFAR_EL2 and, for a single load or
 // store of a general-purpose register, the instruction syndrome (ISV) a
-// hypervisor needs to emulate the access from ESR_EL2 alone.
-import { SR_HPFAR_EL2, SLOT_SINK } from "../abi";
+// hypervisor needs to emulate the access from ESR_EL2 alone. When the host
+// is the hypervisor, stage 2 faults leave run() with that syndrome instead.
+import { SR_HPFAR_EL2, SLOT_SINK, EXIT_EXCEPTION, EXIT_PC } from "../abi";
 import { currentEL, setSysreg } from "../cpu/state";
-import { setNextPC } from "../cpu/context";
+import { hostStage2 } from "../cpu/config";
+import { setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { syncTargetEL, takeException, externalAbortToEL3 } from "../except/exception";
-import { syndrome, EC_DABT_LOW, EC_DABT_CUR, EC_IABT_LOW, EC_IABT_CUR, VECT_SYNC } from "../except/syndrome";
+import { syndrome, hpfarOf, EC_DABT_LOW, EC_DABT_CUR, EC_IABT_LOW, EC_IABT_CUR, VECT_SYNC } from "../except/syndrome";
 import { fKind, fLevel, fStage2, fS1PTW, fIPA, AT_EXEC, AT_WRITE, FAULT_EXTERNAL_WALK } from "./translate";
 import * as O from "../decode/ops";
 
@@ -43,6 +45,24 @@ function instructionSyndrome(e: usize): u32 {
   return (1 << 24) | (size << 22) | (sse << 21) | (rt << 16) | (sf << 15) | (ar << 14);
 }
 
+// The last translation failed at the host's stage 2: the IPA has no RAM
+// behind it. Not a fault the guest sees: a data access there is MMIO.
+@inline export function hostStage2Fault(): bool { return hostStage2 && fStage2; }
+
+// ESR_EL2 for the stage 2 fault described by translate.ts's f* globals, on
+// an access of type acc by the instruction whose entry is at e (0 for a
+// fetch). byAT: a fault on the stage 1 walk of an AT instruction, reported
+// with CM = 1 and WnR = 1.
+export function stage2Syndrome(acc: u32, e: usize, byAT: bool): u64 {
+  let isExec = acc == AT_EXEC;
+  let wnr: u32 = acc == AT_WRITE || byAT ? 1 << 6 : 0;
+  let iss: u32 = fKind + fLevel;
+  if (byAT) iss |= (1 << 8) | wnr;                   // CM, WnR
+  if (fS1PTW) iss |= (1 << 7) | (isExec ? 0 : wnr); // S1PTW; WnR is the access's
+  else if (!isExec) iss |= wnr | instructionSyndrome(e);
+  return syndrome(isExec ? EC_IABT_LOW : EC_DABT_LOW, iss);
+}
+
 // Takes the abort for the fault described by translate.ts's f* globals.
 // va: the faulting address; pc: the instruction; e: its entry (0 for a fetch).
 // byAT: the fault is a stage 2 fault on the stage 1 walk of an AT instruction
@@ -50,18 +70,26 @@ function instructionSyndrome(e: usize): u32 {
 export function reportTranslationFault(va: u64, acc: u32, pc: u64, e: usize, byAT: bool = false): void {
   let fsc = fKind + fLevel;
   let isExec = acc == AT_EXEC;
-  let wnr: u32 = acc == AT_WRITE || byAT ? 1 << 6 : 0;
   // An External abort on a walk goes to EL3 under SCR_EL3.EA, at either stage.
   let toEL3 = fKind == FAULT_EXTERNAL_WALK && externalAbortToEL3();
   if (fStage2 && !toEL3) {
-    let iss: u32 = fsc;
-    if (byAT) iss |= (1 << 8) | wnr;                   // CM, WnR
-    if (fS1PTW) iss |= (1 << 7) | (isExec ? 0 : wnr); // S1PTW; WnR is the access's
-    else if (!isExec) iss |= wnr | instructionSyndrome(e);
-    setSysreg(SR_HPFAR_EL2, (fIPA >> 12) << 4);
-    setNextPC(takeException(2, VECT_SYNC, syndrome(isExec ? EC_IABT_LOW : EC_DABT_LOW, iss), va, true, pc));
+    let esr = stage2Syndrome(acc, e, byAT);
+    if (hostStage2) {
+      // The host is the hypervisor. Data accesses became MMIO exits before
+      // reaching here (memory.ts) and walks external aborts (translate.ts):
+      // what is left is an instruction fetch from an IPA without RAM, which
+      // the host reports; the vCPU stays before the instruction.
+      exitSyndrome(esr, va, hpfarOf(fIPA));
+      store<u64>(EXIT_PC, pc);
+      setNextPC(pc);
+      requestExit(EXIT_EXCEPTION);
+      return;
+    }
+    setSysreg(SR_HPFAR_EL2, hpfarOf(fIPA));
+    setNextPC(takeException(2, VECT_SYNC, esr, va, true, pc));
     return;
   }
+  let wnr: u32 = acc == AT_WRITE || byAT ? 1 << 6 : 0;
   let target: u32 = toEL3 ? 3 : syncTargetEL();
   let lower = target > currentEL();
   let ec = isExec ? (lower ? EC_IABT_LOW : EC_IABT_CUR) : (lower ? EC_DABT_LOW : EC_DABT_CUR);

@@ -7,15 +7,16 @@ import {
   tlbInvalidate, MATCH_REGIME, MATCH_VMID, MATCH_ASID, MATCH_ASID_OR_GLOBAL, MATCH_VA, MATCH_IPA,
 } from "./tlb";
 import {
-  translateAddress, stage2Enabled, currentVMID, REGIME_EL10, REGIME_EL2, REGIME_EL3, AT_READ, AT_WRITE,
+  translateAddress, currentVMID, el10UnderEL2, stage2LeafFlush, REGIME_EL10, REGIME_EL2, REGIME_EL3, AT_READ, AT_WRITE,
   tPA, tAttr, tSH, fKind, fLevel, fStage2, fS1PTW, setIgnorePAN,
 } from "./translate";
 import { reportTranslationFault } from "./fault";
-import { el2Enabled } from "../except/exception";
 
 // The VMID EL1&0 entries are tagged with now: VTTBR_EL2.VMID whenever EL2 is
-// enabled, whatever HCR_EL2.VM says (KVM flushes a guest's stage 2 with VM clear).
-function vmidNow(): u32 { return el2Enabled() ? currentVMID() : 0; }
+// enabled, whatever HCR_EL2.VM says (KVM flushes a guest's stage 2 with VM
+// clear), and under the host's stage 2 (a guest's TLBI VMALLE1 reaches its
+// own VM's entries only).
+function vmidNow(): u32 { return el10UnderEL2() ? currentVMID() : 0; }
 
 // VA[55:12] from a TLBI operand (Xt[43:0]), sign-extended from bit 55.
 function tlbiVA(xt: u64): u64 { return <u64>(<i64>((xt & 0xfff_ffff_ffff) << 20) >> 8); }
@@ -40,6 +41,8 @@ export function tlbMaintenance(key: u32, xt: u64): void {
     }
   }
   if (op1 == 4) {
+    // The operations at EL2 (IPAS2E1, VMALLS12E1, ALLE1, ...) reach stage 2 entries.
+    stage2LeafFlush();
     if (crm == 0 || crm == 4) { // IPAS2E1, IPAS2LE1: Xt[35:0] = IPA[47:12]
       tlbInvalidate(el10 | MATCH_IPA, REGIME_EL10, vmidNow(), 0, (xt & 0xf_ffff_ffff) << 12);
       return;

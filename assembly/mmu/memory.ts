@@ -1,23 +1,26 @@
 // The slow path of data accesses: alignment, page crossing, translation
 // (translate.ts), TLB fill, code invalidation on writes, and MMIO through the
-// exit record with replay.
+// exit record with replay. Under the host's stage 2 (CONFIG_HOST_STAGE2) an
+// access to an IPA without RAM is a stage 2 Data Abort the host takes: the
+// MMIO exit carries its ESR_EL2/FAR_EL2/HPFAR_EL2, and the host completes the
+// access from the exit record even where ESR_EL2.ISV = 0 (pairs, writeback).
 import {
   RAM_HOST_BASE, REPLAY_BASE, REPLAY_MAX, EXIT_MMIO, EXIT_MMIO_ADDR, EXIT_MMIO_DATA,
   EXIT_MMIO_SIZE, EXIT_MMIO_WRITE, EXIT_MMIO_STATUS, EXIT_MMIO_REG, EXIT_PC,
 } from "../abi";
 import { ramBase, ramSize } from "../cpu/config";
 import { currentEL } from "../cpu/state";
-import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { tlbFill, alignMask, META_GLOBAL, META_S2 } from "./tlb";
 import {
   translateAddress, regimeOf, unprivilegedIsPrivileged, AT_READ, AT_WRITE, tGlobal, tShift, tS2, tIPA,
-  tASID, tVMID, tPermR, tPermW, tPermX,
+  tASID, tVMID, tPermR, tPermW, tPermX, fIPA,
 } from "./translate";
-import { reportTranslationFault } from "./fault";
+import { reportTranslationFault, stage2Syndrome, hostStage2Fault } from "./fault";
 import { pageHasCode, invalidateCode } from "../decode/cache";
 import { abortTargetEL, takeException } from "../except/exception";
 import {
-  syndrome, issDataAbort, EC_DABT_LOW, EC_DABT_CUR, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, VECT_SYNC,
+  syndrome, issDataAbort, hpfarOf, EC_DABT_LOW, EC_DABT_CUR, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, VECT_SYNC,
 } from "../except/syndrome";
 
 // Access flags.
@@ -39,6 +42,17 @@ export function replayPush(data: u64): void {
   replayCount++;
 }
 
+// The VA of the access the last MMIO exit was for: an abort the host
+// answers with reports it in FAR (the exit record holds the PA or IPA).
+let mmioVA: u64 = 0;
+
+// The host answered the last MMIO exit with MMIO_ABORT (nothing there): the
+// access takes a synchronous External abort, as a bus error would give it.
+export function abortMmioAccess(): void {
+  replayReset();
+  dataAbort(mmioVA, FSC_SYNC_EXTERNAL, load<u32>(EXIT_MMIO_WRITE) != 0, load<u64>(EXIT_PC));
+}
+
 // ---- Faults --------------------------------------------------------------------
 export function dataAbort(va: u64, fsc: u32, isWrite: bool, pc: u64): void {
   let target = abortTargetEL(fsc);
@@ -56,12 +70,13 @@ function accessPrivilege(acc: u32): u32 {
   return 1;
 }
 
-// A data address to its physical address, or -1 after taking a fault. The
+// A data address to its physical address, or -1 after a fault: taken, or,
+// under the host's stage 2 (hostStage2Fault()), left for the caller. The
 // translation's permissions and tags are left in translate.ts's globals.
 function translateData(va: u64, acc: u32, e: usize): i64 {
   let type = (acc & ACC_WRITE) != 0 ? AT_WRITE : AT_READ;
   let pa = translateAddress(va, type, currentEL(), accessPrivilege(acc));
-  if (pa < 0) reportTranslationFault(va, type, pcOf(e), e);
+  if (pa < 0 && !hostStage2Fault()) reportTranslationFault(va, type, pcOf(e), e);
   return pa;
 }
 
@@ -83,9 +98,11 @@ function misaligned(va: u64, size: u32, acc: u32): bool {
   return (va & need) != 0;
 }
 
-// An MMIO access: satisfied from the replay log, or recorded as an exit.
+// An MMIO access to pa (a PA, or under the host's stage 2 the IPA) by the
+// access to va: satisfied from the replay log, or recorded as an exit, with
+// esr the ESR_EL2 of the stage 2 Data Abort it stands for (0: none).
 // Returns the host address of the data (reads), 1 (writes), or 0 after an exit.
-function mmio(pa: u64, size: u32, isWrite: bool, data: u64, e: usize): usize {
+function mmio(pa: u64, va: u64, size: u32, isWrite: bool, data: u64, e: usize, esr: u64): usize {
   if (replayCursor < replayCount) {
     let v = load<u64>(REPLAY_DATA + (<usize>replayCursor << 3));
     replayCursor++;
@@ -93,9 +110,12 @@ function mmio(pa: u64, size: u32, isWrite: bool, data: u64, e: usize): usize {
     store<u64>(SCRATCH, v);
     return SCRATCH;
   }
-  if (replayCount >= <u32>REPLAY_MAX) { dataAbort(pa, FSC_SYNC_EXTERNAL, isWrite, pcOf(e)); return 0; }
+  if (replayCount >= <u32>REPLAY_MAX) { dataAbort(va, FSC_SYNC_EXTERNAL, isWrite, pcOf(e)); return 0; }
+  mmioVA = va;
+  if (esr != 0) exitSyndrome(esr, va, hpfarOf(pa));
   store<u64>(EXIT_MMIO_ADDR, pa);
-  store<u64>(EXIT_MMIO_DATA, isWrite ? data : 0);
+  // A write's data is the bytes written (the low `size` of the register).
+  store<u64>(EXIT_MMIO_DATA, isWrite ? (size >= 8 ? data : data & ((<u64>1 << (<u64>size << 3)) - 1)) : 0);
   store<u32>(EXIT_MMIO_SIZE, size);
   store<u32>(EXIT_MMIO_WRITE, isWrite ? 1 : 0);
   store<u32>(EXIT_MMIO_STATUS, 0);
@@ -111,16 +131,24 @@ function mmio(pa: u64, size: u32, isWrite: bool, data: u64, e: usize): usize {
 // MMIO data (reads), or 0 after a fault or an exit.
 function resolve(va: u64, size: u32, acc: u32, data: u64, e: usize): usize {
   let p = translateData(va, acc, e);
-  if (p < 0) return 0;
-  let pa = <u64>p;
   let isWrite = (acc & ACC_WRITE) != 0;
+  if (p < 0) {
+    if (!hostStage2Fault()) return 0;
+    // The host as hypervisor maps only RAM at stage 2: the access is to a
+    // device (or to nothing) at this IPA. Accesses that cannot go to MMIO
+    // take the External abort they would take on a bus without RAM there.
+    if (acc & ACC_RAM_ONLY) { dataAbort(va, FSC_SYNC_EXTERNAL, isWrite, pcOf(e)); return 0; }
+    let type = isWrite ? AT_WRITE : AT_READ;
+    return mmio(fIPA, va, size, isWrite, data, e, stage2Syndrome(type, e, false));
+  }
+  let pa = <u64>p;
   if (isRAM(pa)) {
     if (isWrite && pageHasCode((pa - ramBase) >> 12)) invalidateCode(pa, <u64>size);
     fillFromTranslation(va, pa, accessPrivilege(acc) != 0);
     return hostOf(pa);
   }
   if (acc & ACC_RAM_ONLY) { dataAbort(va, FSC_SYNC_EXTERNAL, isWrite, pcOf(e)); return 0; }
-  return mmio(pa, size, isWrite, data, e);
+  return mmio(pa, va, size, isWrite, data, e, 0);
 }
 
 // Read slow path: the host address holding the data, or 0 (exception or exit taken).

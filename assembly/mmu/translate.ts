@@ -10,7 +10,7 @@ import {
   SR_MAIR_EL2, SR_MAIR_EL3, RAM_HOST_BASE, PSTATE_PAN, PSTATE_UAO, CNT_TLB_WALKS, CNT_TLB_WALK_READS,
 } from "../abi";
 import { sysreg } from "../cpu/state";
-import { ramBase, ramSize } from "../cpu/config";
+import { ramBase, ramSize, hostStage2 } from "../cpu/config";
 import { el2Enabled } from "../except/exception";
 
 export const PA_BITS: u32 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
@@ -96,10 +96,48 @@ let s2R = false, s2W = false, s2X = false;
 let s2Device = false;   // MemAttr[3:2] = 0b00: a Device memory type
 let s2Level: u32 = 0;
 
+// The last stage 2 leaves (blocks or pages) walked: a small TLB for stage 2
+// alone, as hardware keeps, so that the descriptor fetches of a stage 1
+// walk (each of which goes through stage 2) and its final IPA do not each
+// walk stage 2 again. Entries hold the IPA block | 1 (0 = empty), its size
+// - 1, its output address and S2AP/XN and level. They are valid for one
+// VTTBR_EL2/VTCR_EL2 pair (a change empties them) and are emptied by the
+// TLBI operations that reach stage 2 (maintenance.ts) and the host's flushTlb.
+const S2LEAF_N = 4;
+const s2lBase = new StaticArray<u64>(S2LEAF_N);
+const s2lMask = new StaticArray<u64>(S2LEAF_N);
+const s2lOA = new StaticArray<u64>(S2LEAF_N);
+const s2lInfo = new StaticArray<u32>(S2LEAF_N); // bit 0 read, 1 write, 2 execute, 3 Device; bits 7:4 level
+let s2lVTTBR: u64 = 0, s2lVTCR: u64 = 0, s2lNext: u32 = 0;
+
+export function stage2LeafFlush(): void {
+  for (let i = 0; i < S2LEAF_N; i++) unchecked(s2lBase[i] = 0);
+}
+
+// The permission check of a stage 2 leaf (S2AP, XN) for an access of type
+// acc; a success also leaves the leaf's level and memory type (for HCR_EL2.PTW).
+function stage2Permits(acc: u32, level: u32, device: bool, s1ptw: bool, ipa: u64, oa: u64): i64 {
+  let ok = acc == AT_READ ? s2R : acc == AT_WRITE ? s2W : s2X;
+  if (!ok) return fault(FAULT_PERMISSION, level, true, s1ptw, ipa);
+  s2PA = oa;
+  s2Device = device;
+  s2Level = level;
+  return <i64>oa;
+}
+
 // AArch64.SecondStageTranslate of ipa for an access of type acc; s1ptw marks
 // an access made by the stage 1 walk. Returns the PA or -1 (fault described).
 function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
-  let vtcr = sysreg(SR_VTCR_EL2);
+  let vtcr = sysreg(SR_VTCR_EL2), vttbr = sysreg(SR_VTTBR_EL2);
+  if (vttbr != s2lVTTBR || vtcr != s2lVTCR) { stage2LeafFlush(); s2lVTTBR = vttbr; s2lVTCR = vtcr; }
+  for (let i = 0; i < S2LEAF_N; i++) {
+    let m = unchecked(s2lMask[i]);
+    if (((ipa & ~m) | 1) == unchecked(s2lBase[i])) {
+      let info = unchecked(s2lInfo[i]);
+      s2R = (info & 1) != 0; s2W = (info & 2) != 0; s2X = (info & 4) != 0;
+      return stage2Permits(acc, info >> 4, (info & 8) != 0, s1ptw, ipa, unchecked(s2lOA[i]) | (ipa & m));
+    }
+  }
   let t0sz = <u32>vtcr & 0x3f;
   if (t0sz < 16) t0sz = 16;
   let inputsize: u32 = 64 - t0sz;
@@ -114,7 +152,7 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
   // The start level must resolve all input bits with at most 16 concatenated tables.
   let levelShift = g + <u32>(3 - level) * stride;
   if (level < 0 || inputsize <= levelShift || inputsize - levelShift > stride + 4) return fault(FAULT_TRANSLATION, 0, true, s1ptw, ipa);
-  let table = sysreg(SR_VTTBR_EL2) & 0x0000_ffff_ffff_fffe;
+  let table = vttbr & 0x0000_ffff_ffff_fffe;
   if ((table >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, 0, true, s1ptw, ipa);
   let indexBits = inputsize - levelShift;
   while (true) {
@@ -139,12 +177,14 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
     s2R = (d & (1 << 6)) != 0;  // S2AP[0]: read
     s2W = (d & (1 << 7)) != 0;  // S2AP[1]: write
     s2X = (d & (<u64>1 << 54)) == 0;    // XN
-    let ok = acc == AT_READ ? s2R : acc == AT_WRITE ? s2W : s2X;
-    if (!ok) return fault(FAULT_PERMISSION, <u32>level, true, s1ptw, ipa);
-    s2PA = oa;
-    s2Device = (d & 0x30) == 0;
-    s2Level = <u32>level;
-    return <i64>oa;
+    let mask = (<u64>1 << <u64>shift) - 1, slot = s2lNext;
+    s2lNext = (slot + 1) & (S2LEAF_N - 1);
+    unchecked(s2lBase[slot] = (ipa & ~mask) | 1);
+    unchecked(s2lMask[slot] = mask);
+    unchecked(s2lOA[slot] = oa & ~mask);
+    let device = (d & 0x30) == 0; // MemAttr[3:2] = 0b00: a Device memory type
+    unchecked(s2lInfo[slot] = (s2R ? 1 : 0) | (s2W ? 2 : 0) | (s2X ? 4 : 0) | (device ? 8 : 0) | (<u32>level << 4));
+    return stage2Permits(acc, <u32>level, device, s1ptw, ipa, oa);
   }
 }
 
@@ -176,9 +216,15 @@ export function stage1Enabled(regime: u32): bool {
   return (sysreg(SR_SCTLR_EL1) & 1) != 0;
 }
 
+// Do EL2's controls of the EL1&0 regime (HCR_EL2.VM, VTTBR_EL2 and its
+// VMID) apply: EL2 is enabled for the guest, or the host is its hypervisor
+// (hostStage2). Only translation asks this; what the guest can observe of
+// EL2 asks el2Enabled().
+export function el10UnderEL2(): bool { return el2Enabled() || hostStage2; }
+
 // Is stage 2 enabled for the EL1&0 regime?
 export function stage2Enabled(regime: u32): bool {
-  if (regime != REGIME_EL10 || !el2Enabled()) return false;
+  if (regime != REGIME_EL10 || !el10UnderEL2()) return false;
   let hcr = sysreg(SR_HCR_EL2);
   return (hcr & (HCR_VM | HCR_DC)) != 0 && (hcr & HCR_TGE) == 0;
 }
@@ -208,8 +254,8 @@ export function translateAddress(va: u64, acc: u32, el: u32, priv: u32, stage1On
   let s2 = s2walk && !stage1Only;
   tS2 = s2;
   // EL1&0 entries carry the current VMID whenever EL2 is enabled, with or
-  // without stage 2 (the pseudocode's VMID[]).
-  tVMID = regime == REGIME_EL10 && el2Enabled() ? currentVMID() : 0;
+  // without stage 2 (the pseudocode's VMID[]), and under the host's stage 2.
+  tVMID = regime == REGIME_EL10 && el10UnderEL2() ? currentVMID() : 0;
   tGlobal = true;
   tASID = 0;
   tShift = 12;
@@ -300,7 +346,13 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
     if (s2) {
       // The walk's own accesses are translated by stage 2 (faults report S1PTW).
       let p = translateStage2(descAddr, AT_READ, true);
-      if (p < 0) return -1;
+      if (p < 0) {
+        // The host's stage 2 maps the guest's RAM and nothing else: a table
+        // outside it reads from nothing, which on hardware without EL2 is a
+        // synchronous External abort on the walk (KVM injects the same).
+        if (hostStage2) return fault(FAULT_EXTERNAL_WALK, <u32>level, false, false, 0);
+        return -1;
+      }
       // HCR_EL2.PTW: a walk access that stage 2 makes Device memory is a stage 2 Permission fault.
       if (s2Device && (sysreg(SR_HCR_EL2) & HCR_PTW) != 0) return fault(FAULT_PERMISSION, s2Level, true, true, descAddr);
       descAddr = <u64>p;

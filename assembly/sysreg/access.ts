@@ -10,7 +10,7 @@ import {
   setELAndSP, getPAN, getUAO,
 } from "../cpu/state";
 import { highestEL } from "../cpu/config";
-import { pcOf, setNextPC, requestExit } from "../cpu/context";
+import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
 import { takeSync, takeException, undefinedInstruction, el2Enabled } from "../except/exception";
 import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
@@ -132,6 +132,7 @@ function writeTimer(idx: u32, v: u64, now: u64): void {
 // MRS. `now` is the physical count (instructions retired) at this instruction.
 // An access the host implements: leave run() after this instruction.
 function hostSysreg(key: u32, rt: u32, isWrite: bool, v: u64, e: usize): void {
+  exitSyndrome(syndrome(EC_SYSREG, issSysreg(key, rt, !isWrite)), 0, 0);
   store<u64>(EXIT_PC, pcOf(e));
   store<u32>(EXIT_SYSREG_KEY, key);
   store<u32>(EXIT_SYSREG_RT, rt);

@@ -1,16 +1,19 @@
 // The `virt` board with the host as hypervisor: QEMU's -M virt memory map and
 // interrupt numbers (virt-dt.ts), a GICv3 (or GICv2), the generic timers as PPIs, a
 // PL011, a PL031, 32 virtio-mmio transports (disks, a console, an RNG), PSCI through HVC, and a generated device
-// tree. The guest runs at EL1/EL0; the host owns EL2 (hv/vm.ts).
+// tree. The guest runs at EL1/EL0 in a VM (VMID 1) whose RAM sits behind a
+// stage 2 table the host builds in memory after it (hv/stage2.ts); the
+// host owns EL2 (hv/vm.ts).
 import { Core, ABI } from "../core/core";
 import { Bus } from "./bus";
 import { Vm, type VmResult } from "../hv/vm";
+import { buildStage2, STAGE2_RESERVED } from "../hv/stage2";
 import { icountClock, hostClock, CNTFRQ_HZ } from "../hv/clock";
 import { GicV3, iccRegisterName, type SysregAccess } from "../devices/gicv3";
 import { GicV2 } from "../devices/gicv2";
 import { PL011 } from "../devices/pl011";
 import { PL031 } from "../devices/pl031";
-import { VirtioMmio, VirtioBlk, VirtioConsole, VirtioRng, guestMemoryFromRam, emptyVirtioDevice, type BlockBackend } from "../devices/virtio";
+import { VirtioMmio, VirtioBlk, VirtioConsole, VirtioRng, guestMemoryFromRam, emptyVirtioDevice, type BlockBackend, type RamAccess } from "../devices/virtio";
 import type { ConsoleSink } from "../devices/device";
 import { VIRT_MEMMAP, VIRT_IRQ, VIRT_MAX_CPUS_GICV3, VIRT_MAX_CPUS_GICV2, virtDeviceTree, virtMpidrAffinity } from "./virt-dt";
 import { loadLinuxImage, placeBootBlobs, DTB_MAX_SIZE } from "../loader/linux";
@@ -46,6 +49,7 @@ export interface LinuxBoot {
 }
 
 const SPI_BASE = 32, PPI_BASE = 16;
+const VMID = 1;                  // the board's one VM (each board has a core, and a TLB, of its own)
 const MAX_RAM_MIB = 3072;        // RAM and the core's own memory share one 4 GiB wasm memory
 
 export class VirtBoard {
@@ -90,7 +94,9 @@ export class VirtBoard {
     const epoch = Date.now() / 1000;
     this.rtc = new PL031(this.gic.spiLine(SPI_BASE + VIRT_IRQ.rtc), () => epoch + Number(this.guestTicks()) / CNTFRQ_HZ);
     this.bus.map(VIRT_MEMMAP.rtc.base, this.rtc);
-    const memory = guestMemoryFromRam(core);
+    const ramSize = BigInt(options.ramMiB) * 1024n * 1024n;
+    // Devices reach the guest's RAM only (DMA is to IPAs), never the stage 2 tables after it.
+    const memory = guestMemoryFromRam(guestRam(core, ramSize));
     // The first transports carry the disks, then a virtio console (hvc0,
     // output to the same console as the UART) and an entropy source.
     const devices = [
@@ -103,6 +109,9 @@ export class VirtBoard {
       this.bus.map(base, new VirtioMmio(dev, memory, this.gic.spiLine(SPI_BASE + VIRT_IRQ.virtioMmioFirst + n)));
     }
     const gic = this.gic;
+    const stage2 = options.virtualization ? undefined : buildStage2(core, {
+      ramBase: VIRT_MEMMAP.ram.base, ramSize, tables: VIRT_MEMMAP.ram.base + ramSize, tablesSize: STAGE2_RESERVED, vmid: VMID,
+    });
     this.vm = new Vm(core, {
       bus: this.bus,
       gic: {
@@ -118,7 +127,7 @@ export class VirtBoard {
       timerIntids: { phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi },
       poll: () => this.poll(),
     }, {
-      cpus: this.cpus, affinity, bootEL: options.virtualization ? 2 : 1,
+      cpus: this.cpus, affinity, bootEL: options.virtualization ? 2 : 1, el2: stage2,
       clock: options.clock === "host" ? hostClock() : icountClock(),
       jit: options.jit,
       waitForInput: options.waitForInput,
@@ -134,9 +143,12 @@ export class VirtBoard {
     const gicVersion = options.gic ?? 3;
     const maxCpus = gicVersion === 3 ? VIRT_MAX_CPUS_GICV3 : VIRT_MAX_CPUS_GICV2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > maxCpus) throw new UserError(`invalid vCPU count: ${cpus} (1 to ${maxCpus} with GICv${gicVersion})`);
+    // The core's RAM is the guest's and, after it, the host's stage 2 tables
+    // (none when the guest owns EL2 and builds its own).
+    const hostEl2 = !options.virtualization;
     const core = await Core.create(options.wasm, {
-      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024, highestEL: options.virtualization ? 2 : 1, semihosting: false,
-      gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false,
+      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024 + (hostEl2 ? STAGE2_RESERVED : 0), highestEL: hostEl2 ? 1 : 2,
+      semihosting: false, gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false, hostStage2: hostEl2,
     });
     return new VirtBoard(core, options);
   }
@@ -188,4 +200,14 @@ export class VirtBoard {
       this.uart.flush();
     }
   }
+}
+
+// The part of the core's RAM that is the guest's: [ramBase, ramBase + size).
+function guestRam(core: Core, size: bigint): RamAccess {
+  const inside = (pa: bigint, len: number) => pa >= core.ramBase && pa + BigInt(len) <= core.ramBase + size;
+  return {
+    ramOffset: (pa, len) => (inside(pa, len) ? core.ramOffset(pa, len) : -1),
+    readRam: (pa, len) => { if (!inside(pa, len)) throw new RangeError(`0x${pa.toString(16)}+${len} is outside the guest's RAM`); return core.readRam(pa, len); },
+    writeRam: (pa, data) => { if (!inside(pa, data.length)) throw new RangeError(`0x${pa.toString(16)}+${data.length} is outside the guest's RAM`); core.writeRam(pa, data); },
+  };
 }

@@ -31,6 +31,11 @@ export interface CoreOptions {
   // stores and the AdvSIMD moves execute, ID_AA64PFR0_EL1.FP/AdvSIMD read 0.
   // Off: every SIMD&FP encoding is UNDEFINED and FP/AdvSIMD read 0xF.
   fp?: boolean;
+  // The host is the guest's hypervisor (CONFIG_HOST_STAGE2, with highestEL 1):
+  // EL1&0 translations go through the stage 2 the host describes in each
+  // vCPU's HCR_EL2/VTCR_EL2/VTTBR_EL2, and a guest access to an IPA that
+  // stage 2 does not map leaves run() as a stage 2 Data Abort ("mmio" exit).
+  hostStage2?: boolean;
 }
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
@@ -78,6 +83,7 @@ export class Core {
     core.setU32(ABI.CONFIG_CPU_INDEX, options.cpuIndex ?? 0);
     core.setU32(ABI.CONFIG_GIC, options.gic ?? 0);
     core.setU32(ABI.CONFIG_FP, options.fp ? 1 : 0);
+    core.setU32(ABI.CONFIG_HOST_STAGE2, options.hostStage2 ? 1 : 0);
     exports.init();
     return core;
   }

@@ -61,6 +61,7 @@ export class Machine {
       "halt": () => ({ kind: "system-off", status: 0 }),
       "internal-error": (x) => ({ kind: "error", status: 70, message: (x as { message: string }).message }),
       "timer": () => undefined, // no interrupt controller on this board: timer outputs go nowhere
+      "exception": () => ({ kind: "error", status: 70, message: "unexpected exception exit (this machine has no stage 2)" }),
       "jit": (x) => { this.jit?.compileSlot((x as { slot: number }).slot); return undefined; },
     };
     if (options.jit ?? true) this.jit = new Jit(core);

@@ -11,21 +11,23 @@ export class Vcpu {
     const c = this.core;
     const reason = c.exports.run(budget);
     const pc = c.u64(ABI.EXIT_PC);
+    const esr = c.u64(ABI.EXIT_ESR);
     switch (reason) {
       case ABI.EXIT_MMIO:
         return {
           kind: "mmio", addr: c.u64(ABI.EXIT_MMIO_ADDR), size: c.u32(ABI.EXIT_MMIO_SIZE),
-          isWrite: c.u32(ABI.EXIT_MMIO_WRITE) !== 0, data: c.u64(ABI.EXIT_MMIO_DATA), pc,
+          isWrite: c.u32(ABI.EXIT_MMIO_WRITE) !== 0, data: c.u64(ABI.EXIT_MMIO_DATA), pc, esr, far: c.u64(ABI.EXIT_FAR),
         };
-      case ABI.EXIT_HVC: return { kind: "hvc", imm: c.u32(ABI.EXIT_IMM), pc };
-      case ABI.EXIT_SMC: return { kind: "smc", imm: c.u32(ABI.EXIT_IMM), pc };
+      case ABI.EXIT_HVC: return { kind: "hvc", imm: c.u32(ABI.EXIT_IMM), pc, esr };
+      case ABI.EXIT_SMC: return { kind: "smc", imm: c.u32(ABI.EXIT_IMM), pc, esr };
       case ABI.EXIT_SYSREG:
         return {
           kind: "sysreg", key: c.u32(ABI.EXIT_SYSREG_KEY), rt: c.u32(ABI.EXIT_SYSREG_RT),
-          isWrite: c.u32(ABI.EXIT_SYSREG_WRITE) !== 0, data: c.u64(ABI.EXIT_SYSREG_DATA), pc,
+          isWrite: c.u32(ABI.EXIT_SYSREG_WRITE) !== 0, data: c.u64(ABI.EXIT_SYSREG_DATA), pc, esr,
         };
-      case ABI.EXIT_WFI: return { kind: "wfi", pc };
-      case ABI.EXIT_WFE: return { kind: "wfe", pc };
+      case ABI.EXIT_WFI: return { kind: "wfi", pc, esr };
+      case ABI.EXIT_WFE: return { kind: "wfe", pc, esr };
+      case ABI.EXIT_EXCEPTION: return { kind: "exception", pc, esr, far: c.u64(ABI.EXIT_FAR), hpfar: c.u64(ABI.EXIT_HPFAR) };
       case ABI.EXIT_DEBUG: return { kind: "debug", imm: c.u32(ABI.EXIT_IMM), pc };
       case ABI.EXIT_BUDGET: return { kind: "budget" };
       case ABI.EXIT_HALT: return { kind: "halt" };

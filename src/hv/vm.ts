@@ -1,18 +1,22 @@
-// A virtual machine with the host as its hypervisor: N vCPUs at EL1/EL0 on
-// one core, scheduled round-robin in one thread (deterministic), and every
+// A virtual machine with the host as its hypervisor (or, without
+// VmOptions.el2, a guest that owns EL2 itself): N vCPUs at EL1/EL0 on
+// one core behind the stage 2 table the board built (VmOptions.el2), with
+// a VMID, scheduled round-robin in one thread (deterministic), and every
 // exit the architecture would take to EL2 dispatched by a table keyed by its
-// exception class (ESR_EL2.EC), as Linux's arm_exit_handlers[] is:
-//   EC_DABT_LOW (0x24)  an access outside RAM: device MMIO on the bus
+// exception class (ESR_EL2.EC, from the exit record), as Linux's
+// arm_exit_handlers[] is:
+//   EC_DABT_LOW (0x24)  stage 2 Data Abort: an IPA without RAM, device MMIO on the bus
 //   EC_HVC64 / EC_SMC64 PSCI
 //   EC_SYSREG (0x18)    the GIC CPU interface registers (ICC_*; ICV_* and ICH_*
 //                       when the guest owns EL2)
 //   EC_WFX_TRAP (0x01)  WFI/WFE: the vCPU idles until an interrupt (physical,
 //                       or virtual from the GIC's virtual CPU interface)
+//   EC_IABT_LOW (0x20)  stage 2 Instruction Abort: the guest ran off its RAM (an error)
 // Board-neutral: the board supplies the bus, the interrupt controller and
 // the console device.
 import { Core, ABI } from "../core/core";
 import { Vcpu } from "./vcpu";
-import type { VcpuExit } from "./exit";
+import { esrClass, type VcpuExit } from "./exit";
 import { VcpuContext } from "./vcpu-context";
 import type { Bus } from "../board/bus";
 import { psciCall, PSCI_ALREADY_ON, PSCI_INVALID_PARAMETERS, AFFINITY_ON, AFFINITY_OFF, type PsciPower } from "../devices/psci";
@@ -21,7 +25,25 @@ import type { Clock } from "./clock";
 import { Jit } from "../jit/jit";
 import type { SysregAccess } from "../devices/gicv3";
 
-export const EC_WFX_TRAP = 0x01, EC_HVC64 = 0x16, EC_SMC64 = 0x17, EC_SYSREG = 0x18, EC_DABT_LOW = 0x24;
+export const EC_WFX_TRAP = 0x01, EC_HVC64 = 0x16, EC_SMC64 = 0x17, EC_SYSREG = 0x18, EC_IABT_LOW = 0x20, EC_DABT_LOW = 0x24;
+
+// HCR_EL2 as the host, a hypervisor, sets it for every vCPU: stage 2 on (VM),
+// physical interrupts and SErrors routed to it (IMO, FMO, AMO: the guest gets
+// them as the host injects them), WFI/WFE and SMC trapped (TWI, TWE, TSC),
+// EL1 AArch64 (RW). The core acts on VM; the other exits it produces
+// whatever these say, because EL2 is the host's.
+const HCR_VM = 1n << 0n, HCR_FMO = 1n << 3n, HCR_IMO = 1n << 4n, HCR_AMO = 1n << 5n;
+const HCR_TWI = 1n << 13n, HCR_TWE = 1n << 14n, HCR_TSC = 1n << 19n, HCR_RW = 1n << 31n;
+export const HOST_HCR_EL2 = HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_RW;
+
+// The EL2 state the host gives each vCPU after every reset: its stage 2
+// (src/hv/stage2.ts) and HCR_EL2. The core must run with hostStage2. None
+// when the guest owns EL2 (its own hypervisor sets these).
+export interface HostEl2 {
+  vtcr: bigint;   // VTCR_EL2
+  vttbr: bigint;  // VTTBR_EL2, with the VM's VMID
+  hcr?: bigint;   // default HOST_HCR_EL2
+}
 
 // The interrupt controller as the VM needs it: per-vCPU output lines
 // (physical IRQ/FIQ, and virtual IRQ/FIQ from its virtual CPU interface), the
@@ -91,6 +113,7 @@ export const VM_JIT_HEAT = 1 << 18;
 
 export interface VmOptions {
   cpus: number;
+  el2?: HostEl2;
   affinity: (index: number) => number;   // MPIDR_EL1.Aff1:Aff0 of vCPU `index`
   bootEL: 1 | 2 | 3;
   clock: Clock;
@@ -150,6 +173,7 @@ export class Vm {
       [EC_SMC64, (s) => this.onPsci(s)],
       [EC_SYSREG, (s, x) => this.onSysreg(s, x as Extract<VcpuExit, { kind: "sysreg" }>)],
       [EC_WFX_TRAP, (s, x) => this.onWfx(s, x)],
+      [EC_IABT_LOW, (_s, x) => fetchOutsideRam(x as Extract<VcpuExit, { kind: "exception" }>)],
     ]);
   }
 
@@ -167,7 +191,7 @@ export class Vm {
   boot(entry: bigint, x: bigint[] = []): void {
     for (const s of this.slots) { s.power = "off"; s.waiting = false; }
     this.switchTo(this.slots[0]);
-    this.core.exports.reset(this.options.bootEL);
+    this.resetCurrent();
     this.core.pc = entry;
     x.forEach((v, i) => this.core.setX(i, v));
     this.slots[0].power = "on";
@@ -218,6 +242,17 @@ export class Vm {
     return s.wfe && s.eventDeadline < t ? s.eventDeadline : t;
   }
 
+  // Reset the current vCPU at the boot EL and give it the host's EL2 state
+  // (a reset clears the vCPU's system registers, EL2's included).
+  private resetCurrent(): void {
+    const core = this.core, el2 = this.options.el2;
+    core.exports.reset(this.options.bootEL);
+    if (!el2) return;
+    core.setSysreg(ABI.SR_HCR_EL2, el2.hcr ?? HOST_HCR_EL2);
+    core.setSysreg(ABI.SR_VTCR_EL2, el2.vtcr);
+    core.setSysreg(ABI.SR_VTTBR_EL2, el2.vttbr);
+  }
+
   private switchTo(s: VcpuSlot): void {
     if (s === this.current) return;
     this.current.ctx.saveFrom(this.core);
@@ -256,10 +291,13 @@ export class Vm {
   }
 
   private dispatch(s: VcpuSlot, exit: VcpuExit, before: bigint): VmResult | "idle" | undefined {
-    const ec = exitClass(exit);
-    if (ec !== undefined) {
+    // An exception to EL2: its handler by ESR_EL2.EC.
+    if ("esr" in exit && exit.esr !== 0n) {
+      const ec = esrClass(exit.esr);
       s.exits.set(ec, (s.exits.get(ec) ?? 0n) + 1n);
-      return this.handlers.get(ec)!(s, exit);
+      const handler = this.handlers.get(ec);
+      if (!handler) return { kind: "error", status: 70, message: `no handler for exception class 0x${ec.toString(16)} (ESR_EL2 0x${exit.esr.toString(16)}, ${exit.kind} exit at PC 0x${exit.pc.toString(16)})` };
+      return handler(s, exit);
     }
     switch (exit.kind) {
       case "budget":
@@ -268,6 +306,12 @@ export class Vm {
         }
         return undefined;
       case "timer": case "stop": return undefined;
+      // A guest that owns EL2 idles in WFI/WFE at its own EL2 (or with TWx
+      // clear): no exception to EL2, no syndrome, but the host still idles it.
+      case "wfi": case "wfe": return this.onWfx(s, exit);
+      // Its accesses to physical addresses outside RAM are device accesses
+      // on the bus (there is no host stage 2 to fault them).
+      case "mmio": return this.handlers.get(EC_DABT_LOW)!(s, exit);
       case "jit": this.jit?.compileSlot(exit.slot); return undefined;
       case "halt": return { kind: "system-off", status: 0 };
       case "debug": return { kind: "error", status: 70, message: `semihosting call at PC 0x${exit.pc.toString(16)}: not available on this board` };
@@ -379,7 +423,7 @@ export class Vm {
     const caller = this.current;
     const callerPc = this.core.pc;
     this.switchTo(t);
-    this.core.exports.reset(this.options.bootEL);
+    this.resetCurrent();
     this.core.pc = entry;
     this.core.setX(0, context);
     t.power = "on";
@@ -415,14 +459,9 @@ export class Vm {
   }
 }
 
-// The exception class an exit stands for, for the exits a hypervisor at EL2 would take.
-export function exitClass(exit: VcpuExit): number | undefined {
-  switch (exit.kind) {
-    case "mmio": return EC_DABT_LOW;
-    case "hvc": return EC_HVC64;
-    case "smc": return EC_SMC64;
-    case "sysreg": return EC_SYSREG;
-    case "wfi": case "wfe": return EC_WFX_TRAP;
-  }
-  return undefined;
+// A stage 2 Instruction Abort: the guest fetched from an IPA where its VM
+// has no RAM. KVM would inject an abort; here the VM stops, with the place.
+function fetchOutsideRam(x: Extract<VcpuExit, { kind: "exception" }>): VmResult {
+  const ipa = ((x.hpfar >> 4n) << 12n) | (x.far & 0xfffn);
+  return { kind: "error", status: 70, message: `guest instruction fetch at PC 0x${x.pc.toString(16)} from IPA 0x${ipa.toString(16)}, where the VM has no RAM (stage 2 Instruction Abort, ESR_EL2 0x${x.esr.toString(16)})` };
 }

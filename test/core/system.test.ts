@@ -10,7 +10,11 @@ import {
 import { runIsolated } from "../helpers/isolated";
 
 const EC_UNKNOWN = 0x00, EC_ILLEGAL = 0x0e, EC_SVC = 0x15, EC_HVC = 0x16, EC_SMC = 0x17, EC_SYSREG = 0x18;
-const EC_PC_ALIGN = 0x22, EC_BRK = 0x3c;
+const EC_PC_ALIGN = 0x22, EC_BRK = 0x3c, EC_WFX = 0x01;
+// ESR_EL2 of an exit that stands for an exception to EL2 (EC, IL = 1, ISS),
+// and the WFI/WFE ISS: CV = 1, COND = 0b1110, TI = 0 WFI / 1 WFE.
+const esr2 = (ec: number, iss: number): bigint => (BigInt(ec) << 26n) | (1n << 25n) | BigInt(iss);
+const ISS_WFI = (1 << 24) | (0xe << 20), ISS_WFE = ISS_WFI | 1;
 const SPSR_IL = 1n << 20n;
 
 describe("NZCV, DAIF and SPSel", () => {
@@ -371,7 +375,7 @@ describe("Exception generation", () => {
     expect(t.elr).toBe(ENTRY + 4n);
   });
 
-  it("HVC at EL1 with the host owning EL2 exits with its immediate; run() resumes after it", async () => {
+  it("HVC at EL1 with the host owning EL2 exits with its immediate and ESR_EL2 (EC 0x16, ISS imm16); run() resumes after it", async () => {
     const { core, vcpu } = await loadSnippet(`
       mov x0, #1
       hvc #0x5a5a
@@ -379,20 +383,20 @@ describe("Exception generation", () => {
       hvc #1
     `);
     let e = step(core, vcpu, 100n);
-    expect(e).toEqual({ kind: "hvc", imm: 0x5a5a, pc: ENTRY + 4n });
+    expect(e).toEqual({ kind: "hvc", imm: 0x5a5a, pc: ENTRY + 4n, esr: esr2(EC_HVC, 0x5a5a) });
     expect(core.x(0)).toBe(1n);
     expect(core.pc).toBe(ENTRY + 8n);
     e = step(core, vcpu, 100n);
-    expect(e).toEqual({ kind: "hvc", imm: 1, pc: ENTRY + 12n });
+    expect(e).toEqual({ kind: "hvc", imm: 1, pc: ENTRY + 12n, esr: esr2(EC_HVC, 1) });
     expect(core.x(0)).toBe(2n);
   });
 
-  it("SMC at EL1 with the host owning EL3 exits as \"smc\" with its immediate", async () => {
+  it("SMC at EL1 with the host owning EL3 exits as \"smc\" with its immediate and its syndrome (EC 0x17, ISS imm16)", async () => {
     const r = await runSnippet(`
       nop
       smc #0x77
     `);
-    expect(r.exit).toEqual({ kind: "smc", imm: 0x77, pc: ENTRY + 4n });
+    expect(r.exit).toEqual({ kind: "smc", imm: 0x77, pc: ENTRY + 4n, esr: esr2(EC_SMC, 0x77) });
   });
 
   it("HVC, SMC and ERET at EL0 are UNDEFINED", async () => {
@@ -427,7 +431,7 @@ describe("Exception generation", () => {
       wfe
       hvc #0
     `);
-    expect(r.exit).toEqual({ kind: "wfe", pc: ENTRY + 12n });
+    expect(r.exit).toEqual({ kind: "wfe", pc: ENTRY + 12n, esr: esr2(EC_WFX, ISS_WFE) });
     expect(r.core.x(0)).toBe(1n);
   });
 
@@ -450,13 +454,13 @@ describe("Exception generation", () => {
     expect(r.insns).toBe(11n);
   });
 
-  it("WFI at EL1 leaves run() as a \"wfi\" exit", async () => {
+  it("WFI at EL1 leaves run() as a \"wfi\" exit with the ESR_EL2 of an HCR_EL2.TWI trap (EC 0x01, CV, COND 0b1110, TI 0)", async () => {
     const r = await runSnippet(`
       nop
       wfi
       hvc #0
     `);
-    expect(r.exit).toEqual({ kind: "wfi", pc: ENTRY + 4n });
+    expect(r.exit).toEqual({ kind: "wfi", pc: ENTRY + 4n, esr: esr2(EC_WFX, ISS_WFI) });
   });
 
   it("HVC at EL2 (highest EL 2) is taken to EL2 with EC 0x16; ERET to EL1 and HVC from EL1 come back", async () => {
