@@ -9,7 +9,7 @@
 //   (AArch64.PendingUnmaskedVirtualInterrupts), masked by PSTATE.{I,F,A},
 //   always taken to EL1 (AArch64.TakeVirtualIRQException etc.).
 import {
-  LINE_IRQ, LINE_FIQ, LINE_SERROR, LINE_VIRQ, LINE_VFIQ, SR_SCR_EL3, SR_HCR_EL2, PSTATE_DAIF,
+  LINE_IRQ, LINE_FIQ, LINE_SERROR, LINE_VIRQ, LINE_VFIQ, SR_SCR_EL3, SR_HCR_EL2, PSTATE_DAIF, CONTROL_LINES,
 } from "../abi";
 import { currentEL, sysreg, setSysreg } from "../cpu/state";
 import { highestEL } from "../cpu/config";
@@ -50,6 +50,24 @@ export function virtualPending(lines: u32): u32 {
   if ((hcr & HCR_IMO) != 0 && ((hcr & HCR_VI) != 0 || (lines & LINE_VIRQ) != 0)) p |= VIRT_IRQ;
   if ((hcr & HCR_FMO) != 0 && ((hcr & HCR_VF) != 0 || (lines & LINE_VFIQ) != 0)) p |= VIRT_FIQ;
   return p;
+}
+
+// ISR_EL1: A, I, F (bits 8, 7, 6) pending, masked or not. At EL1/EL0, for a
+// class EL2 routes to itself (HCR_EL2.AMO/IMO/FMO with TGE = 0) the bit shows
+// the virtual interrupt (VSE/VI/VF, the GIC's virtual lines), otherwise the
+// physical one (KVM's guest entry reads it to back out when one is pending).
+export function isrValue(): u64 {
+  let lines = load<u32>(CONTROL_LINES);
+  let routed: u64 = 0;
+  if (currentEL() <= 1 && el2Enabled()) {
+    let hcr = sysreg(SR_HCR_EL2);
+    if ((hcr & HCR_TGE) == 0) routed = hcr & (HCR_AMO | HCR_IMO | HCR_FMO);
+  }
+  let v = virtualPending(lines);
+  let a = (routed & HCR_AMO) != 0 ? (v & VIRT_SERROR) != 0 : (lines & LINE_SERROR) != 0;
+  let i = (routed & HCR_IMO) != 0 ? (v & VIRT_IRQ) != 0 : (lines & LINE_IRQ) != 0;
+  let f = (routed & HCR_FMO) != 0 ? (v & VIRT_FIQ) != 0 : (lines & LINE_FIQ) != 0;
+  return (a ? <u64>0x100 : 0) | (i ? <u64>0x80 : 0) | (f ? <u64>0x40 : 0);
 }
 
 // The EL a physical interrupt is taken to now, or 0 if it is masked or routed to a lower EL.

@@ -14,6 +14,7 @@ import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
 import { takeSync, takeException, undefinedInstruction, el2Enabled } from "../except/exception";
 import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
+import { isrValue } from "../except/interrupt";
 import * as T from "./table";
 import * as ID from "./idregs";
 import { sysregTrapTarget, HCR_TDZ } from "./traps";
@@ -153,6 +154,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_NZCV: v = <u64>getNZCV(); break;
     case T.SPR_DAIF: v = <u64>getDAIF(); break;
     case T.SPR_CURRENTEL: v = <u64>(el << 2); break;
+    case T.SPR_ISR: v = isrValue(); break;
     case T.SPR_SPSEL: v = <u64>spSel(); break;
     case T.SPR_PAN: v = <u64>getPAN() << 22; break;
     case T.SPR_UAO: v = <u64>getUAO() << 23; break;

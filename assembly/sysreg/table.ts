@@ -31,6 +31,7 @@ export const SPR_MDRAR = 0x116;  // MDRAR_EL1: no ROM table (Valid = 0b00), read
 // Any encoding of the IMPLEMENTATION DEFINED space (op0 = 3, CRn = 11 or 15):
 // none is implemented, so each is UNDEFINED unless HCR_EL2.TIDCP traps it.
 export const SPR_IMPDEF = 0x117;
+export const SPR_ISR = 0x118;   // ISR_EL1: pending interrupts (interrupt.ts isrValue)
 export const SPR_ID_AA64PFR0 = 0x120;
 export const SPR_ID_AA64PFR1 = 0x121;
 export const SPR_ID_AA64DFR0 = 0x122;
@@ -149,6 +150,7 @@ export function sysregLookup(key: u32): i32 {
     case 0xda10: return SPR_NZCV;
     case 0xda11: return SPR_DAIF;
     case 0xc212: return SPR_CURRENTEL;
+    case 0xc608: return SPR_ISR;      // ISR_EL1 (3,0,12,1,0)
     case 0xc210: return SPR_SPSEL;
     case 0xc213: return SPR_PAN;
     case 0xc214: return SPR_UAO;
@@ -201,7 +203,7 @@ export function sysregLookup(key: u32): i32 {
 // Registers that software may only read.
 export function sysregReadOnly(reg: i32): bool {
   if (reg >= SPR_MIDR && reg <= SPR_CNTVCT) return true;
-  if (reg == SPR_CURRENTEL || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
+  if (reg == SPR_CURRENTEL || reg == SPR_ISR || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
   return false;
 }
 

@@ -235,3 +235,50 @@ describe("physical interrupts with EL2 routing them", () => {
     expect(smcImm(r.exit)).toBe(0);
   });
 });
+
+// ISR_EL1 (Arm ARM D19, ISR_EL1): A, I, F (bits 8, 7, 6) show an interrupt
+// pending whether or not PSTATE masks it; read at EL1 with the class routed
+// to EL2 (HCR_EL2.AMO / IMO / FMO, TGE = 0) the bit is the virtual interrupt's,
+// otherwise the physical one's. KVM's nVHE guest entry reads it at EL2.
+describe("ISR_EL1", () => {
+  const READ = "mrs x2, isr_el1\n  smc #0";
+  const isr = async (o: { el?: 1 | 2; hcr: bigint; lines?: number }) => {
+    const r = await run(READ, { el: o.el, hcr: o.hcr, lines: o.lines });
+    expect(smcImm(r.exit)).toBe(0); // read with everything masked: nothing taken
+    return r.core.x(2);
+  };
+
+  it("at EL1 without routing: the physical lines (I from IRQ, F from FIQ, A from SError)", async () => {
+    expect(await isr({ hcr: 0n })).toBe(0n);
+    expect(await isr({ hcr: 0n, lines: ABI.LINE_IRQ })).toBe(0x80n);
+    expect(await isr({ hcr: 0n, lines: ABI.LINE_FIQ })).toBe(0x40n);
+    expect(await isr({ hcr: 0n, lines: ABI.LINE_SERROR })).toBe(0x100n);
+    // HCR_EL2.VI/VF/VSE without IMO/FMO/AMO are no interrupt of EL1's.
+    expect(await isr({ hcr: HCR_VI | HCR_VF | HCR_VSE })).toBe(0n);
+  });
+
+  it("at EL1 with IMO/FMO/AMO: the virtual interrupts, not the physical ones", async () => {
+    // (A physical IRQ with IMO set is taken to EL2 at once, PSTATE.I or not.)
+    expect(await isr({ hcr: HCR_IMO })).toBe(0n);
+    expect(await isr({ hcr: HCR_IMO | HCR_VI })).toBe(0x80n);
+    expect(await isr({ hcr: HCR_IMO, lines: ABI.LINE_VIRQ })).toBe(0x80n);
+    expect(await isr({ hcr: HCR_FMO | HCR_VF })).toBe(0x40n);
+    expect(await isr({ hcr: HCR_FMO, lines: ABI.LINE_VFIQ })).toBe(0x40n);
+    expect(await isr({ hcr: HCR_AMO | HCR_VSE })).toBe(0x100n);
+    // Routing is per class: IMO alone leaves F physical.
+    expect(await isr({ hcr: HCR_IMO | HCR_VI, lines: ABI.LINE_FIQ })).toBe(0xc0n);
+    // TGE: EL1&0 is the host's, nothing is virtual.
+    expect(await isr({ hcr: HCR_TGE | HCR_IMO | HCR_VI })).toBe(0n);
+  });
+
+  it("at EL2: always the physical lines", async () => {
+    expect(await isr({ el: 2, hcr: HCR_IMO | HCR_VI })).toBe(0n);
+    expect(await isr({ el: 2, hcr: HCR_IMO, lines: ABI.LINE_IRQ })).toBe(0x80n);
+  });
+
+  it("is read-only: MSR ISR_EL1 is UNDEFINED", async () => {
+    const r = await run("msr isr_el1, x2\n  smc #0", { hcr: 0n });
+    expect(smcImm(r.exit)).not.toBe(0); // taken to the synchronous vector
+    expect(esrEC(r.core.sysreg(ABI.SR_ESR_EL1))).toBe(0);
+  });
+});
