@@ -8,7 +8,6 @@
 import { ABI } from "../core/core";
 import type { Core } from "../core/core";
 import { VirtBoard } from "../board/virt";
-import { VIRT_MEMMAP } from "../board/virt-dt";
 import type { VmResult } from "./vm";
 import type { ConsoleSink } from "../devices/device";
 import type { LoadedImage } from "../loader/image";
@@ -28,8 +27,6 @@ export interface MachineOptions {
 
 // How a run ended: the VM's results, a reset having restarted the program.
 export type RunResult = Exclude<VmResult, { kind: "system-reset" }>;
-
-export const RAM_BASE = VIRT_MEMMAP.ram.base;
 
 export class Machine {
   readonly board: VirtBoard;
