@@ -60,6 +60,15 @@ for el in 2 3; do
     [ $ok = 1 ] && echo "    $last"
 done
 
+# type1: two guests under a hypervisor at EL2, with the GICv3 (cortex-a57).
+timeout "$T" $QEMU $EL2,gic-version=3 -cpu cortex-a57 -nographic -semihosting -kernel build/type1.elf >"$out" 2>&1
+rc=$?
+last=$(tail -n 1 "$out")
+ok=0
+[ $rc = 0 ] && [[ "$last" =~ ^type1:\ checks=[0-9]+\ failures=0$ ]] && ! grep -q 'FAIL' "$out" && ok=1
+result type1_el2 $ok "rc=$rc last='$last' $(grep -m3 'FAIL' "$out" | tr '\n' ' ')"
+[ $ok = 1 ] && echo "    $last"
+
 start=$(date +%s%N)
 run "$EL1" mips
 end=$(date +%s%N)

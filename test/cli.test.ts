@@ -223,6 +223,25 @@ describe("--max-insns", () => {
   });
 });
 
+describe("--no-semihosting", () => {
+  // At EL3 the runtime exits through semihosting only: without it HLT is
+  // UNDEFINED, the guest reports that and waits in WFI with nothing to wake
+  // it -- the run ends (status 3, one line) instead of spinning forever.
+  it("hello at EL3 ends, with one line saying every vCPU waits", () => {
+    const r = armvisor(["run", "--no-semihosting", "--el", "3", guest("hello")]);
+    const why = describeRun(r);
+    expect(r.status, why).toBe(3);
+    expect(lines(r.stdout), why).toEqual(["Hello from armvisor guest at EL3", expect.stringMatching(/^UNEXPECTED EXCEPTION at EL3 vector=0x200 esr=0x2000000 /)]);
+    expect(lines(r.stderr), why).toEqual([expect.stringMatching(/waits for an interrupt/)]);
+  });
+});
+
+describe("--gic", () => {
+  it("refuses a version other than 2 or 3 in one line", () => {
+    expectOneLineError(armvisor(["run", "--gic", "4", guest("hello")]), /GIC version/);
+  });
+});
+
 describe("help", () => {
   it("--help exits 0 and names the run command", () => {
     const r = armvisor(["--help"]);
@@ -234,7 +253,7 @@ describe("help", () => {
   it("run --help exits 0 and lists the run command's options", () => {
     const r = armvisor(["run", "--help"]);
     expect(r.status, describeRun(r)).toBe(0);
-    for (const opt of ["--el", "-m", "--memory", "--entry", "--max-insns", "--stats", "--raw", "--load"]) {
+    for (const opt of ["--el", "-m", "--memory", "--entry", "--max-insns", "--stats", "--raw", "--load", "--gic"]) {
       expect(r.stdout, `run --help should list ${opt}`).toContain(opt);
     }
     expect(r.stderr).toBe("");

@@ -5,8 +5,7 @@
 // guest's own handlers saw; and the console output is QEMU's (cortex-a57,
 // the Armv8.0 CPU the guest checks) line for line.
 import { describe, it, expect, beforeAll } from "vitest";
-import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, type Run } from "./helpers/guests";
-import { EC_NAMES } from "../src/hv/stats";
+import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, statsTally, type Run } from "./helpers/guests";
 
 beforeAll(() => {
   buildGuests();
@@ -43,21 +42,6 @@ function guestTally(stdout: string): Map<string, number> {
   return t;
 }
 
-// The same from the `exceptions taken` block of --stats (stderr).
-function statsTally(stderr: string): Map<string, number> {
-  const byName = new Map(Object.entries(EC_NAMES).map(([ec, name]) => [name, Number(ec)]));
-  const t = new Map<string, number>();
-  let inBlock = false;
-  for (const l of lines(stderr)) {
-    if (l.startsWith("exceptions taken")) { inBlock = true; continue; }
-    if (inBlock && !l.startsWith("  ")) break;
-    const m = inBlock ? /^\s+EL(\d) -> EL(\d)\s+(\S+)\s+(\d+)$/.exec(l) : null;
-    if (!m) continue;
-    const ec = byName.get(m[3]) ?? parseInt(m[3].replace(/^EC_0x/, ""), 16);
-    t.set(`${m[1]}->${m[2]} ${ec}`, Number(m[4]));
-  }
-  return t;
-}
 
 describe.each(ENGINES)("el2-traps, TRAPS_STRICT build (%s)", (_engine, flags) => {
   it("passes every check at EL2, including the ones QEMU 7.2 gets wrong", () => {

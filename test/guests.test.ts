@@ -73,6 +73,21 @@ describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("mmu, MMU_S
   });
 });
 
+describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("vgic on `run`'s GICv3 (%s)", (_engine, flags) => {
+  it("passes every check at EL2: the list register, the maintenance interrupt (PPI 9) and HCR_EL2.VI", () => {
+    const r = armvisor(["run", ...flags, "--el", "2", guest("vgic")]);
+    const failures = lines(r.stdout).filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED"));
+    expect(failures, describeRun(r)).toEqual([]);
+    expect(report(r.stdout)?.passed, describeRun(r)).toBeGreaterThanOrEqual(19);
+    expectExit0(r);
+  });
+  it("with --gic 2 there is no GICv3 system-register interface: ICC_SRE_EL2 is UNDEFINED", () => {
+    const r = armvisor(["run", ...flags, "--gic", "2", "--el", "2", guest("vgic")]);
+    expect(r.status, describeRun(r)).toBe(99);
+    expect(lines(r.stdout).at(-1)).toMatch(/^UNEXPECTED EXCEPTION at EL2 vector=0x200 esr=0x2000000 /);
+  });
+});
+
 describe("mips with the MMU on (MIPS_MMU, MIPS_ITERS=2)", () => {
   // The same work through 4-level, 4 KiB-page tables must give the same checksum.
   it.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("prints the MMU-off checksum (%s)", (_engine, flags) => {
@@ -103,7 +118,7 @@ const qemuPresent = hasQemu();
 if (!qemuPresent) console.warn("guests.test.ts: qemu-system-aarch64 is not on PATH: skipping the differential tests against QEMU");
 
 describe.skipIf(!qemuPresent)(`differential against QEMU${qemuPresent ? "" : " (SKIPPED: qemu-system-aarch64 not on PATH)"}`, () => {
-  const cases: { name: string; elf: () => string; el: 1 | 2 | 3 }[] = [
+  const cases: { name: string; elf: () => string; el: 1 | 2 | 3; machine?: string; cpu?: string }[] = [
     { name: "hello at EL1", elf: () => guest("hello"), el: 1 },
     { name: "hello at EL2", elf: () => guest("hello"), el: 2 },
     { name: "hello at EL3", elf: () => guest("hello"), el: 3 },
@@ -112,10 +127,11 @@ describe.skipIf(!qemuPresent)(`differential against QEMU${qemuPresent ? "" : " (
     { name: "mips (MIPS_ITERS=2) at EL1", elf: () => guest("mips", "build-small"), el: 1 },
     { name: "mmu (non-strict) at EL2", elf: () => guest("mmu"), el: 2 },
     { name: "mips with the MMU on (MIPS_ITERS=2) at EL1", elf: () => guest("mips-mmu", "build-small"), el: 1 },
+    { name: "vgic at EL2 with GICv3", elf: () => guest("vgic"), el: 2, machine: "gic-version=3", cpu: "cortex-a57" },
   ];
   for (const c of cases) {
     it(`${c.name}: same console output and exit status as QEMU`, () => {
-      const q = qemu(c.elf(), c.el);
+      const q = qemu(c.elf(), c.el, 30_000, c.machine, c.cpu);
       expect(q.signal, `QEMU: ${describeRun(q)}`).toBeNull();
       const a = armvisor(["run", "--el", String(c.el), c.elf()]);
       expect(a.signal, describeRun(a)).toBeNull();

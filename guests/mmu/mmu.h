@@ -1,7 +1,7 @@
 /* mmu guest: shared declarations. */
 #ifndef MMU_H
 #define MMU_H
-#include "rt.h"
+#include "pt.h"
 
 #define SENT      0x5e47UL              /* value a skipped probe load returns */
 #define MAGIC     0x6d6d752d67756573UL  /* g_magic */
@@ -48,26 +48,6 @@ extern char mmu_user_page[], user_svc[], user_load[], user_load_insn[];
 extern char user_store[], user_store_insn[], user_ret42[];
 extern char mmu_el1_return[];
 
-/* ---- syndrome values (Arm ARM D17 ESR_ELx, D8 fault status codes) ---- */
-#define EC_IABT_LOW   0x20UL
-#define EC_IABT_CUR   0x21UL
-#define EC_DABT_LOW   0x24UL
-#define EC_DABT_CUR   0x25UL
-#define ESR(ec, iss)  (((ec) << 26) | (1UL << 25) /* IL */ | (u64)(iss))
-#define ISV           (1UL << 24)
-#define SAS(n)        ((u64)(n) << 22)
-#define SSE           (1UL << 21)
-#define SRT(n)        ((u64)(n) << 16)
-#define SF            (1UL << 15)
-#define AR            (1UL << 14)
-#define CM            (1UL << 8)
-#define S1PTW         (1UL << 7)
-#define WNR           (1UL << 6)
-#define FSC_ADDRSZ(l) (0x00UL + (l))
-#define FSC_TRANS(l)  (0x04UL + (l))
-#define FSC_AF(l)     (0x08UL + (l))
-#define FSC_PERM(l)   (0x0cUL + (l))
-
 /* PAR_EL1 */
 #define PAR_F         1UL
 #define PAR_PTW       (1UL << 8)
@@ -79,21 +59,6 @@ extern char mmu_el1_return[];
  * masked off before comparing. */
 #define PAR_OK_MASK   (~0x600UL)
 #define PAR_OK(attr, pa, sh) (((u64)(attr) << 56) | ((pa) & 0xfffffffff000UL) | PAR_RES1 | ((u64)(sh) << 7))
-
-/* ---- page tables (pt.c) ---- */
-struct pt {
-    u64 root;           /* PA of the start-level table */
-    unsigned g;         /* granule shift: 12, 14, 16 */
-    unsigned start;     /* start level */
-    unsigned iabits;    /* input address size */
-};
-void pool_reset(void);
-u64  pool_alloc(u64 size);              /* size-aligned, zeroed */
-unsigned start_level(unsigned g, unsigned iabits);
-void pt_init(struct pt *p, unsigned g, unsigned iabits);
-void pt_map(struct pt *p, u64 va, u64 pa, unsigned level, u64 attrs);
-void pt_unmap(struct pt *p, u64 va, unsigned level);
-u64 *pt_entry(struct pt *p, u64 va, unsigned level);
 
 /* stage 1 descriptor bits */
 #define S1_ATTR(i)    ((u64)(i) << 2)   /* MAIR index: 0 Normal WB, 1 Device-nGnRnE */
@@ -126,17 +91,6 @@ u64 *pt_entry(struct pt *p, u64 va, unsigned level);
 #endif
 #define MAIR_VALUE    0x4400ffUL        /* 0: Normal WB RW-alloc, 1: Device-nGnRnE, 2: Normal NC */
 
-/* stage 2 descriptor bits */
-#define S2_MEM_NORMAL (0xfUL << 2)      /* MemAttr: Normal, outer and inner WB */
-#define S2_MEM_DEVICE (0x1UL << 2)      /* MemAttr: Device-nGnRE */
-#define S2_AP_NONE    (0UL << 6)
-#define S2_AP_RO      (1UL << 6)
-#define S2_AP_RW      (3UL << 6)
-#define S2_SH_IS      (3UL << 8)
-#define S2_AF         (1UL << 10)
-#define S2_XN         (1UL << 54)
-
-#define dsb_ish()     __asm__ volatile("dsb ish" ::: "memory")
 #define tlbi(op)      __asm__ volatile("dsb ish\n tlbi " #op "\n dsb ish\n isb" ::: "memory")
 
 static inline u64 ld64(u64 a) { return *(volatile u64 *)a; }

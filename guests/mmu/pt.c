@@ -4,7 +4,7 @@
  * Tables and test pages come from a pool in .bss aligned to 64 KiB; every
  * allocation is aligned to its size (a table to its granule).
  */
-#include "mmu.h"
+#include "pt.h"
 
 #define POOL_SIZE (1024UL * 1024)
 static u8 pool[POOL_SIZE] __attribute__((aligned(65536)));

@@ -15,17 +15,7 @@
  * interrupt. Last, HCR_EL2.VI alone: a virtual IRQ that no list register
  * stands for (ICV_IAR1 reads 1023).
  */
-#include "rt.h"
-
-#define GICD            0x08000000UL
-#define GICR            0x080A0000UL    /* PE 0's RD_base */
-#define GICR_SGI        (GICR + 0x10000)
-#define GICD_CTLR       0x0000
-#define GICR_WAKER      0x0014
-#define GICR_IGROUPR0   0x0080
-#define GICR_ISENABLER0 0x0100
-#define GICR_ISPENDR0   0x0200
-#define GICR_IPRIORITYR 0x0400
+#include "gicv3.h"
 
 #define HCR_RW   (1UL << 31)
 #define HCR_VI   (1UL << 7)
@@ -33,18 +23,10 @@
 #define HCR_FMO  (1UL << 3)
 
 #define ICH_HCR_EN      1UL
-#define LR_PENDING      (1UL << 62)
-#define LR_GROUP1       (1UL << 60)
-#define LR_EOI          (1UL << 41)
-#define LR_PRIO(p)      ((u64)(p) << 48)
 #define MISR_EOI        1UL
 
 #define MAINT_INTID     25
 #define VINTID          42
-
-static inline u32 rd32(u64 a) { return *(volatile u32 *)a; }
-static inline void wr32(u64 a, u32 v) { *(volatile u32 *)a = v; }
-static inline void wr8(u64 a, u8 v) { *(volatile u8 *)a = v; }
 
 void run_at_el1(void (*fn)(void));
 extern char el2_vectors[];
@@ -56,22 +38,9 @@ static volatile u64 el1_vi_iar, el1_vi_irqs;
 
 static void gic_init(void)
 {
-    write_sysreg(S3_4_C12_C9_5, 0xfUL);          /* ICC_SRE_EL2: SRE, DFB, DIB, Enable */
-    isb();
-    write_sysreg(S3_0_C12_C12_5, 0x7UL);         /* ICC_SRE_EL1 */
-    isb();
-    wr32(GICD + GICD_CTLR, (1 << 4) | (1 << 1) | 1);  /* ARE, EnableGrp1, EnableGrp0 */
-    while (rd32(GICD + GICD_CTLR) & (1U << 31))
-        ;
-    wr32(GICR + GICR_WAKER, rd32(GICR + GICR_WAKER) & ~2U);   /* ProcessorSleep = 0 */
-    while (rd32(GICR + GICR_WAKER) & 4)                       /* ChildrenAsleep */
-        ;
-    wr32(GICR_SGI + GICR_IGROUPR0, 0xffffffff);
-    wr8(GICR_SGI + GICR_IPRIORITYR + MAINT_INTID, 0x80);
-    wr32(GICR_SGI + GICR_ISENABLER0, 1U << MAINT_INTID);
-    write_sysreg(S3_0_C4_C6_0, 0xffUL);          /* ICC_PMR_EL1 */
-    write_sysreg(S3_0_C12_C12_7, 1UL);           /* ICC_IGRPEN1_EL1 */
-    isb();
+    gicv3_init_el2();
+    gicv3_enable_ppi(MAINT_INTID, 0x80);
+    gicv3_cpu_enable();
 }
 
 /* EL2's handler of the maintenance interrupt (a physical IRQ from EL1). */
@@ -164,7 +133,7 @@ int main(void)
     check("ICH_LR0_EL2 after", read_sysreg(S3_4_C12_C12_0), 0);
     check("ICH_ELRSR_EL2 bit 0 after", read_sysreg(S3_4_C12_C11_5) & 1, 1);
     check("ICH_MISR_EL2 after", read_sysreg(S3_4_C12_C11_2), 0);
-    check("maintenance INTID no longer pending", (rd32(GICR_SGI + GICR_ISPENDR0) >> MAINT_INTID) & 1, 0);
+    check("maintenance INTID no longer pending", (gic_rd32(GICR_SGI + GICR_ISPENDR0) >> MAINT_INTID) & 1, 0);
 
     write_sysreg(hcr_el2, HCR_RW | HCR_IMO | HCR_FMO | HCR_VI);
     isb();

@@ -3,7 +3,8 @@
 // PL011, a PL031, 32 virtio-mmio transports (disks, a console, an RNG), PSCI through HVC, and a generated device
 // tree. The guest runs at EL1/EL0 in a VM (VMID 1) whose RAM sits behind a
 // stage 2 table the host builds in memory after it (hv/stage2.ts); the
-// host owns EL2 (hv/vm.ts).
+// host owns EL2 (hv/vm.ts). With `virtualization` the guest owns EL2; with
+// `bareMetal` (`armvisor run`) a program owns every EL the CPU has.
 import { Core, ABI } from "../core/core";
 import { Bus } from "./bus";
 import { Vm, type VmResult } from "../hv/vm";
@@ -33,6 +34,15 @@ export interface VirtBoardOptions {
   // The guest owns EL2 (DESIGN.md "Who owns EL2"): it is entered at EL2, PSCI
   // is reached by SMC, the device tree lists the hypervisor's interrupts.
   virtualization?: boolean;
+  // A bare-metal program (`armvisor run`, hv/machine.ts) rather than a
+  // kernel: the CPU implements EL1 up to `el`, the program is entered there
+  // from reset and owns every level the CPU has, so there is no host stage 2
+  // (the host is the platform only: PSCI by HVC from EL1 and by SMC from EL2,
+  // as QEMU's virt board without and with virtualization=on). Arm
+  // semihosting (HLT #0xF000) when `semihosting`, its output to the console.
+  bareMetal?: { el: 1 | 2 | 3; semihosting?: boolean };
+  jitHeat?: number;              // see VmOptions
+  jitBackground?: boolean;
   drives?: VirtDrive[];
   // Waits for console input when every vCPU idles with no timer armed (see VmOptions).
   waitForInput?: () => Promise<boolean>;
@@ -51,6 +61,10 @@ export interface LinuxBoot {
 const SPI_BASE = 32, PPI_BASE = 16;
 const VMID = 1;                  // the board's one VM (each board has a core, and a TLB, of its own)
 const MAX_RAM_MIB = 3072;        // RAM and the core's own memory share one 4 GiB wasm memory
+const MAX_RAM_MIB_BARE_METAL = 4000;
+
+// The host is the guest's hypervisor, with a stage 2 of its own (hv/stage2.ts).
+function hostOwnsEl2(options: VirtBoardOptions): boolean { return !options.virtualization && !options.bareMetal; }
 
 export class VirtBoard {
   readonly core: Core;
@@ -81,7 +95,7 @@ export class VirtBoard {
       this.bus.map(VIRT_MEMMAP.gicDist.base, gic.distributor);
       this.bus.map(VIRT_MEMMAP.gicCpu.base, gic.cpuInterface);
       // A guest that owns EL2 has the virtualization extension's frames.
-      if (options.virtualization) {
+      if (options.virtualization || (options.bareMetal?.el ?? 1) >= 2) {
         this.bus.map(VIRT_MEMMAP.gicHyp.base, gic.hypInterface);
         this.bus.map(VIRT_MEMMAP.gicVcpu.base, gic.virtualCpuInterface);
       }
@@ -109,7 +123,7 @@ export class VirtBoard {
       this.bus.map(base, new VirtioMmio(dev, memory, this.gic.spiLine(SPI_BASE + VIRT_IRQ.virtioMmioFirst + n)));
     }
     const gic = this.gic;
-    const stage2 = options.virtualization ? undefined : buildStage2(core, {
+    const stage2 = !hostOwnsEl2(options) ? undefined : buildStage2(core, {
       ramBase: VIRT_MEMMAP.ram.base, ramSize, tables: VIRT_MEMMAP.ram.base + ramSize, tablesSize: STAGE2_RESERVED, vmid: VMID,
     });
     this.vm = new Vm(core, {
@@ -127,28 +141,32 @@ export class VirtBoard {
       timerIntids: { phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi },
       poll: () => this.poll(),
     }, {
-      cpus: this.cpus, affinity, bootEL: options.virtualization ? 2 : 1, el2: stage2,
+      cpus: this.cpus, affinity, bootEL: options.bareMetal?.el ?? (options.virtualization ? 2 : 1), el2: stage2,
       clock: options.clock === "host" ? hostClock() : icountClock(),
-      jit: options.jit,
+      jit: options.jit, jitHeat: options.jitHeat, jitBackground: options.jitBackground,
+      semihosting: options.bareMetal?.semihosting ? { write: (b) => options.console.write(b) } : undefined,
       waitForInput: options.waitForInput,
       paceIdle: options.paceIdle,
     });
   }
 
   static async create(options: VirtBoardOptions): Promise<VirtBoard> {
-    const { ramMiB } = options;
+    const { ramMiB, bareMetal } = options;
     const cpus = options.cpus ?? 1;
-    if (!Number.isInteger(ramMiB) || ramMiB < 16) throw new UserError(`invalid memory size: ${ramMiB} MiB (the virt board needs at least 16)`);
-    if (ramMiB > MAX_RAM_MIB) throw new UserError(`invalid memory size: ${ramMiB} MiB (at most ${MAX_RAM_MIB})`);
+    // A kernel needs room for itself, its initrd and device tree; a bare-metal program only for its image.
+    const [minMiB, maxMiB] = bareMetal ? [1, MAX_RAM_MIB_BARE_METAL] : [16, MAX_RAM_MIB];
+    if (!Number.isInteger(ramMiB) || ramMiB < minMiB) throw new UserError(`invalid memory size: ${ramMiB} MiB (the virt board needs at least ${minMiB})`);
+    if (ramMiB > maxMiB) throw new UserError(`invalid memory size: ${ramMiB} MiB (at most ${maxMiB})`);
     const gicVersion = options.gic ?? 3;
     const maxCpus = gicVersion === 3 ? VIRT_MAX_CPUS_GICV3 : VIRT_MAX_CPUS_GICV2;
     if (!Number.isInteger(cpus) || cpus < 1 || cpus > maxCpus) throw new UserError(`invalid vCPU count: ${cpus} (1 to ${maxCpus} with GICv${gicVersion})`);
     // The core's RAM is the guest's and, after it, the host's stage 2 tables
-    // (none when the guest owns EL2 and builds its own).
-    const hostEl2 = !options.virtualization;
+    // (none when the guest owns EL2 and builds its own, or for a bare-metal program).
+    const hostEl2 = hostOwnsEl2(options);
     const core = await Core.create(options.wasm, {
-      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024 + (hostEl2 ? STAGE2_RESERVED : 0), highestEL: hostEl2 ? 1 : 2,
-      semihosting: false, gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false, hostStage2: hostEl2,
+      ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024 + (hostEl2 ? STAGE2_RESERVED : 0),
+      highestEL: bareMetal?.el ?? (hostEl2 ? 1 : 2), semihosting: bareMetal?.semihosting ?? false,
+      gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false, hostStage2: hostEl2,
     });
     return new VirtBoard(core, options);
   }

@@ -12,6 +12,11 @@ export function parseCount(v: string): bigint {
   return BigInt(v);
 }
 
+export function parseGic(v: string): 2 | 3 {
+  if (v !== "2" && v !== "3") throw new InvalidArgumentError(`the GIC version must be 2 or 3`);
+  return Number(v) as 2 | 3;
+}
+
 // `what` names the file in the message ("kernel", "initrd"...), or nothing.
 export function readInput(path: string, what?: string): Uint8Array {
   try {

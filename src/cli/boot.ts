@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { VirtBoard, type VirtDrive } from "../board/virt";
 import { EC_NAMES } from "../hv/stats";
-import { readInput, parseCount, printStats, reportEnd } from "./args";
+import { readInput, parseCount, parseGic, printStats, reportEnd } from "./args";
 import { UserError } from "../errors";
 import { stdoutSink } from "../node/console";
 import { attachConsole } from "../node/terminal";
@@ -74,10 +74,6 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
 function parseSmp(v: string): number {
   if (!/^[0-9]+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`not a vCPU count: ${v}`);
   return Number(v);
-}
-function parseGic(v: string): 2 | 3 {
-  if (v !== "2" && v !== "3") throw new InvalidArgumentError(`the GIC version must be 2 or 3`);
-  return Number(v) as 2 | 3;
 }
 function parseMiB(v: string): number {
   if (!/^[0-9]+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError(`not a size in MiB: ${v}`);

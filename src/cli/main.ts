@@ -1,12 +1,12 @@
 // The armvisor command line.
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { Machine } from "../hv/machine";
 import { loadElf, isElf } from "../loader/elf";
 import { loadRaw, RAW_DEFAULT_LOAD } from "../loader/raw";
 import { UserError } from "../errors";
 import { stdoutSink, attachStdin } from "../node/console";
 import { readCoreWasm } from "../node/core-wasm";
-import { readInput, parseCount, printStats, reportEnd } from "./args";
+import { readInput, parseCount, parseGic, printStats, reportEnd } from "./args";
 import { registerBoot, DEFAULT_APPEND } from "./boot";
 import { registerFetch } from "./fetch";
 import { ensureLinuxGuest } from "../guests/linux-fetch";
@@ -30,7 +30,7 @@ function parseMiB(v: string): number {
 }
 
 interface RunOptions {
-  el: 1 | 2 | 3; memory: number; entry?: bigint; maxInsns?: bigint; stats?: boolean; raw?: boolean; load?: bigint; semihosting: boolean; jit: boolean; fp?: boolean;
+  el: 1 | 2 | 3; memory: number; entry?: bigint; maxInsns?: bigint; stats?: boolean; raw?: boolean; load?: bigint; semihosting: boolean; jit: boolean; fp?: boolean; gic: 2 | 3;
 }
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
@@ -42,10 +42,10 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const machine = await Machine.create({
     // --stats runs the stats build of the core, which also counts TLB hits.
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource, ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
-    fp: opts.fp ?? true,
+    fp: opts.fp ?? true, gic: opts.gic,
   });
   machine.load(image, opts.entry);
-  const detach = attachStdin((b) => machine.board.uart.pushInput(b));
+  const detach = attachStdin((b) => machine.pushInput(b));
   const t0 = performance.now();
   let result;
   try {
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   let status = 0;
   program
     .command("run")
-    .description("run a bare-metal AArch64 program until it powers off; exits with the guest's status")
+    .description("run a bare-metal AArch64 program on the virt board (GICv3, timers, PL011; semihosting) until it powers off; exits with the guest's status")
     .argument("<file>", "AArch64 ELF64 executable (or raw binary with --raw)")
     .option("--el <n>", "exception level to boot at; the host owns the levels above it (1, 2 or 3)", parseEL, 1 as 1 | 2 | 3)
     .option("-m, --memory <MiB>", "RAM size in MiB", parseMiB, 128)
@@ -83,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--no-semihosting", "make HLT #0xF000 UNDEFINED instead of a semihosting call")
     .option("--no-jit", "interpret only: do not compile hot code pages to WebAssembly")
     .option("--no-fp", "without FP/AdvSIMD: every SIMD&FP instruction UNDEFINED, ID_AA64PFR0_EL1.FP = AdvSIMD = 0xF")
+    .addOption(new Option("--gic <version>", "interrupt controller: 3 (GICv3, system-register CPU interface) or 2").default(3).argParser(parseGic))
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
   registerBoot(program, (s) => { status = s; }, async () => {

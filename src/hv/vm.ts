@@ -24,6 +24,7 @@ import { dispatchMmio } from "./mmio";
 import type { Clock } from "./clock";
 import { Jit } from "../jit/jit";
 import type { SysregAccess } from "../devices/gicv3";
+import { semihostingCall } from "../devices/semihosting";
 
 export const EC_WFX_TRAP = 0x01, EC_HVC64 = 0x16, EC_SMC64 = 0x17, EC_SYSREG = 0x18, EC_IABT_LOW = 0x20, EC_DABT_LOW = 0x24;
 
@@ -73,6 +74,7 @@ export type VmResult =
   | { kind: "system-off"; status: 0 }
   | { kind: "system-reset"; status: 0 }
   | { kind: "quit"; status: 0 }                 // the host asked (requestQuit)
+  | { kind: "exit"; status: number }            // semihosting SYS_EXIT (VmOptions.semihosting)
   | { kind: "limit"; status: number }
   | { kind: "stuck"; status: number; message: string }
   | { kind: "error"; status: number; message: string };
@@ -119,6 +121,11 @@ export interface VmOptions {
   clock: Clock;
   jit?: boolean;
   jitHeat?: number;        // default VM_JIT_HEAT
+  jitBackground?: boolean; // compile in the background (default true; see JitOptions)
+  // Arm semihosting (HLT #0xF000, the core built with semihosting on): its
+  // console output goes here, and SYS_EXIT ends the run. Without it a
+  // semihosting call stops the VM with an error.
+  semihosting?: { write(bytes: Uint8Array): void };
   // Waits for something from outside (console input) when every vCPU idles
   // with no timer armed; resolves false when nothing can ever arrive.
   waitForInput?: () => Promise<boolean>;
@@ -152,7 +159,7 @@ export class Vm {
     this.vcpu = new Vcpu(core);
     this.devices = devices;
     this.options = options;
-    if (options.jit ?? true) this.jit = new Jit(core, { background: true, heat: options.jitHeat ?? VM_JIT_HEAT });
+    if (options.jit ?? true) this.jit = new Jit(core, { background: options.jitBackground ?? true, heat: options.jitHeat ?? VM_JIT_HEAT });
     this.slots = [];
     for (let i = 0; i < options.cpus; i++) {
       this.slots.push({ ctx: new VcpuContext(i, options.affinity(i)), power: i === 0 ? "on" : "off", waiting: false, wfe: false, eventDeadline: NO_DEADLINE, wfeRound: 0, exits: new Map() });
@@ -314,7 +321,7 @@ export class Vm {
       case "mmio": return this.handlers.get(EC_DABT_LOW)!(s, exit);
       case "jit": this.jit?.compileSlot(exit.slot); return undefined;
       case "halt": return { kind: "system-off", status: 0 };
-      case "debug": return { kind: "error", status: 70, message: `semihosting call at PC 0x${exit.pc.toString(16)}: not available on this board` };
+      case "debug": return this.onSemihosting(exit.pc);
       case "internal-error": return { kind: "error", status: 70, message: exit.message };
     }
     return { kind: "error", status: 70, message: `unhandled exit ${exit.kind}` };
@@ -388,6 +395,27 @@ export class Vm {
     const el2 = highest >= 2 && (highest < 3 || (core.sysreg(ABI.SR_SCR_EL3) & 1n) !== 0n);
     const hcr = el2 ? core.sysreg(ABI.SR_HCR_EL2) : 0n;
     return { el, imo: (hcr & (1n << 4n)) !== 0n, fmo: (hcr & (1n << 3n)) !== 0n };
+  }
+
+  // HLT #0xF000: the operation in W0, its parameter block at X1 (a physical
+  // address: bare-metal programs make the call with the MMU off or identity-mapped).
+  private onSemihosting(pc: bigint): VmResult | undefined {
+    const sink = this.options.semihosting;
+    if (!sink) return { kind: "error", status: 70, message: `semihosting call at PC 0x${pc.toString(16)}: not available on this board` };
+    const core = this.core;
+    const mem = {
+      readU8: (a: bigint) => core.readRam(a, 1)[0],
+      readU64: (a: bigint) => new DataView(core.readRam(a, 8).buffer).getBigUint64(0, true),
+    };
+    try {
+      const r = semihostingCall(core.x(0), core.x(1), mem, (b) => { this.devices.poll?.(); sink.write(b); },
+        () => (core.instructions + core.u64(ABI.TIME_OFFSET)) / 625_000n /* centiseconds of the 62.5 MHz counter */);
+      if (r.kind === "exit") return { kind: "exit", status: r.status };
+      core.setX(0, r.x0);
+    } catch {
+      core.setX(0, BigInt.asUintN(64, -1n)); // a bad pointer: the call fails
+    }
+    return undefined;
   }
 
   private onPsci(s: VcpuSlot): VmResult | undefined {

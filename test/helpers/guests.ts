@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { EC_NAMES } from "../../src/hv/stats";
 
 export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 export const GUESTS = join(ROOT, "guests");
@@ -135,4 +136,21 @@ export function hasStackTrace(s: string): boolean {
 // For assertion messages.
 export function describeRun(r: Run): string {
   return `status=${r.status} signal=${r.signal}\n--- stdout ---\n${r.stdout.slice(0, 4000)}\n--- stderr ---\n${r.stderr.slice(0, 4000)}`;
+}
+
+// The `exceptions taken` block of --stats (stderr): "from->to ec" -> count,
+// the interrupts as their pseudo-classes (IRQ 0x3d, FIQ 0x3e, SError 0x3f).
+export function statsTally(stderr: string): Map<string, number> {
+  const byName = new Map(Object.entries(EC_NAMES).map(([ec, name]) => [name, Number(ec)]));
+  const t = new Map<string, number>();
+  let inBlock = false;
+  for (const l of lines(stderr)) {
+    if (l.startsWith("exceptions taken")) { inBlock = true; continue; }
+    if (inBlock && !l.startsWith("  ")) break;
+    const m = inBlock ? /^\s+EL(\d) -> EL(\d)\s+(\S+)\s+(\d+)$/.exec(l) : null;
+    if (!m) continue;
+    const ec = byName.get(m[3]) ?? parseInt(m[3].replace(/^EC_0x/, ""), 16);
+    t.set(`${m[1]}->${m[2]} ${ec}`, Number(m[4]));
+  }
+  return t;
 }
