@@ -10,7 +10,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, isAbsolute } from "node:path";
+import { dirname, join, relative, isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../errors";
 import { debianSources, defaultDebianSources, formatDeb822Sources, parseDeb822Sources, parseOneLineSources, parseOsRelease, type AptSource } from "./apt-sources";
@@ -40,6 +40,27 @@ export function projectRoot(): string {
     const up = dirname(dir);
     if (up === dir) return process.cwd();
     dir = up;
+  }
+}
+
+// What the fetchers (ensureLinuxGuest, ensureXen) take.
+export interface FetchOptions {
+  cacheDir?: string;            // default: the fetcher's environment variable, else <project>/guests/<name>
+  refresh?: boolean;            // download again even if cached
+  log?: (line: string) => void; // progress, one line at a time
+  sources?: AptSource[];        // default: the system's Debian sources
+}
+
+// $<variable>, else guests/<name> in the project.
+export function guestCacheDir(env: NodeJS.ProcessEnv, variable: string, name: string): string {
+  const v = env[variable];
+  return v ? resolve(v) : join(projectRoot(), "guests", name);
+}
+
+// mkdir -p for a cache directory, failing in one line.
+export function makeCacheDir(dir: string): void {
+  try { makeDirs(dir); } catch (e) {
+    throw new UserError(`cannot create the cache directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
 }
 

@@ -19,8 +19,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { UserError } from "../errors";
 import type { AptSource } from "./apt-sources";
 import {
-  AptError, aptDownload, aptShow, archiveNames, atomicWrite, debExtract, debVersion, hasCommand, makeDirs, mib, openApt, projectRoot, secs, sha256, show,
-  systemDebianSources, type Apt, type PackageVersion,
+  AptError, aptDownload, aptShow, archiveNames, atomicWrite, debExtract, debVersion, guestCacheDir, hasCommand, makeCacheDir, makeDirs, mib, openApt,
+  projectRoot, secs, sha256, show, systemDebianSources, type Apt, type FetchOptions, type PackageVersion,
 } from "./apt";
 import { buildInitramfs, checkBusybox, INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, type InitramfsModule } from "./initramfs";
 import { MODULES_LIST, moduleCompression, moduleDepends, moduleName, parseModulesBuiltin, readModinfo, resolveModules, WANTED_MODULES } from "./kernel-modules";
@@ -73,16 +73,11 @@ export interface LinuxGuest extends LinuxGuestPaths {
   cached: boolean;              // nothing was done
 }
 
-export interface EnsureOptions {
-  cacheDir?: string;            // default: $ARMVISOR_CACHE, else <project>/guests/linux
-  refresh?: boolean;            // download again even if cached
-  log?: (line: string) => void; // progress, one line at a time
-  sources?: AptSource[];        // default: the system's Debian sources
-}
+// cacheDir: default $ARMVISOR_CACHE, else <project>/guests/linux.
+export type EnsureOptions = FetchOptions;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const v = env[CACHE_ENV];
-  return v ? resolve(v) : join(projectRoot(), "guests", "linux");
+  return guestCacheDir(env, CACHE_ENV, "linux");
 }
 
 export function linuxGuestPaths(cacheDir: string = defaultCacheDir()): LinuxGuestPaths {
@@ -150,9 +145,7 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
       return finish(p, { ...old }, kept ?? localModules(p, log), log);
     }
   }
-  try { makeDirs(p.dir); } catch (e) {
-    throw new UserError(`cannot create the cache directory ${p.dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  makeCacheDir(p.dir);
 
   if (!hasCommand("apt-get") || !hasCommand("dpkg-deb")) {
     // Not Debian: use files the user put in place, or say how to.

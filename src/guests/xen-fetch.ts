@@ -11,8 +11,8 @@ import { join, resolve } from "node:path";
 import { UserError } from "../errors";
 import type { AptSource } from "./apt-sources";
 import {
-  AptError, aptDownload, aptShow, archiveNames, atomicWrite, debExtract, debVersion, hasCommand, makeDirs, mib, openApt, projectRoot, secs, sha256, show,
-  systemDebianSources, type PackageVersion,
+  AptError, aptDownload, aptShow, archiveNames, atomicWrite, debExtract, debVersion, guestCacheDir, hasCommand, makeCacheDir, mib, openApt, secs, sha256,
+  show, systemDebianSources, type FetchOptions, type PackageVersion,
 } from "./apt";
 
 export const XEN_PACKAGE = "xen-hypervisor-4.17-arm64";
@@ -41,16 +41,8 @@ export interface XenGuest extends XenPaths {
   cached: boolean;              // nothing was done
 }
 
-export interface EnsureXenOptions {
-  cacheDir?: string;            // default: $ARMVISOR_XEN_CACHE, else <project>/guests/xen
-  refresh?: boolean;
-  log?: (line: string) => void;
-  sources?: AptSource[];        // default: the system's Debian sources
-}
-
 export function defaultXenCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const v = env[XEN_CACHE_ENV];
-  return v ? resolve(v) : join(projectRoot(), "guests", "xen");
+  return guestCacheDir(env, XEN_CACHE_ENV, "xen");
 }
 
 export function xenPaths(cacheDir: string = defaultXenCacheDir()): XenPaths {
@@ -81,16 +73,15 @@ export function cachedXen(cacheDir?: string): XenGuest | null {
   return { ...p, info, cached: true };
 }
 
-export async function ensureXen(opts: EnsureXenOptions = {}): Promise<XenGuest> {
+// cacheDir: default $ARMVISOR_XEN_CACHE, else <project>/guests/xen.
+export async function ensureXen(opts: FetchOptions = {}): Promise<XenGuest> {
   const p = xenPaths(opts.cacheDir);
   const log = opts.log ?? (() => {});
   if (!opts.refresh) {
     const hit = cachedXen(p.dir);
     if (hit) return hit;
   }
-  try { makeDirs(p.dir); } catch (e) {
-    throw new UserError(`cannot create the cache directory ${p.dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  makeCacheDir(p.dir);
   if (!hasCommand("apt-get") || !hasCommand("dpkg-deb")) {
     if (existsSync(p.xen)) {
       log(`apt-get is not available: using ${show(p.xen)} as it is`);
