@@ -38,31 +38,48 @@ function hasQemuSystem() {
   return !r.error && r.status === 0;
 }
 
-export async function run({ reps = 3 } = {}) {
-  // The fetched guest (cached after the first time), where `boot linux` finds it.
-  const f = spawnSync(process.execPath, ["bin/armvisor.js", "fetch", "linux"], { stdio: ["ignore", "inherit", "inherit"] });
-  if (f.status !== 0) throw fail("armvisor fetch linux failed");
-  const dir = process.env.ARMVISOR_CACHE ?? "guests/linux";
-  const guest = { kernel: join(dir, "vmlinuz"), initramfs: join(dir, "initramfs.cpio.gz") };
+// Boots `armvisorArgs` (after bin/armvisor.js) and `qemuArgs` (QEMU's, when
+// it is installed) `reps` times each to the marker and prints the table and
+// `RESULT <name> armvisor=<s> qemu=<s> ratio=<armvisor/qemu>`.
+export async function compareBoots({ name, reps, armvisorArgs, armvisorLabel, qemuArgs, qemuLabel }) {
   const rows = [["", "seconds to marker (best)", "runs"]];
   const av = await bestOf(reps, async (i) => {
-    const r = await timeToMarker("armvisor", process.execPath, ["bin/armvisor.js", "boot", "--kernel", guest.kernel, "--initrd", guest.initramfs, "-m", "512", "--append", APPEND]);
-    process.stderr.write(`armvisor boot ${i + 1}/${reps}: ${r.seconds.toFixed(2)} s\n`);
+    const r = await timeToMarker("armvisor", process.execPath, ["bin/armvisor.js", ...armvisorArgs]);
+    process.stderr.write(`armvisor ${name} ${i + 1}/${reps}: ${r.seconds.toFixed(2)} s\n`);
     return r;
   });
-  rows.push(["armvisor (virt, 1 vCPU, 512 MiB, FP/AdvSIMD)", av.best.seconds.toFixed(2), av.runs.map((r) => r.seconds.toFixed(2)).join(" ")]);
+  rows.push([armvisorLabel, av.best.seconds.toFixed(2), av.runs.map((r) => r.seconds.toFixed(2)).join(" ")]);
   let qemu;
   if (hasQemuSystem()) {
     qemu = await bestOf(reps, async (i) => {
-      const r = await timeToMarker("qemu", "qemu-system-aarch64", ["-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "512", "-nographic", "-no-reboot",
-        "-kernel", guest.kernel, "-initrd", guest.initramfs, "-append", APPEND]);
-      process.stderr.write(`qemu boot ${i + 1}/${reps}: ${r.seconds.toFixed(2)} s\n`);
+      const r = await timeToMarker("qemu", "qemu-system-aarch64", qemuArgs);
+      process.stderr.write(`qemu ${name} ${i + 1}/${reps}: ${r.seconds.toFixed(2)} s\n`);
       return r;
     });
-    rows.push(["qemu-system-aarch64 -M virt -cpu cortex-a57 (TCG)", qemu.best.seconds.toFixed(2), qemu.runs.map((r) => r.seconds.toFixed(2)).join(" ")]);
+    rows.push([qemuLabel, qemu.best.seconds.toFixed(2), qemu.runs.map((r) => r.seconds.toFixed(2)).join(" ")]);
   }
   console.log(table(rows));
   const a = av.best.seconds;
-  if (qemu) console.log(`RESULT boot armvisor=${a.toFixed(2)} qemu=${qemu.best.seconds.toFixed(2)} ratio=${(a / qemu.best.seconds).toFixed(2)}`);
-  else console.log(`RESULT boot armvisor=${a.toFixed(2)} qemu=none ratio=none`);
+  if (qemu) console.log(`RESULT ${name} armvisor=${a.toFixed(2)} qemu=${qemu.best.seconds.toFixed(2)} ratio=${(a / qemu.best.seconds).toFixed(2)}`);
+  else console.log(`RESULT ${name} armvisor=${a.toFixed(2)} qemu=none ratio=none`);
+}
+
+// The fetched guest (cached after the first time), where `boot linux` finds it.
+export function fetchedLinux() {
+  const f = spawnSync(process.execPath, ["bin/armvisor.js", "fetch", "linux"], { stdio: ["ignore", "inherit", "inherit"] });
+  if (f.status !== 0) throw fail("armvisor fetch linux failed");
+  const dir = process.env.ARMVISOR_CACHE ?? "guests/linux";
+  return { kernel: join(dir, "vmlinuz"), initramfs: join(dir, "initramfs.cpio.gz") };
+}
+
+export async function run({ reps = 3 } = {}) {
+  const guest = fetchedLinux();
+  await compareBoots({
+    name: "boot", reps,
+    armvisorArgs: ["boot", "--kernel", guest.kernel, "--initrd", guest.initramfs, "-m", "512", "--append", APPEND],
+    armvisorLabel: "armvisor (virt, 1 vCPU, 512 MiB, FP/AdvSIMD)",
+    qemuArgs: ["-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "512", "-nographic", "-no-reboot",
+      "-kernel", guest.kernel, "-initrd", guest.initramfs, "-append", APPEND],
+    qemuLabel: "qemu-system-aarch64 -M virt -cpu cortex-a57 (TCG)",
+  });
 }

@@ -7,6 +7,7 @@ const BENCHMARKS = {
   mmu: () => import("../bench/mmu.js"),
   simd: () => import("../bench/simd.js"),
   boot: () => import("../bench/boot.js"),
+  xen: () => import("../bench/xen.js"),
 };
 
 function usageError(message, listBenchmarks = true) {

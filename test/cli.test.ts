@@ -186,6 +186,22 @@ describe("boot: bad input is one line and a non-zero exit", () => {
     expectOneLine(armvisor(["boot", "--kernel", k, "-m", "8"]), /invalid memory size/);
     expectOneLine(armvisor(["boot", "--kernel", k, "-m", "0"]), /not a size in MiB/);
   });
+  it("a missing --module file, a module that does not fit in RAM, a --module without a file name", () => {
+    const k = tmpFile("Image.mod", truncatedImage());
+    expectOneLine(armvisor(["boot", "--virtualization", "--kernel", k, "--module", join(tmp, "no-such-dom0")]), /^armvisor: module \(dom0 kernel\) .*no-such-dom0: no such file$/m);
+    const dom0 = tmpFile("dom0.img", new Uint8Array(1024));
+    expectOneLine(armvisor(["boot", "--kernel", k, "--module", dom0, "--module", join(tmp, "no-such-initrd")]), /^armvisor: module \(ramdisk\) .*no-such-initrd: no such file$/m);
+    expectOneLine(armvisor(["boot", "--kernel", k, "--module", ",console=hvc0"]), /--module needs a file name/);
+    // A well-formed Image (64-byte header, image_size 64 KiB) and a 20 MiB module in 16 MiB of RAM.
+    const img = new Uint8Array(64);
+    const dv = new DataView(img.buffer);
+    dv.setBigUint64(16, 0x1_0000n, true);
+    dv.setBigUint64(24, 0xan, true);
+    dv.setUint32(0x38, 0x644d_5241, true);
+    const big = tmpFile("big.img", new Uint8Array(20 << 20));
+    expectOneLine(armvisor(["boot", "--virtualization", "--kernel", tmpFile("Image.hdr", img), "-m", "16", "--module", `${big},console=hvc0`]),
+      /^armvisor: .*big\.img: the 20 MiB module does not fit in RAM \(.* free at 0x4[0-9a-f]+ after the kernel; use more RAM\)$/m);
+  });
   it("no kernel, an unknown guest, a bad --smp, --gic, --drive flag", () => {
     expectOneLine(armvisor(["boot"]), /no kernel/);
     expectOneLine(armvisor(["boot", "freebsd"]), /unknown guest/);

@@ -13,15 +13,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VirtBoard, type VirtDrive } from "../src/board/virt";
-import type { VmResult } from "../src/hv/vm";
 import { readCoreWasm } from "../src/node/core-wasm";
 import { FileDisk } from "../src/node/file-disk";
 import { ensureLinuxGuest, type LinuxGuest } from "../src/guests/linux-fetch";
 import { POWEROFF_PARAM, USERSPACE_MARKER } from "../src/guests/initramfs";
 import { DEFAULT_APPEND } from "../src/cli/boot";
+import { runWithConsole, type Run, type Shell } from "./helpers/console";
 
 const BOOT_TIMEOUT = 150_000;     // one test: a boot takes 4-15 s here, more on a loaded machine
-const WAIT_TIMEOUT = 120_000;     // one wait for console output
 
 let guest: LinuxGuest | undefined;
 let fetchError: string | undefined;
@@ -44,108 +43,23 @@ function theGuest(): LinuxGuest {
   return guest;
 }
 
-// The console: what the guest wrote, and waits for text to appear in it.
-class Console {
-  out = "";
-  private decoder = new TextDecoder();
-  private waiters: { re: RegExp; from: number; resolve: (end: number) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
-  private closed: string | undefined;
-
-  write(bytes: Uint8Array): void {
-    this.out += this.decoder.decode(bytes, { stream: true });
-    for (const w of [...this.waiters]) {
-      const m = w.re.exec(this.out.slice(w.from));
-      if (m) this.settle(w, () => w.resolve(w.from + m.index + m[0].length));
-    }
-  }
-
-  // Resolves with the offset just past the first match at or after `from`.
-  waitFor(re: RegExp, from: number, what: string): Promise<number> {
-    const m = re.exec(this.out.slice(from));
-    if (m) return Promise.resolve(from + m.index + m[0].length);
-    if (this.closed) return Promise.reject(new Error(`the guest stopped (${this.closed}) before ${what}`));
-    return new Promise((resolve, reject) => {
-      const w = {
-        re, from, resolve, reject,
-        timer: setTimeout(() => this.settle(w, () => reject(new Error(`no ${what} on the console within ${WAIT_TIMEOUT / 1000} s`))), WAIT_TIMEOUT),
-      };
-      this.waiters.push(w);
-    });
-  }
-
-  close(why: string): void {
-    this.closed = why;
-    for (const w of [...this.waiters]) this.settle(w, () => w.reject(new Error(`the guest stopped (${why}) before it printed ${w.re}`)));
-  }
-
-  private settle(w: (typeof this.waiters)[number], f: () => void): void {
-    clearTimeout(w.timer);
-    this.waiters = this.waiters.filter((x) => x !== w);
-    f();
-  }
-}
-
-// busybox ash's prompt as root in /, at the start of a line (its line
-// editing may ask for the cursor position, ESC [ 6 n, right after it).
-const PROMPT = /(^|\n)\/ # /;
-
-interface Shell {
-  // Waits for the prompt, then types `line` and Enter; resolves with the
-  // console offset where the command's echo begins.
-  type(line: string): Promise<number>;
-}
-
-interface Run { result: VmResult; out: string; seconds: number }
-
 async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
   const g = theGuest();
-  const con = new Console();
-  // As `armvisor boot`: console input wakes a machine whose vCPUs all wait with no timer armed.
-  let wake: ((more: boolean) => void) | undefined;
-  let done = false;
-  const board = await VirtBoard.create({
-    wasm: wasm as BufferSource, ramMiB: 512, cpus: opts.cpus ?? 1, console: con, fp: true, drives: opts.drives,
-    gic: opts.gic, virtualization: opts.virtualization,
-    waitForInput: () => new Promise<boolean>((resolve) => { if (done) resolve(false); else wake = resolve; }),
+  return runWithConsole(async (con, waitForInput) => {
+    const board = await VirtBoard.create({
+      wasm: wasm as BufferSource, ramMiB: 512, cpus: opts.cpus ?? 1, console: con, fp: true, drives: opts.drives,
+      gic: opts.gic, virtualization: opts.virtualization, waitForInput,
+    });
+    await board.bootLinux({
+      kernel: new Uint8Array(readFileSync(g.kernel)), kernelName: g.kernel,
+      initrd: new Uint8Array(readFileSync(g.initramfs)), initrdName: g.initramfs,
+      append: opts.append ?? DEFAULT_APPEND,
+    });
+    return board;
+  }, {
+    session: opts.session,
+    cleanup: () => { for (const d of opts.drives ?? []) (d.backend as FileDisk).close(); },
   });
-  await board.bootLinux({
-    kernel: new Uint8Array(readFileSync(g.kernel)), kernelName: g.kernel,
-    initrd: new Uint8Array(readFileSync(g.initramfs)), initrdName: g.initramfs,
-    append: opts.append ?? DEFAULT_APPEND,
-  });
-  let seen = 0;
-  const shell: Shell = {
-    async type(line) {
-      seen = await con.waitFor(PROMPT, seen, `shell prompt (to type ${JSON.stringify(line)})`);
-      const at = con.out.length;
-      board.pushInput(new TextEncoder().encode(line + "\n"));
-      wake?.(true);
-      wake = undefined;
-      return at;
-    },
-  };
-  let failure: unknown;
-  const session = opts.session?.(shell).catch((e) => {
-    failure = e;
-    board.vm.requestQuit();
-    wake?.(false);
-  }).finally(() => { done = true; });
-  const t0 = performance.now();
-  let result: VmResult;
-  try {
-    result = await board.run();
-  } finally {
-    for (const d of opts.drives ?? []) (d.backend as FileDisk).close();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  con.close(result.kind === "error" || result.kind === "stuck" ? `${result.kind}: ${result.message}` : result.kind);
-  await session;
-  if (failure) {
-    const e = failure instanceof Error ? failure : new Error(String(failure));
-    e.message += `\n--- console (last 3000 characters) ---\n${con.out.slice(-3000)}`;
-    throw e;
-  }
-  return { result, out: con.out, seconds };
 }
 
 // Kernel log lines that mean trouble: WARN() splats, BUGs and Oopses, traps

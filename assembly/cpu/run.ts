@@ -260,7 +260,11 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
     if (step == 2) { unpatchStep(); if (!exitPending) replayReset(); step = 0; } // the replayed instruction has run
     if (exitPending) return finish(exitPending, n);
     if (n >= limit) return finish(EXIT_BUDGET, n);
-    if (load<u32>(CONTROL_LINES) != 0 || attention) {
+    // Not before an MMIO instruction being replayed: the device has already
+    // performed its access, so the instruction completes before any
+    // interrupt is taken (a write that raises the device's interrupt would
+    // otherwise be taken first, and the write done again after it).
+    if ((load<u32>(CONTROL_LINES) != 0 || attention) && step != 1) {
       let x = boundaryEvents();
       if (x) return finish(x, n);
     }

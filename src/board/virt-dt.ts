@@ -60,6 +60,18 @@ const GIC_PPI = 1;
 const IRQ_TYPE_EDGE_RISING = 1;
 const IRQ_TYPE_LEVEL_HIGH = 4;
 
+// A boot module for a hypervisor (Xen's docs/misc/arm/device-tree/booting.txt,
+// "Dom0 kernel and ramdisk modules"): an image in RAM, described by a
+// /chosen/module@ADDR node.
+export interface BootModuleDt {
+  addr: bigint;
+  size: bigint;
+  // "kernel" (the dom0 kernel), "ramdisk" (its initrd), or a module of no
+  // specific type: "multiboot,kernel"/"multiboot,ramdisk" with "multiboot,module".
+  kind: "kernel" | "ramdisk" | "module";
+  bootargs?: string;             // the module's command line
+}
+
 export interface VirtDtConfig {
   ramBase: bigint;
   ramSize: bigint;
@@ -76,6 +88,12 @@ export interface VirtDtConfig {
   rngSeed?: Uint8Array;
   kaslrSeed?: bigint;
   virtioMmio?: number; // transports, default 32
+  // Boot modules for a hypervisor under /chosen (with #address-cells and
+  // #size-cells 2 there), and the command lines Xen reads from /chosen:
+  // xen,xen-bootargs for itself, xen,dom0-bootargs for dom0.
+  modules?: BootModuleDt[];
+  xenBootargs?: string;
+  dom0Bootargs?: string;
   stdoutPath?: string; // default "/pl011@9000000"
 }
 
@@ -206,5 +224,16 @@ export function virtDeviceTreeNodes(config: VirtDtConfig): Fdt {
   }
   if (config.rngSeed) chosen.setBytes("rng-seed", config.rngSeed);
   if (config.kaslrSeed !== undefined) chosen.setU64("kaslr-seed", config.kaslrSeed);
+  if (config.xenBootargs !== undefined) chosen.setString("xen,xen-bootargs", config.xenBootargs);
+  if (config.dom0Bootargs !== undefined) chosen.setString("xen,dom0-bootargs", config.dom0Bootargs);
+  if (config.modules?.length) {
+    chosen.setU32("#address-cells", 2).setU32("#size-cells", 2);
+    for (const m of config.modules) {
+      const node = chosen.addNode(`module@${hex(m.addr)}`);
+      node.setStrings("compatible", ...(m.kind === "module" ? [] : [`multiboot,${m.kind}`]), "multiboot,module")
+        .setU64("reg", m.addr, m.size);
+      if (m.bootargs !== undefined) node.setString("bootargs", m.bootargs);
+    }
+  }
   return fdt;
 }

@@ -56,7 +56,14 @@ export interface LinuxBoot {
   initrdName?: string;
   append?: string;
   dtb?: Uint8Array;              // supplied instead of the generated one
+  // Further images for a hypervisor (Xen): the first is the dom0 kernel, the
+  // second its ramdisk, described under /chosen (virt-dt.ts BootModuleDt);
+  // `append` is then the hypervisor's command line (also xen,xen-bootargs)
+  // and the first module's cmdline dom0's (also xen,dom0-bootargs).
+  modules?: BootModule[];
 }
+
+export interface BootModule { data: Uint8Array; name: string; cmdline?: string }
 
 const SPI_BASE = 32, PPI_BASE = 16;
 const VMID = 1;                  // the board's one VM (each board has a core, and a TLB, of its own)
@@ -177,16 +184,28 @@ export class VirtBoard {
   async bootLinux(boot: LinuxBoot): Promise<void> {
     const ramBase = VIRT_MEMMAP.ram.base, ramSize = BigInt(this.options.ramMiB) * 1024n * 1024n;
     const kernel = await loadLinuxImage(boot.kernel, boot.kernelName ?? "kernel", ramBase, ramSize);
-    const place = placeBootBlobs({ kernel, initrd: boot.initrd, initrdName: boot.initrdName, dtbSize: boot.dtb?.length });
+    const modules = boot.modules ?? [];
+    const place = placeBootBlobs({
+      kernel, initrd: boot.initrd, initrdName: boot.initrdName, dtbSize: boot.dtb?.length, modules: modules.map((m) => ({ size: m.data.length, name: m.name })),
+    });
+    const kinds = ["kernel", "ramdisk"] as const;
     const dtb = boot.dtb ?? virtDeviceTree({
       ramBase, ramSize, cpus: this.cpus, gicVersion: this.options.gic ?? 3, virtualization: this.options.virtualization ?? false,
       bootargs: boot.append ?? "", initrd: place.initrd,
+      ...(modules.length && {
+        modules: modules.map((m, i) => ({
+          addr: place.modules[i].start, size: place.modules[i].end - place.modules[i].start, kind: kinds[i] ?? "module", bootargs: m.cmdline,
+        })),
+        xenBootargs: boot.append ?? "",
+        ...(modules[0].cmdline !== undefined && { dom0Bootargs: modules[0].cmdline }),
+      }),
       // Fixed seeds keep icount runs repeatable; the host clock takes real randomness.
       rngSeed: this.options.clock === "host" ? crypto.getRandomValues(new Uint8Array(32)) : new Uint8Array(32).fill(0x5a),
     });
     if (dtb.length > DTB_MAX_SIZE) throw new UserError(`device tree is ${dtb.length} bytes; arm64 Linux accepts at most 2 MiB`);
     this.core.writeRam(kernel.loadAddr, kernel.data);
     if (boot.initrd && place.initrd) this.core.writeRam(place.initrd.start, boot.initrd);
+    modules.forEach((m, i) => this.core.writeRam(place.modules[i].start, m.data));
     this.core.writeRam(place.dtb, dtb);
     this.vm.boot(kernel.loadAddr, [place.dtb, 0n, 0n, 0n]);
   }

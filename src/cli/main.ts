@@ -10,6 +10,7 @@ import { readInput, parseCount, parseGic, printStats, reportEnd } from "./args";
 import { registerBoot, DEFAULT_APPEND } from "./boot";
 import { registerFetch } from "./fetch";
 import { ensureLinuxGuest } from "../guests/linux-fetch";
+import { ensureXen } from "../guests/xen-fetch";
 
 function parseAddress(v: string): bigint {
   if (!/^(0x[0-9a-fA-F_]+|[0-9_]+)$/.test(v)) throw new InvalidArgumentError(`not an address: ${v}`);
@@ -86,9 +87,17 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option("--gic <version>", "interrupt controller: 3 (GICv3, system-register CPU interface) or 2").default(3).argParser(parseGic))
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });
-  registerBoot(program, (s) => { status = s; }, async () => {
-    const g = await ensureLinuxGuest({ log: (line) => process.stderr.write(`${line}\n`) });
-    return { kernel: g.kernel, initrd: g.initramfs, append: DEFAULT_APPEND };
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  registerBoot(program, (s) => { status = s; }, {
+    linux: async () => {
+      const g = await ensureLinuxGuest({ log });
+      return { kernel: g.kernel, initrd: g.initramfs, append: DEFAULT_APPEND };
+    },
+    xen: async () => {
+      const x = await ensureXen({ log });
+      const g = await ensureLinuxGuest({ log });
+      return { xen: x.xen, kernel: g.kernel, initramfs: g.initramfs };
+    },
   });
   registerFetch(program);
   await program.parseAsync(argv);

@@ -6,24 +6,22 @@
 // modules are kept there too (modules/lib/modules/<release>/...), so a new
 // /init rebuilds the initramfs without downloading anything.
 //
-// apt runs with a private state (lists, cache, status and sources in a
-// temporary directory, the sources copied from the system's Debian entries
-// with the architecture set to arm64), so the system's apt configuration is
-// left alone and no root is needed. Only if that fails, and we are root, does
-// it fall back to `dpkg --add-architecture arm64 && apt-get update`.
+// apt runs with a private state (apt.ts), so the system's apt configuration
+// is left alone and no root is needed.
 //
 // Node-only (child processes, files).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve, isAbsolute, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { UserError } from "../errors";
+import type { AptSource } from "./apt-sources";
 import {
-  debianSources, defaultDebianSources, formatDeb822Sources, parseDeb822Sources, parseOneLineSources, parseOsRelease, type AptSource,
-} from "./apt-sources";
+  AptError, aptDownload, aptShow, archiveNames, atomicWrite, debExtract, debVersion, guestCacheDir, hasCommand, makeCacheDir, makeDirs, mib, openApt,
+  projectRoot, secs, sha256, show, systemDebianSources, type Apt, type FetchOptions, type PackageVersion,
+} from "./apt";
 import { buildInitramfs, checkBusybox, INIT_SCRIPT, INITRAMFS_APPLETS, INITRAMFS_DIRS, type InitramfsModule } from "./initramfs";
 import { MODULES_LIST, moduleCompression, moduleDepends, moduleName, parseModulesBuiltin, readModinfo, resolveModules, WANTED_MODULES } from "./kernel-modules";
 
@@ -40,7 +38,7 @@ export interface LinuxGuestPaths {
   manifest: string;     // <dir>/manifest.json
 }
 
-export interface PackageVersion { name: string; version: string }
+export { projectRoot, hasCommand, type PackageVersion };
 
 // A kernel module in the initramfs, kept in the cache at <dir>/modules/<path>.
 export interface KeptModule {
@@ -75,31 +73,11 @@ export interface LinuxGuest extends LinuxGuestPaths {
   cached: boolean;              // nothing was done
 }
 
-export interface EnsureOptions {
-  cacheDir?: string;            // default: $ARMVISOR_CACHE, else <project>/guests/linux
-  refresh?: boolean;            // download again even if cached
-  log?: (line: string) => void; // progress, one line at a time
-  sources?: AptSource[];        // default: the system's Debian sources
-}
-
-// The project's root (the directory of armvisor's package.json), from this
-// module's location: works from src/ (tests) and from the bundle in dist/.
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, "package.json");
-    if (existsSync(pj)) {
-      try { if (JSON.parse(readFileSync(pj, "utf8")).name === "armvisor") return dir; } catch { /* keep looking */ }
-    }
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
+// cacheDir: default $ARMVISOR_CACHE, else <project>/guests/linux.
+export type EnsureOptions = FetchOptions;
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const v = env[CACHE_ENV];
-  return v ? resolve(v) : join(projectRoot(), "guests", "linux");
+  return guestCacheDir(env, CACHE_ENV, "linux");
 }
 
 export function linuxGuestPaths(cacheDir: string = defaultCacheDir()): LinuxGuestPaths {
@@ -167,9 +145,7 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
       return finish(p, { ...old }, kept ?? localModules(p, log), log);
     }
   }
-  try { makeDirs(p.dir); } catch (e) {
-    throw new UserError(`cannot create the cache directory ${p.dir}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  makeCacheDir(p.dir);
 
   if (!hasCommand("apt-get") || !hasCommand("dpkg-deb")) {
     // Not Debian: use files the user put in place, or say how to.
@@ -188,7 +164,7 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
   // killed run leaves where temporary files go, not in the cache.
   const work = mkdtempSync(join(tmpdir(), "armvisor-fetch-"));
   try {
-    return await fetchWithApt(p, work, opts.sources ?? systemDebianSources(), log);
+    return await fetchWithApt(p, work, opts.sources ?? systemDebianSources(NO_DEBIAN), log);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -196,43 +172,27 @@ export async function ensureLinuxGuest(opts: EnsureOptions = {}): Promise<LinuxG
 
 // --- apt ---------------------------------------------------------------------
 
-interface Apt {
-  options: string[];  // -o ... for apt-get and apt-cache
-  suffix: string;     // appended to package names (":arm64" with the system's apt)
-  describe: string;
-}
+const NO_DEBIAN = "put an arm64 Linux Image and a static arm64 busybox in the cache directory (see `armvisor fetch linux --help`), or use `armvisor boot --kernel FILE --initrd FILE`";
 
 async function fetchWithApt(p: LinuxGuestPaths, work: string, sources: AptSource[], log: (l: string) => void): Promise<LinuxGuest> {
-  const archive = sources.flatMap((s) => s.uris.flatMap((u) => s.suites.map((x) => `${u} ${x}`)));
+  const archive = archiveNames(sources);
   const t0 = performance.now();
 
-  let apt = privateApt(work, sources);
   log(`reading Debian's arm64 package lists (${archive.join(", ")})`);
-  let meta: { kernel: string; version: string };
-  try {
-    meta = await updateAndResolve(apt);
-  } catch (e) {
-    // The system's apt cannot reach an archive we could not reach either.
-    if (!(e instanceof AptError) || e instanceof NetworkError || process.getuid?.() !== 0) throw e;
-    log(`a private apt state did not work (${e.message}); falling back to the system's apt: dpkg --add-architecture arm64 && apt-get update`);
-    apt = { options: ["-o", "Acquire::Languages=none"], suffix: ":arm64", describe: "the system's apt" };
-    await run("dpkg", ["--add-architecture", "arm64"]);
-    meta = await updateAndResolve(apt);
-  }
+  const { apt, value: meta } = await openApt(work, sources, log, resolveKernel);
   log(`${KERNEL_METAPACKAGE} ${meta.version} depends on ${meta.kernel}`);
 
   const debs = join(work, "debs");
   mkdirSync(debs);
   const t1 = performance.now();
-  await run("apt-get", [...apt.options, "download", meta.kernel + apt.suffix, BUSYBOX_PACKAGE + apt.suffix], { cwd: debs });
-  const kernelDeb = findDeb(debs, meta.kernel), busyboxDeb = findDeb(debs, BUSYBOX_PACKAGE);
+  const [kernelDeb, busyboxDeb] = await aptDownload(apt, [meta.kernel, BUSYBOX_PACKAGE], debs);
   const kernelPkg = await debVersion(kernelDeb), busyboxPkg = await debVersion(busyboxDeb);
   log(`downloaded ${kernelPkg.name} ${kernelPkg.version} (${mib(statSync(kernelDeb).size)}) and ${busyboxPkg.name} ${busyboxPkg.version} (${mib(statSync(busyboxDeb).size)}) in ${secs(performance.now() - t1)}`);
 
   const t2 = performance.now();
   const kroot = join(work, "kernel"), broot = join(work, "busybox");
-  await run("dpkg-deb", ["-x", kernelDeb, kroot]);
-  await run("dpkg-deb", ["-x", busyboxDeb, broot]);
+  await debExtract(kernelDeb, kroot);
+  await debExtract(busyboxDeb, broot);
   const bootDir = join(kroot, "boot");
   const images = existsSync(bootDir) ? readdirSync(bootDir).filter((f) => /^vmlinuz-/.test(f)).sort() : [];
   if (!images.length) throw new UserError(`${kernelPkg.name} ${kernelPkg.version} has no boot/vmlinuz-*`);
@@ -267,91 +227,14 @@ async function fetchWithApt(p: LinuxGuestPaths, work: string, sources: AptSource
   return g;
 }
 
-class AptError extends UserError {}
-class NetworkError extends AptError {}
-
-const NETWORK_TROUBLE = /Failed to fetch|Some index files failed|Could not resolve|Temporary failure resolving|Unable to connect|Could not connect|Connection (failed|refused|timed out)|Network is unreachable|No route to host/;
-
-// apt-get update warns, and still succeeds, when it cannot reach a source:
-// say that rather than the "no packages found" that follows.
-async function updateAndResolve(apt: Apt): Promise<{ kernel: string; version: string }> {
-  const { stderr } = await run("apt-get", [...apt.options, "update"]);
-  const trouble = stderr.split("\n").map((l) => l.trim()).filter((l) => /^[WE]: /.test(l) && NETWORK_TROUBLE.test(l));
-  try {
-    return await resolveKernel(apt);
-  } catch (e) {
-    if (trouble.length) throw new NetworkError(`apt-get update could not read Debian's arm64 package lists (${apt.describe}): ${trouble[0]}`);
-    throw e;
-  }
-}
-
-// apt-get and apt-cache with everything in `work`: the system's apt.conf is
-// still read (proxies and the like), its sources, lists, pins and dpkg status not.
-function privateApt(work: string, sources: AptSource[]): Apt {
-  const d = (...x: string[]) => join(work, "apt", ...x);
-  for (const dir of [d("lists", "partial"), d("archives", "partial"), d("sources.list.d"), d("preferences.d")]) mkdirSync(dir, { recursive: true });
-  writeFileSync(d("status"), "");
-  writeFileSync(d("sources.list"), "");
-  writeFileSync(d("sources.list.d", "debian.sources"), formatDeb822Sources(sources, "arm64"));
-  const o = (k: string, v: string) => ["-o", `${k}=${v}`];
-  return {
-    options: [
-      ...o("Dir::State", d()), ...o("Dir::State::Lists", d("lists")), ...o("Dir::State::status", d("status")),
-      ...o("Dir::Cache", d()), ...o("Dir::Cache::archives", d("archives")),
-      ...o("Dir::Etc::sourcelist", d("sources.list")), ...o("Dir::Etc::sourceparts", d("sources.list.d")),
-      ...o("Dir::Etc::preferences", d("preferences")), ...o("Dir::Etc::preferencesparts", d("preferences.d")),
-      ...o("APT::Architecture", "arm64"), ...o("APT::Architectures", "arm64"),
-      ...o("Acquire::Languages", "none"), ...o("Acquire::PDiffs", "false"),
-      // As root apt downloads as the _apt user, who may not reach a private
-      // directory: download as ourselves instead of warning about it.
-      ...(process.getuid?.() === 0 ? o("APT::Sandbox::User", "root") : []),
-    ],
-    suffix: "",
-    describe: "a private apt state",
-  };
-}
-
-// The system's Debian sources (deb822 .sources files, then one-line lists),
-// or Debian's own archive for this release when there are none.
-export function systemDebianSources(): AptSource[] {
-  const all: AptSource[] = [];
-  const read = (f: string) => { try { return readFileSync(f, "utf8"); } catch { return ""; } };
-  all.push(...parseOneLineSources(read("/etc/apt/sources.list")));
-  let parts: string[] = [];
-  try { parts = readdirSync("/etc/apt/sources.list.d").sort(); } catch { /* none */ }
-  for (const f of parts) {
-    if (f.endsWith(".sources")) all.push(...parseDeb822Sources(read(join("/etc/apt/sources.list.d", f))));
-    else if (f.endsWith(".list")) all.push(...parseOneLineSources(read(join("/etc/apt/sources.list.d", f))));
-  }
-  const deb = debianSources(all);
-  if (deb.length) return deb;
-  const os = parseOsRelease(read("/etc/os-release"));
-  if (os.id === "debian" && os.codename) return defaultDebianSources(os.codename);
-  throw new UserError(`apt has no Debian archive among its sources (this looks like ${os.id ?? "an unknown system"}, not Debian): ` +
-    `put an arm64 Linux Image and a static arm64 busybox in the cache directory (see \`armvisor fetch linux --help\`), or use \`armvisor boot --kernel FILE --initrd FILE\``);
-}
-
 // linux-image-cloud-arm64 is a metapackage: its candidate depends on the real kernel package.
 async function resolveKernel(apt: Apt): Promise<{ kernel: string; version: string }> {
-  const { stdout: out } = await run("apt-cache", [...apt.options, "show", "--no-all-versions", KERNEL_METAPACKAGE + apt.suffix]);
+  const out = await aptShow(apt, KERNEL_METAPACKAGE);
   const version = /^Version:\s*(\S+)/m.exec(out)?.[1];
   const depends = /^(?:Pre-)?Depends:\s*(.*)$/m.exec(out)?.[1] ?? "";
   const kernel = depends.split(/[,|]/).map((d) => d.trim().split(/[\s(:]/)[0]).find((n) => /^linux-image-\d/.test(n));
   if (!version || !kernel) throw new AptError(`${KERNEL_METAPACKAGE} (${apt.describe}) names no linux-image package`);
   return { kernel, version };
-}
-
-function findDeb(dir: string, name: string): string {
-  const f = readdirSync(dir).find((x) => x.startsWith(`${name}_`) && x.endsWith(".deb"));
-  if (!f) throw new UserError(`apt-get download left no ${name}_*.deb`);
-  return join(dir, f);
-}
-
-async function debVersion(deb: string): Promise<PackageVersion> {
-  const { stdout: out } = await run("dpkg-deb", ["-f", deb, "Package", "Version"]);
-  const name = /^Package:\s*(\S+)/m.exec(out)?.[1], version = /^Version:\s*(\S+)/m.exec(out)?.[1];
-  if (!name || !version) throw new UserError(`${deb}: not a Debian package`);
-  return { name, version };
 }
 
 // --- building ----------------------------------------------------------------
@@ -459,8 +342,6 @@ function localModules(p: LinuxGuestPaths, log: (l: string) => void): Module[] {
 
 const sameList = (a: readonly string[] | undefined, b: readonly string[]) => !!a && a.length === b.length && a.every((x, i) => x === b[i]);
 
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-
 // Builds the initramfs from <dir>/busybox and the modules, and writes the manifest.
 function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, modules: Module[], log: (l: string) => void): LinuxGuest {
   const busybox = readFileSync(p.busybox);
@@ -491,57 +372,3 @@ function finish(p: LinuxGuestPaths, info: Partial<LinuxGuestManifest>, modules: 
     `initramfs ${show(p.initramfs)} (${mib(gz.length)}, ${mib(cpio.length)} unpacked${modules.length ? `, ${modules.length} kernel modules` : ""})`);
   return { ...p, info: manifest, cached: false };
 }
-
-// --- helpers -----------------------------------------------------------------
-
-// mkdir -p. (Node 20's mkdirSync(..., { recursive: true }) spins forever on
-// some paths, such as one under /proc.)
-function makeDirs(dir: string): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
-    return;
-  }
-  const parent = dirname(dir);
-  if (parent !== dir) makeDirs(parent);
-  try { mkdirSync(dir); } catch (e) { if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; }
-}
-
-function atomicWrite(path: string, data: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
-
-export function hasCommand(cmd: string): boolean {
-  const r = spawnSync(cmd, ["--version"], { stdio: "ignore" });
-  return !r.error;
-}
-
-// Runs a command; resolves with its output. A failure becomes one line: apt's
-// last "E:" line, or the last line it printed.
-function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, LC_ALL: "C", DEBIAN_FRONTEND: "noninteractive" }, stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [], err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
-    child.on("error", (e) => reject(new AptError(`${cmd}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : e.message}`)));
-    child.on("close", (code, signal) => {
-      const stdout = Buffer.concat(out).toString("utf8"), stderr = Buffer.concat(err).toString("utf8");
-      if (code === 0) { resolvePromise({ stdout, stderr }); return; }
-      const lines = (stderr + "\n" + stdout).split("\n").map((l) => l.trim()).filter(Boolean);
-      const why = lines.filter((l) => /^E: /.test(l)).pop() ?? lines.pop() ?? (signal ? `killed by ${signal}` : `exit status ${code}`);
-      const message = `${cmd} ${args.filter((a, i) => a !== "-o" && args[i - 1] !== "-o").join(" ")} failed: ${why}`;
-      reject(NETWORK_TROUBLE.test(why) ? new NetworkError(message) : new AptError(message));
-    });
-  });
-}
-
-function show(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-}
-
-const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-

@@ -20,8 +20,10 @@
 //     before 3.17 (image_size 0) load at ramBase + 0x80000.
 //   - initrd at the higher of ramBase + min(ramSize / 2, 128 MiB) and the
 //     end of the kernel's image_size, 4 KiB-aligned;
-//   - the DTB after the initrd, 2 MiB-aligned (early arm64 kernels map the
-//     DTB's whole 2 MiB block).
+//   - boot modules for a hypervisor (Xen's dom0 kernel and ramdisk, see
+//     virt-dt.ts) after the initrd (or where it would go), each 2 MiB-aligned;
+//   - the DTB after the initrd and modules, 2 MiB-aligned (early arm64
+//     kernels map the DTB's whole 2 MiB block).
 import { UserError } from "../errors";
 import type { LoadedImage } from "./image";
 
@@ -142,6 +144,20 @@ function peDataEnd(b: Uint8Array): number | undefined {
   return end;
 }
 
+// A kernel as it is, or what a gzip'd Image or an EFI zboot Image (gzip)
+// holds, refusing to produce more than `limit` bytes.
+export async function decompressImage(bytes: Uint8Array, name: string, limit: bigint): Promise<{ data: Uint8Array; compression: ImageCompression }> {
+  if (isGzip(bytes)) return { data: await gunzip(bytes, name, limit, "the kernel"), compression: "gzip" };
+  if (isZboot(bytes)) {
+    const off = u32le(bytes, 8), size = u32le(bytes, 12);
+    const type = new TextDecoder().decode(bytes.subarray(24, 56)).replace(/\0.*$/s, "");
+    if (type !== "gzip") throw new UserError(`${name}: EFI zboot Image compressed with "${type}" (only gzip is supported)`);
+    if (off + size > bytes.length) throw new UserError(`${name}: truncated EFI zboot Image (payload ends at ${off + size}, file has ${bytes.length} bytes)`);
+    return { data: await gunzip(bytes.subarray(off, off + size), name, limit, "the EFI zboot payload"), compression: "efi-zboot-gzip" };
+  }
+  return { data: bytes, compression: "none" };
+}
+
 export async function loadLinuxImage(bytes: Uint8Array, name: string, ramBase: bigint, ramSize: bigint): Promise<LinuxKernel> {
   if (bytes.length === 0) throw new UserError(`${name}: empty file`);
   const base0 = alignUp(ramBase, KERNEL_ALIGN);
@@ -149,19 +165,7 @@ export async function loadLinuxImage(bytes: Uint8Array, name: string, ramBase: b
   if (base0 >= ramEnd) throw new UserError(`${name}: no 2 MiB-aligned RAM to load the kernel into`);
   const room = ramEnd - base0;
 
-  let data = bytes;
-  let compression: ImageCompression = "none";
-  if (isGzip(bytes)) {
-    data = await gunzip(bytes, name, room, "the kernel");
-    compression = "gzip";
-  } else if (isZboot(bytes)) {
-    const off = u32le(bytes, 8), size = u32le(bytes, 12);
-    const type = new TextDecoder().decode(bytes.subarray(24, 56)).replace(/\0.*$/s, "");
-    if (type !== "gzip") throw new UserError(`${name}: EFI zboot Image compressed with "${type}" (only gzip is supported)`);
-    if (off + size > bytes.length) throw new UserError(`${name}: truncated EFI zboot Image (payload ends at ${off + size}, file has ${bytes.length} bytes)`);
-    data = await gunzip(bytes.subarray(off, off + size), name, room, "the EFI zboot payload");
-    compression = "efi-zboot-gzip";
-  }
+  const { data, compression } = await decompressImage(bytes, name, room);
 
   if (data.length < ARM64_HEADER_SIZE || u32le(data, 0x38) !== ARM64_IMAGE_MAGIC) {
     const other = compression === "none" ? otherFormat(data) : undefined;
@@ -229,10 +233,13 @@ export interface BootBlobRequest {
   // Room to set aside for the DTB; defaults to the 2 MiB maximum, so the
   // DTB can be written after the initrd's address is known.
   dtbSize?: number;
+  // Boot modules (a hypervisor's dom0 kernel, ramdisk...), in order.
+  modules?: { size: number; name: string }[];
 }
 
 export interface BootBlobPlacement {
   initrd?: { start: bigint; end: bigint }; // end exclusive, as in /chosen/linux,initrd-end
+  modules: { start: bigint; end: bigint }[];
   dtb: bigint;
 }
 
@@ -257,9 +264,20 @@ export function placeBootBlobs(req: BootBlobRequest): BootBlobPlacement {
     }
     initrd = { start, end: start + initrdSize };
   }
+  const modules: { start: bigint; end: bigint }[] = [];
+  let next = initrd ? initrd.end : start;
+  for (const m of req.modules ?? []) {
+    const at = alignUp(next, KERNEL_ALIGN), size = BigInt(m.size);
+    if (at + size > ramEnd) {
+      throw new UserError(`${m.name}: the ${mib(size)} module does not fit in RAM (${mib(ramEnd > at ? ramEnd - at : 0n)} free at ${hex(at)} after the kernel${initrd ? ", initrd" : ""}${modules.length ? " and earlier modules" : ""}; use more RAM)`);
+    }
+    modules.push({ start: at, end: at + size });
+    next = at + size;
+  }
 
   const taken: [bigint, bigint][] = [[kernel.loadAddr, kernel.end]];
   if (initrd) taken.push([initrd.start, initrd.end]);
+  for (const m of modules) taken.push([m.start, m.end]);
   const fits = (a: bigint) =>
     a >= ramBase && a + dtbSize <= ramEnd &&
     a >= kernel.base && a + dtbSize <= kernel.base + DTB_WINDOW &&
@@ -267,12 +285,12 @@ export function placeBootBlobs(req: BootBlobRequest): BootBlobPlacement {
   // QEMU's choice first (after the initrd, or where the initrd would go),
   // then the gap between the kernel and the initrd, then below the kernel.
   const candidates = [
-    alignUp(initrd ? initrd.end : start, KERNEL_ALIGN),
+    alignUp(next, KERNEL_ALIGN),
     alignUp(kernel.end, KERNEL_ALIGN),
     alignUp(kernel.end, 8n),
     kernel.base, // only when text_offset leaves room below the Image
   ];
   const dtb = candidates.find(fits);
-  if (dtb === undefined) throw new UserError(`no room in RAM for the device tree next to the kernel${initrd ? " and initrd" : ""} (use more RAM)`);
-  return { initrd, dtb };
+  if (dtb === undefined) throw new UserError(`no room in RAM for the device tree next to the kernel${initrd ? " and initrd" : ""}${modules.length ? " and modules" : ""} (use more RAM)`);
+  return { initrd, modules, dtb };
 }

@@ -216,12 +216,47 @@ describe("virt device tree", () => {
     expect(() => virtDeviceTree({ ...BASE, virtioMmio: 33 })).toThrow(UserError);
   });
 
+  // Xen's boot modules (docs/misc/arm/device-tree/booting.txt): dom0's
+  // kernel and ramdisk under /chosen, and Xen's and dom0's command lines.
+  const xen: VirtDtConfig = {
+    ...BASE, ramSize: 1n << 30n, virtualization: true, bootargs: "dom0_mem=512M console=dtuart",
+    xenBootargs: "dom0_mem=512M console=dtuart", dom0Bootargs: "console=hvc0",
+    modules: [
+      { addr: 0x4800_0000n, size: 0x1a0_9fc0n, kind: "kernel", bootargs: "console=hvc0" },
+      { addr: 0x49c0_0000n, size: 0x10_9e47n, kind: "ramdisk" },
+      { addr: 0x4a00_0000n, size: 0x1000n, kind: "module" },
+    ],
+  };
+
+  it("describes boot modules under /chosen as Xen's device-tree boot protocol asks", () => {
+    const t = Fdt.fromBytes(virtDeviceTree(xen));
+    const chosen = t.find("/chosen")!;
+    expect(chosen.getU32s("#address-cells")).toEqual([2]);
+    expect(chosen.getU32s("#size-cells")).toEqual([2]);
+    expect(chosen.getString("xen,xen-bootargs")).toBe("dom0_mem=512M console=dtuart");
+    expect(chosen.getString("xen,dom0-bootargs")).toBe("console=hvc0");
+    const kernel = t.find("/chosen/module@48000000")!;
+    expect(kernel.getStrings("compatible")).toEqual(["multiboot,kernel", "multiboot,module"]);
+    expect(kernel.getU64s("reg")).toEqual([0x4800_0000n, 0x1a0_9fc0n]);
+    expect(kernel.getString("bootargs")).toBe("console=hvc0");
+    const ramdisk = t.find("/chosen/module@49c00000")!;
+    expect(ramdisk.getStrings("compatible")).toEqual(["multiboot,ramdisk", "multiboot,module"]);
+    expect(ramdisk.getU64s("reg")).toEqual([0x49c0_0000n, 0x10_9e47n]);
+    expect(ramdisk.prop("bootargs")).toBeUndefined();
+    expect(t.find("/chosen/module@4a000000")!.getStrings("compatible")).toEqual(["multiboot,module"]);
+    // Without modules, /chosen is as before: no cells, no Xen properties.
+    const plain = Fdt.fromBytes(virtDeviceTree(BASE)).find("/chosen")!;
+    for (const p of ["#address-cells", "#size-cells", "xen,xen-bootargs", "xen,dom0-bootargs"]) expect(plain.prop(p)).toBeUndefined();
+    expect(plain.children).toEqual([]);
+  });
+
   const dtcConfigs: [string, VirtDtConfig][] = [
     ["GICv3, 1 CPU", BASE],
     ["GICv3, 4 CPUs, EL2, /chosen complete", full],
     ["GICv2, 8 CPUs, EL2", { ...BASE, cpus: 8, gicVersion: 2, virtualization: true }],
     ["GICv3, 40 CPUs, 2 GiB", { ...BASE, cpus: 40, ramSize: 2n << 30n }],
     ["no virtio-mmio", { ...BASE, virtioMmio: 0 }],
+    ["Xen with dom0's kernel, ramdisk and another module under /chosen", xen],
   ];
   describe.skipIf(!hasDtc)(`dtc -I dtb -O dts${hasDtc ? "" : " (SKIPPED: dtc not installed)"}`, () => {
     for (const [what, config] of dtcConfigs) {
@@ -321,6 +356,36 @@ describe.skipIf(!hasQemu)(`against QEMU's -M virt DTB${hasQemu ? "" : " (SKIPPED
   it("matches -M virt,gic-version=2 -smp 8 -m 2G exactly", () => {
     const config: VirtDtConfig = { ...BASE, ramSize: 2n << 30n, cpus: 8, gicVersion: 2, ...seeds };
     expect(differences(qemuDtb("gic-version=2", 8, "2G"), Fdt.fromBytes(virtDeviceTree(config)))).toEqual([]);
+  });
+
+  // QEMU's -device guest-loader (hw/core/guest-loader.c) writes the same
+  // module nodes, but names them module@0x<addr> (with the "0x" dtc warns
+  // about), lists "multiboot,module" first, and puts no #address-cells,
+  // #size-cells or xen,* properties in /chosen.
+  it("describes boot modules as QEMU's -device guest-loader does", () => {
+    const kernel = join(tmp, "gl-kernel"), initrd = join(tmp, "gl-initrd");
+    writeFileSync(kernel, new Uint8Array(0x12345));
+    writeFileSync(initrd, new Uint8Array(0x6789));
+    const file = join(tmp, `qemu-${fileCount++}.dtb`);
+    const r = spawnSync("qemu-system-aarch64", [
+      "-M", `virt,gic-version=3,virtualization=on,dumpdtb=${file}`, "-cpu", "cortex-a57", "-m", "1G", "-display", "none",
+      "-device", `guest-loader,addr=0x49000000,kernel=${kernel},bootargs=console=hvc0 earlycon=xen`,
+      "-device", `guest-loader,addr=0x4d000000,initrd=${initrd}`,
+    ], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const qemu = Fdt.fromBytes(new Uint8Array(readFileSync(file)));
+    const ours = Fdt.fromBytes(virtDeviceTree({
+      ...BASE, ramSize: 1n << 30n, virtualization: true,
+      modules: [
+        { addr: 0x4900_0000n, size: 0x12345n, kind: "kernel", bootargs: "console=hvc0 earlycon=xen" },
+        { addr: 0x4d00_0000n, size: 0x6789n, kind: "ramdisk" },
+      ],
+    }));
+    const modules = (t: Fdt) => t.find("/chosen")!.children.map((n) => ({
+      reg: n.getU64s("reg"), compatible: [...n.getStrings("compatible")!].sort(), bootargs: n.getString("bootargs"),
+    })).sort((a, b) => Number(a.reg![0] - b.reg![0]));
+    expect(modules(qemu)).toHaveLength(2);
+    expect(modules(ours)).toEqual(modules(qemu));
   });
 
   it("gives 20 CPUs QEMU's MPIDRs (named by unit address, where QEMU uses the index)", () => {

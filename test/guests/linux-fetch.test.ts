@@ -26,6 +26,7 @@ import {
   moduleCompression, moduleDepends, moduleName, MODULES_LIST, parseModulesBuiltin, readModinfo, resolveModules, WANTED_MODULES,
 } from "../../src/guests/kernel-modules";
 import { registerFetch } from "../../src/cli/fetch";
+import { cachedXen, defaultXenCacheDir, ensureXen, XEN_CACHE_ENV, XEN_PACKAGE, xenPaths } from "../../src/guests/xen-fetch";
 import { UserError } from "../../src/errors";
 import { readNewc } from "./newc-reader";
 
@@ -476,6 +477,13 @@ not a source line
 });
 
 describe("the guest cache", () => {
+  it("Xen's lives in guests/xen/ of the project unless ARMVISOR_XEN_CACHE says otherwise", () => {
+    expect(defaultXenCacheDir({})).toBe(join(projectRoot(), "guests", "xen"));
+    expect(defaultXenCacheDir({ [XEN_CACHE_ENV]: "/x/y" })).toBe("/x/y");
+    expect(xenPaths("/c")).toEqual({ dir: "/c", xen: "/c/xen", manifest: "/c/manifest.json" });
+    expect(cachedXen(join(tmp, "nothing-here"))).toBeNull();
+  });
+
   it("lives in guests/linux/ of the project unless ARMVISOR_CACHE says otherwise", () => {
     expect(existsSync(join(projectRoot(), "package.json"))).toBe(true);
     expect(defaultCacheDir({})).toBe(join(projectRoot(), "guests", "linux"));
@@ -617,6 +625,24 @@ describe("the guest cache", () => {
       await expect(ensureLinuxGuest({ cacheDir: dir })).rejects.toThrow(/busybox built for ELF machine 62/);
     });
 
+    it("fetch xen: says in one line how to supply Xen, takes an arm64 image put in the cache, rejects anything else", async () => {
+      const dir = join(tmp, "xen-no-apt");
+      const e = await ensureXen({ cacheDir: dir }).then(() => null, (x) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect(e.message).not.toContain("\n");
+      expect(e.message).toBe(`apt-get is not available (Xen comes from Debian's ${XEN_PACKAGE} package): put an arm64 Xen image at ${dir}/xen and run \`armvisor fetch xen\` again`);
+      writeFileSync(join(dir, "xen"), new Uint8Array(4096));
+      await expect(ensureXen({ cacheDir: dir })).rejects.toThrow(/xen: not an arm64 Xen image \(no "ARM\\x64" magic at 0x38\)$/);
+      writeFileSync(join(dir, "xen"), fakeKernel());
+      const lines: string[] = [];
+      const x = await ensureXen({ cacheDir: dir, log: (l) => lines.push(l) });
+      expect(x.cached).toBe(false);
+      expect(x.info).toMatchObject({ source: "local", size: fakeKernel().length });
+      expect(lines[0]).toBe(`apt-get is not available: using ${dir}/xen as it is`);
+      expect((await ensureXen({ cacheDir: dir })).cached).toBe(true);
+      expect(cachedXen(dir)?.xen).toBe(join(dir, "xen"));
+    });
+
     it("`fetch linux` fails with a UserError (one line, no stack) and prints the cache line when cached", async () => {
       const program = () => {
         const p = new Command().exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
@@ -691,6 +717,7 @@ case "$1" in
         linux-image-*) mkdir -p "$3/boot" "$3/lib/modules" && cp "$FAKE_DIR/kernel" "$3/boot/vmlinuz-6.1.0-99-cloud-arm64" &&
           cp -r "$FAKE_DIR/modules" "$3/lib/modules/6.1.0-99-cloud-arm64";;
         busybox-static_*) mkdir -p "$3/bin" && cp "$FAKE_DIR/busybox" "$3/bin/busybox";;
+        xen-hypervisor-*) mkdir -p "$3/boot" && cp "$FAKE_DIR/kernel" "$3/boot/xen-4.17-arm64" && ln -s xen-4.17-arm64 "$3/boot/xen";;
       esac;;
 esac
 `);
@@ -748,6 +775,31 @@ esac
     expect((await ensureLinuxGuest({ cacheDir: dir, sources })).cached).toBe(true);
     expect(calls()).toEqual([]);
     expect((await ensureLinuxGuest({ cacheDir: dir, sources, refresh: true })).cached).toBe(false);
+    expect(calls().some((l) => / download /.test(l))).toBe(true);
+  });
+
+  it("fetch xen: the same private apt state, xen-hypervisor-4.17-arm64's boot/xen-4.17-arm64 and a manifest; a second run does nothing", async () => {
+    const dir = join(tmp, "apt-xen");
+    const lines: string[] = [];
+    const x = await ensureXen({ cacheDir: dir, sources, log: (l) => lines.push(l) });
+    expect(x.cached).toBe(false);
+    expect(x.info).toMatchObject({
+      source: "debian", package: { name: XEN_PACKAGE, version: "1.0-1" }, image: "boot/xen-4.17-arm64", size: fakeKernel().length,
+      archive: ["http://deb.debian.org/debian bookworm", "http://deb.debian.org/debian bookworm-updates", "http://deb.debian.org/debian-security bookworm-security"],
+    });
+    expect(readFileSync(x.xen)).toEqual(Buffer.from(fakeKernel()));
+    expect(readdirSync(dir).sort()).toEqual(["manifest.json", "xen"]);
+    const c = calls();
+    const update = c.find((l) => / update$/.test(l))!;
+    for (const o of ["APT::Architecture=arm64", "Dir::State=", "Dir::Etc::sourceparts="]) expect(update).toContain(`-o ${o}`);
+    expect(c.find((l) => / show /.test(l))).toMatch(/show --no-all-versions xen-hypervisor-4\.17-arm64$/);
+    expect(c.find((l) => / download /.test(l))).toMatch(/download xen-hypervisor-4\.17-arm64$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^downloaded xen-hypervisor-4\.17-arm64 1\.0-1 \(0\.0 MiB\) in /));
+    expect(readdirSync(join(fake, "tmp"))).toEqual([]);
+    rmSync(logFile);
+    expect((await ensureXen({ cacheDir: dir, sources })).cached).toBe(true);
+    expect(calls()).toEqual([]);
+    expect((await ensureXen({ cacheDir: dir, sources, refresh: true })).cached).toBe(false);
     expect(calls().some((l) => / download /.test(l))).toBe(true);
   });
 

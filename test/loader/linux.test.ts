@@ -167,7 +167,7 @@ describe("placeBootBlobs", () => {
     const p = placeBootBlobs({ kernel: k, initrd: { size: 0x12_3456 }, dtbSize: 0x10_0000 });
     expect(p.initrd).toEqual({ start: 0x4800_0000n, end: 0x4812_3456n });
     expect(p.dtb).toBe(0x4820_0000n);
-    expect(placeBootBlobs({ kernel: k, dtbSize: 0x1000 })).toEqual({ initrd: undefined, dtb: 0x4800_0000n });
+    expect(placeBootBlobs({ kernel: k, dtbSize: 0x1000 })).toEqual({ initrd: undefined, modules: [], dtb: 0x4800_0000n });
   });
 
   it("uses half of a small RAM, and never the kernel's image_size", async () => {
@@ -192,6 +192,26 @@ describe("placeBootBlobs", () => {
       expect(p.dtb % 8n).toBe(0n);
       expect(p.dtb >= k.base && p.dtb + BigInt(DTB_MAX_SIZE) <= k.base + (512n << 20n)).toBe(true);
     }
+  });
+
+  it("places boot modules 2 MiB-aligned after the initrd (or where it would go), then the DTB", async () => {
+    const k = await kernel(0x13_6000n, 1n << 30n); // Xen's image_size
+    const mods = [{ size: 0x1a0_9fc0, name: "vmlinuz" }, { size: 0x10_9e47, name: "initramfs" }];
+    const p = placeBootBlobs({ kernel: k, modules: mods });
+    expect(p.modules).toEqual([{ start: 0x4800_0000n, end: 0x49a0_9fc0n }, { start: 0x49c0_0000n, end: 0x49d0_9e47n }]);
+    expect(p.dtb).toBe(0x49e0_0000n);
+    const q = placeBootBlobs({ kernel: k, initrd: { size: 0x1000 }, modules: mods });
+    expect(q.initrd).toEqual({ start: 0x4800_0000n, end: 0x4800_1000n });
+    expect(q.modules.map((m) => m.start)).toEqual([0x4820_0000n, 0x49e0_0000n]);
+    expect(q.dtb).toBe(0x4a00_0000n);
+  });
+
+  it("reports a boot module that does not fit, naming it", async () => {
+    const k = await kernel(0x13_6000n, 64n << 20n);
+    expect(() => placeBootBlobs({ kernel: k, modules: [{ size: 20 * MiB, name: "vmlinuz" }, { size: 20 * MiB, name: "big.img" }] }))
+      .toThrow(/^big\.img: the 20 MiB module does not fit in RAM \(12 MiB free at 0x43400000 after the kernel and earlier modules; use more RAM\)$/);
+    // Modules up to the end of RAM: the DTB goes between the kernel and them.
+    expect(placeBootBlobs({ kernel: k, modules: [{ size: 30 * MiB, name: "m" }, { size: 2 * MiB - 1, name: "n" }] }).dtb).toBe(0x4040_0000n);
   });
 
   it("reports an initrd or DTB that does not fit", async () => {
