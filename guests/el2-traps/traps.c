@@ -582,6 +582,22 @@ static void check_hcr_fields(void)
     set_ctl(CTL_HCR, 0);
     chk("HCR_EL2 written with ones", " reads the implemented fields", got, v & mask);
     chk("HCR_EL2 written with zero", " RW", got0, rw_rao ? HCR_RW : 0);
+    /* E2H alone: writable with FEAT_VHE, RES0 without. With EL2's MMU off
+     * meanwhile (E2H would make EL2's tables the EL2&0 regime's, where
+     * AP[1], RES1 for EL2, makes them EL0-writable and so privileged
+     * execute-never), and only HCR_EL2 accessed. */
+    u64 sctlr = read_sysreg(sctlr_el2);
+    write_sysreg(sctlr_el2, sctlr & ~1UL);
+    isb();
+    write_sysreg(hcr_el2, HCR_RW | (1UL << 34));
+    isb();
+    u64 e2h = read_sysreg(hcr_el2) & (1UL << 34);
+    write_sysreg(hcr_el2, 0);
+    isb();
+    write_sysreg(sctlr_el2, sctlr);
+    isb();
+    set_ctl(CTL_HCR, 0);
+    chk("HCR_EL2.E2H written", " reads 1 with FEAT_VHE, else 0", e2h, mask & (1UL << 34));
 }
 
 /* HCR_EL2.PTW: the EL1&0 stage 1 table sits in a page stage 2 maps as
