@@ -276,4 +276,28 @@ describe("Debian's Linux on the virt board", () => {
     expect(r.out).toContain(`${USERSPACE_MARKER}\r\n`);
     expect(troubleIn(r.out)).toEqual([]);
   }, BOOT_TIMEOUT);
+
+  // With FEAT_VHE (ID_AA64MMFR1_EL1.VH = 1) the kernel entered at EL2 moves
+  // itself into the EL2&0 regime (HCR_EL2.{E2H,TGE}) and KVM runs in VHE
+  // mode; kvm-arm.mode=nvhe keeps the kernel at EL1 with KVM's nVHE
+  // hypervisor at EL2, as on a CPU without VHE.
+  it("boots at EL2 with --virtualization (GICv3): the kernel runs at EL2 with VHE and KVM initialises in VHE mode", async () => {
+    const r = await bootLinux({ virtualization: true, append: `${DEFAULT_APPEND} ${POWEROFF_PARAM}` });
+    expect(r.result.kind, shellEnd(r)).toBe("system-off");
+    expect(r.out).toContain("CPU: All CPU(s) started at EL2");
+    expect(r.out).toContain("CPU features: detected: Virtualization Host Extensions");
+    expect(r.out).toContain("kvm [1]: VHE mode initialized successfully");
+    expect(r.out).toContain(`${USERSPACE_MARKER}\r\n`);
+    expect(troubleIn(r.out)).toEqual([]);
+  }, BOOT_TIMEOUT);
+
+  it("boots at EL2 with --virtualization and kvm-arm.mode=nvhe: KVM initialises in nVHE mode", async () => {
+    const r = await bootLinux({ virtualization: true, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe ${POWEROFF_PARAM}` });
+    expect(r.result.kind, shellEnd(r)).toBe("system-off");
+    expect(r.out).toContain("CPU: All CPU(s) started at EL2");
+    expect(r.out).not.toContain("Virtualization Host Extensions");
+    expect(r.out).toContain("kvm [1]: Hyp mode initialized successfully");
+    expect(r.out).toContain(`${USERSPACE_MARKER}\r\n`);
+    expect(troubleIn(r.out)).toEqual([]);
+  }, BOOT_TIMEOUT);
 });

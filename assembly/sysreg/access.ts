@@ -47,7 +47,8 @@ const HCR_FMO: u64 = 1 << 3;
 const HCR_IMO: u64 = 1 << 4;
 const HCR_HCD: u64 = 1 << 29;
 const HCR_E2H: u64 = <u64>1 << 34;
-const HCR_WRITABLE: u64 = 0x3_ffff_ffff;
+// The Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE).
+const HCR_WRITABLE: u64 = 0x3_ffff_ffff | HCR_E2H;
 const SCR_RW: u64 = 1 << 10;
 
 // The lowest EL that may access a register, from op1 of its encoding; 4 = never.
@@ -250,7 +251,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64ISAR0: v = ID.idAA64ISAR0(); break;
     case T.SPR_ID_AA64ISAR1: v = ID.ID_AA64ISAR1; break;
     case T.SPR_ID_AA64MMFR0: v = ID.ID_AA64MMFR0; break;
-    case T.SPR_ID_AA64MMFR1: v = ID.ID_AA64MMFR1; break;
+    case T.SPR_ID_AA64MMFR1: v = ID.idAA64MMFR1(); break;
     case T.SPR_ID_AA64MMFR2: v = ID.ID_AA64MMFR2; break;
     case T.SPR_ID_RAZ: v = 0; break;
     default: v = isTimer(reg) ? readTimer(<u32>(reg - T.SPR_TIMER), now) : sysreg(reg);
@@ -275,9 +276,9 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     case T.SPR_PAN: store<u32>(PSTATE_PAN, <u32>(v >> 22) & 1); break;
     case T.SPR_UAO: store<u32>(PSTATE_UAO, <u32>(v >> 23) & 1); break;
     case T.SPR_OSLAR: setSysreg(SR_OSLSR_EL1, v & 1); break;
-    // HCR_EL2: the Armv8.0 fields (bits 33:0), with HCD RES0 when EL3 is
-    // implemented; RW is RAO/WI, no lower EL can be AArch32. The fields of
-    // features this core lacks (E2H, TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
+    // HCR_EL2: the Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE), with HCD
+    // RES0 when EL3 is implemented; RW is RAO/WI, no lower EL can be AArch32.
+    // The fields of features this core lacks (TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
     case SR_HCR_EL2: setSysreg(reg, (v & (highestEL() == 3 ? HCR_WRITABLE & ~HCR_HCD : HCR_WRITABLE)) | HCR_RW); break;
     case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;
