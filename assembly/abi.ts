@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 7; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ
+export const ABI_VERSION = 8; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT)
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -93,6 +93,7 @@ export const TIMER_DEADLINE = CONTROL_BASE + 0x18;  // u64, core-written: instru
 export const TIMER_PHYS = 1;   // CNTP, PPI 14 (INTID 30)
 export const TIMER_VIRT = 2;   // CNTV, PPI 11 (INTID 27)
 export const TIMER_HYP = 4;    // CNTHP, PPI 10 (INTID 26)
+export const TIMER_HYPVIRT = 8; // CNTHV (FEAT_VHE's EL2 virtual timer), PPI 12 (INTID 28)
 
 // ---- CONFIG block (host -> core) --------------------------------------------
 export const CONFIG_BASE = 0x1200;
@@ -232,7 +233,12 @@ export const SR_CNTHP_CVAL_EL2 = 79;
 // Breakpoint and watchpoint registers (2 of each, ID_AA64DFR0_EL1.BRPs/WRPs = 1):
 // DBGBVR0, DBGBCR0, DBGWVR0, DBGWCR0, then the same for n = 1.
 export const SR_DBG_BASE = 80;
-export const SR_COUNT = 88;
+// FEAT_VHE: the EL2&0 regime's second table base and context ID, and the EL2 virtual timer.
+export const SR_TTBR1_EL2 = 88;
+export const SR_CONTEXTIDR_EL2 = 89;
+export const SR_CNTHV_CTL_EL2 = 90;
+export const SR_CNTHV_CVAL_EL2 = 91;
+export const SR_COUNT = 92;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

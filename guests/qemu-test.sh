@@ -47,6 +47,7 @@ selfcheck isa_el1 "$EL1" isa
 selfcheck isa_el2 "$EL2" isa
 selfcheck exceptions_el3 "$EL3" exceptions
 selfcheck vgic_el2 "$EL2,gic-version=3" vgic
+selfcheck vhe_el2 "$EL2" vhe
 
 # el2-traps on the Armv8.0 CPU it checks (cortex-a57), booted at EL2 and at EL3.
 for el in 2 3; do

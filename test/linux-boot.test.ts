@@ -180,15 +180,23 @@ describe("Debian's Linux on the virt board", () => {
   }, BOOT_TIMEOUT);
 
   // The guest owns EL2 (--virtualization): the kernel is entered at EL2 and
-  // keeps it for KVM (nVHE: FEAT_VHE is not advertised), which initialises
-  // with the GIC's virtualization interface and runs guests/kvm-hello's
-  // nested guest: its MMIO writes are stage 2 aborts KVM takes at EL2 and
-  // hands to kvm-hello, its PSCI SYSTEM_OFF a system event.
-  for (const gic of [3, 2] as const) {
-    it(`boots at EL2 with --virtualization (GICv${gic}), KVM runs kvm-hello's nested guest, PSCI by SMC powers off`, async () => {
+  // keeps it for KVM, which initialises with the GIC's virtualization
+  // interface and runs guests/kvm-hello's nested guest: its MMIO writes are
+  // stage 2 aborts KVM takes at EL2 and hands to kvm-hello, its PSCI
+  // SYSTEM_OFF a system event. With FEAT_VHE (ID_AA64MMFR1_EL1.VH = 1) the
+  // kernel moves itself into the EL2&0 regime (HCR_EL2.{E2H,TGE}) and KVM
+  // runs in VHE mode; kvm-arm.mode=nvhe keeps the kernel at EL1 with KVM's
+  // nVHE hypervisor at EL2, as on a CPU without VHE.
+  const MODES = [
+    { name: "VHE, GICv3", gic: 3, append: DEFAULT_APPEND, kvm: "kvm [1]: VHE mode initialized successfully" },
+    { name: "nVHE (kvm-arm.mode=nvhe), GICv3", gic: 3, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe`, kvm: "kvm [1]: Hyp mode initialized successfully" },
+    { name: "nVHE (kvm-arm.mode=nvhe), GICv2", gic: 2, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe`, kvm: "kvm [1]: Hyp mode initialized successfully" },
+  ] as const;
+  for (const m of MODES) {
+    it(`boots at EL2 with --virtualization (${m.name}): KVM runs kvm-hello's nested guest, PSCI by SMC powers off`, async () => {
       let from = 0;
       const r = await bootLinux({
-        gic, virtualization: true,
+        gic: m.gic, virtualization: true, append: m.append,
         session: async (sh) => {
           from = await sh.type("kvm-hello; echo status=$?");
           await sh.type("poweroff -f");
@@ -196,8 +204,10 @@ describe("Debian's Linux on the virt board", () => {
       });
       expect(r.result.kind, shellEnd(r)).toBe("system-off");
       expect(r.out).toContain("CPU: All CPU(s) started at EL2");
-      expect(r.out).toContain("kvm [1]: Hyp mode initialized successfully");
-      if (gic === 3) expect(r.out).toContain("kvm [1]: GIC system register CPU interface enabled");
+      expect(r.out).toContain(m.kvm);
+      if (m.kvm.includes("VHE")) expect(r.out).toContain("CPU features: detected: Virtualization Host Extensions");
+      else expect(r.out).not.toContain("Virtualization Host Extensions");
+      if (m.gic === 3) expect(r.out).toContain("kvm [1]: GIC system register CPU interface enabled");
       const out = r.out.slice(from).replace(/\r\n/g, "\n");
       expect(out).toContain("\nhello from a nested guest\n");
       expect(out).toMatch(/^kvm-hello: \d+ exits handled \(26 MMIO writes\), the nested guest powered off$/m);

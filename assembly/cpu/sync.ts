@@ -3,9 +3,11 @@
 // entry and return, MSR, TLB and cache maintenance) and at run() entry.
 // Besides translation: SP alignment checking and the FP/AdvSIMD enable check.
 import { currentEL, sysreg, getIL, getPAN } from "./state";
-import { el2Enabled } from "../except/exception";
+import { sctlrForEL0 } from "../except/exception";
 import { hcrVirtualPending } from "../except/interrupt";
-import { regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, el10UnderEL2, REGIME_EL10 } from "../mmu/translate";
+import {
+  regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, el10UnderEL2, hasTwoRanges, REGIME_EL10,
+} from "../mmu/translate";
 import { invalidateFetchPage } from "./context";
 import { setTranslationContext, tlbCtx, contextFor } from "../mmu/tlb";
 import { updateSPAlignCheck, spAlignCheckOn } from "../exec/ldst";
@@ -21,21 +23,22 @@ const SCTLR_A: u64 = 1 << 1;
 // change either.
 export let attention = false;
 
-// What TLB entries filled now are valid for: the regime, the privilege and
-// PAN (they decide the permissions cached), which stages apply, ASID, VMID.
+// What TLB entries filled now are valid for: the regime (bits 2:0), the
+// privilege (3) and PAN (6) (they decide the permissions cached), which
+// stages apply (4, 5), the ASID of EL1&0 or EL2&0 (23:8), the VMID (39:24).
 function contextKey(el: u32): u64 {
   let regime = regimeOf(el);
   let s1 = stage1Enabled(regime), s2 = stage2Enabled(regime);
-  let key: u64 = <u64>regime | (el == 0 ? 0 : 4) | (s1 ? 16 : 0) | (s2 ? 32 : 0);
-  if (regime == REGIME_EL10 && el == 1 && getPAN() != 0) key |= 8;
-  if (regime == REGIME_EL10 && s1) key |= <u64>currentASID() << 8;
+  let key: u64 = <u64>regime | (el == 0 ? 0 : 8) | (s1 ? 16 : 0) | (s2 ? 32 : 0);
+  if (hasTwoRanges(regime) && el != 0 && getPAN() != 0) key |= 64;
+  if (hasTwoRanges(regime) && s1) key |= <u64>currentASID(regime) << 8;
   if (regime == REGIME_EL10 && el10UnderEL2()) key |= <u64>currentVMID() << 24;
   return key;
 }
 
 export function syncContext(): void {
   let el = currentEL();
-  let sctlr = el == 3 ? sysreg(SR_SCTLR_EL3) : el == 2 ? sysreg(SR_SCTLR_EL2) : sysreg(SR_SCTLR_EL1);
+  let sctlr = el == 3 ? sysreg(SR_SCTLR_EL3) : el == 2 ? sysreg(SR_SCTLR_EL2) : el == 1 ? sysreg(SR_SCTLR_EL1) : sctlrForEL0();
   // Alignment checking: SCTLR_ELx.A. Device memory (which includes all data
   // accesses with SCTLR_ELx.M = 0) should also fault unaligned accesses; like
   // QEMU 7.2, the reference this project measures against, this core does not

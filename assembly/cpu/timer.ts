@@ -1,13 +1,17 @@
 // The generic timers (Arm ARM D11): the EL1 physical timer (CNTP_*), the
-// virtual timer (CNTV_*) and the EL2 physical timer (CNTHP_*). The physical
-// count is instructions retired plus TIME_OFFSET (which the host advances to
-// skip idle time); the virtual count subtracts CNTVOFF_EL2. The core never
+// virtual timer (CNTV_*), the EL2 physical timer (CNTHP_*) and FEAT_VHE's
+// EL2 virtual timer (CNTHV_*). The physical count is instructions retired
+// plus TIME_OFFSET (which the host advances to skip idle time); the EL1
+// virtual timer counts the virtual count, which subtracts CNTVOFF_EL2; the
+// EL2 virtual timer belongs to the EL2&0 regime, whose virtual count has no
+// offset (CNTVOFF_EL2 is the guest's), so it counts the physical count. The core never
 // interrupts itself: it publishes the timers' output levels (TIMER_LINES) and
 // when the next one fires (TIMER_DEADLINE) at every exit, and run() stops at
 // that deadline, so the host can route the lines to its interrupt controller.
 import {
-  TIME_OFFSET, TIMER_LINES, TIMER_DEADLINE, TIMER_PHYS, TIMER_VIRT, TIMER_HYP, SR_CNTVOFF_EL2,
+  TIME_OFFSET, TIMER_LINES, TIMER_DEADLINE, TIMER_PHYS, TIMER_VIRT, TIMER_HYP, TIMER_HYPVIRT, SR_CNTVOFF_EL2,
   SR_CNTP_CTL_EL0, SR_CNTP_CVAL_EL0, SR_CNTV_CTL_EL0, SR_CNTV_CVAL_EL0, SR_CNTHP_CTL_EL2, SR_CNTHP_CVAL_EL2,
+  SR_CNTHV_CTL_EL2, SR_CNTHV_CVAL_EL2,
 } from "../abi";
 import { sysreg } from "./state";
 import { highestEL } from "./config";
@@ -19,9 +23,14 @@ export const NO_DEADLINE: u64 = 0xffff_ffff_ffff_ffff;
 // CNTVOFF_EL2 when EL2 exists.
 @inline export function virtualOffset(): u64 { return highestEL() >= 2 ? sysreg(SR_CNTVOFF_EL2) : 0; }
 
-// Timer numbers: 0 physical, 1 virtual, 2 EL2 physical.
-@inline export function ctlOf(timer: u32): i32 { return timer == 0 ? SR_CNTP_CTL_EL0 : timer == 1 ? SR_CNTV_CTL_EL0 : SR_CNTHP_CTL_EL2; }
-@inline export function cvalOf(timer: u32): i32 { return timer == 0 ? SR_CNTP_CVAL_EL0 : timer == 1 ? SR_CNTV_CVAL_EL0 : SR_CNTHP_CVAL_EL2; }
+// Timer numbers: 0 physical, 1 virtual, 2 EL2 physical, 3 EL2 virtual.
+export const TIMER_COUNT: u32 = 4;
+@inline export function ctlOf(timer: u32): i32 {
+  return timer == 0 ? SR_CNTP_CTL_EL0 : timer == 1 ? SR_CNTV_CTL_EL0 : timer == 2 ? SR_CNTHP_CTL_EL2 : SR_CNTHV_CTL_EL2;
+}
+@inline export function cvalOf(timer: u32): i32 {
+  return timer == 0 ? SR_CNTP_CVAL_EL0 : timer == 1 ? SR_CNTV_CVAL_EL0 : timer == 2 ? SR_CNTHP_CVAL_EL2 : SR_CNTHV_CVAL_EL2;
+}
 // The count a timer compares against.
 @inline export function timerCount(timer: u32, retired: u64): u64 {
   let c = physicalCount(retired);
@@ -39,14 +48,14 @@ export function readTimerCtl(timer: u32, retired: u64): u64 {
 export function updateTimers(retired: u64): void {
   let lines: u32 = 0;
   let deadline = NO_DEADLINE;
-  let timers: u32 = highestEL() >= 2 ? 3 : 2;
+  let timers: u32 = highestEL() >= 2 ? TIMER_COUNT : 2; // the EL2 timers exist with EL2
   for (let t: u32 = 0; t < timers; t++) {
     let ctl = sysreg(ctlOf(t));
     if ((ctl & 3) != 1) continue; // disabled, or masked: its output stays low
     let cval = sysreg(cvalOf(t));
     let count = timerCount(t, retired);
     if (count >= cval) {
-      lines |= t == 0 ? TIMER_PHYS : t == 1 ? TIMER_VIRT : TIMER_HYP;
+      lines |= t == 0 ? TIMER_PHYS : t == 1 ? TIMER_VIRT : t == 2 ? TIMER_HYP : TIMER_HYPVIRT;
     } else {
       let at = retired + (cval - count); // the retired count at which it fires
       if (at < deadline) deadline = at;

@@ -1,7 +1,7 @@
 // Exception entry and return: AArch64.TakeException and AArch64.ExceptionReturn.
 import {
   PSTATE_NZCV, PSTATE_DAIF, PSTATE_PAN, PSTATE_UAO, PSTATE_SS, PSTATE_IL, EXCL_SIZE, EVENT_REGISTER,
-  SR_SCTLR_EL1, SR_HCR_EL2, SR_SCR_EL3, SR_MDCR_EL2, SR_VBAR_EL1, SR_ELR_EL1, SR_SPSR_EL1, SR_ESR_EL1, SR_FAR_EL1,
+  SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, SR_SCR_EL3, SR_MDCR_EL2, SR_VBAR_EL1, SR_ELR_EL1, SR_SPSR_EL1, SR_ESR_EL1, SR_FAR_EL1,
   CNT_EXCEPTION, CNT_ERET,
 } from "../abi";
 import { currentEL, spSel, sysreg, setSysreg, setELAndSP } from "../cpu/state";
@@ -13,6 +13,7 @@ import { branchAddr } from "../mmu/translate";
 @inline function banked(base: i32, el: u32): i32 { return base + <i32>el - 1; }
 
 const HCR_TGE: u64 = 1 << 27;
+const HCR_E2H: u64 = <u64>1 << 34;
 const SCR_NS: u64 = 1;
 const SCTLR_SPAN: u64 = 1 << 23;
 
@@ -26,6 +27,19 @@ export function el2Enabled(): bool {
 
 // HCR_EL2.TGE in effect.
 @inline export function tgeInEffect(): bool { return el2Enabled() && (sysreg(SR_HCR_EL2) & HCR_TGE) != 0; }
+
+// ELIsInHost(el) (FEAT_VHE): EL2 runs the EL2&0 regime when HCR_EL2.E2H is
+// set, and EL0 is the host's user space (EL2&0 regime, EL2 controls) when
+// HCR_EL2.{E2H, TGE} = {1, 1}. Never EL1 or EL3.
+export function elIsInHost(el: u32): bool {
+  if (el == 1 || el == 3 || !el2Enabled()) return false;
+  let mask = el == 2 ? HCR_E2H : HCR_E2H | HCR_TGE;
+  return (sysreg(SR_HCR_EL2) & mask) == mask;
+}
+
+// The SCTLR that controls EL0 (UCT, UCI, DZE, UMA, nTWI, nTWE, SA0):
+// SCTLR_EL2 for the host's EL0 (ELIsInHost(EL0)), else SCTLR_EL1.
+export function sctlrForEL0(): u64 { return sysreg(elIsInHost(0) ? SR_SCTLR_EL2 : SR_SCTLR_EL1); }
 
 // The EL that a synchronous exception from the current EL is taken to, when
 // no trap routes it elsewhere: EL0 goes to EL1, or EL2 under HCR_EL2.TGE.
@@ -85,8 +99,11 @@ export function takeException(target: u32, vect: u32, esr: u64, far: u64, hasFar
   store<u32>(PSTATE_SS, 0);
   store<u32>(PSTATE_IL, 0);
   store<u32>(PSTATE_UAO, 0);
-  // FEAT_PAN: PSTATE.PAN is set on taking an exception to EL1 when SCTLR_EL1.SPAN is 0.
+  // FEAT_PAN: PSTATE.PAN is set on taking an exception to EL1 when
+  // SCTLR_EL1.SPAN is 0, and (FEAT_VHE) to EL2 under HCR_EL2.{E2H, TGE} =
+  // {1, 1} when SCTLR_EL2.SPAN is 0.
   if (target == 1 && (sysreg(SR_SCTLR_EL1) & SCTLR_SPAN) == 0) store<u32>(PSTATE_PAN, 1);
+  if (target == 2 && elIsInHost(0) && (sysreg(SR_SCTLR_EL2) & SCTLR_SPAN) == 0) store<u32>(PSTATE_PAN, 1);
   countException(from, target, vect == VECT_SYNC ? <u32>(esr >> 26) & 0x3f : asyncClass(vect));
   // VBAR_ELx<10:0> are RES0: the vector is VBAR<63:11>:offset.
   return (sysreg(banked(SR_VBAR_EL1, target)) & ~<u64>0x7ff) + offset + vect;

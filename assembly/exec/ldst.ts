@@ -9,14 +9,14 @@ import { SLOT_SINK, SLOT_SP, SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, EXCL_ADDR
 import { hostRead, hostWrite } from "../mmu/tlb";
 import { readSlow, writeSlow, writableHost, dataAbort, ACC_ALIGNED, ACC_RAM_ONLY, ACC_UNPRIV } from "../mmu/memory";
 import { extendReg } from "./flags";
-import { takeSync } from "../except/exception";
+import { takeSync, sctlrForEL0 } from "../except/exception";
 import { EC_SP_ALIGN, FSC_ALIGNMENT } from "../except/syndrome";
 
 // ---- SP alignment checking (SCTLR_ELx.SA / SA0), resolved when the context changes.
 let spAlignCheck = false;
 export function updateSPAlignCheck(): void {
   let el = currentEL();
-  let sctlr = el == 3 ? sysreg(SR_SCTLR_EL3) : el == 2 ? sysreg(SR_SCTLR_EL2) : sysreg(SR_SCTLR_EL1);
+  let sctlr = el == 3 ? sysreg(SR_SCTLR_EL3) : el == 2 ? sysreg(SR_SCTLR_EL2) : el == 1 ? sysreg(SR_SCTLR_EL1) : sctlrForEL0();
   spAlignCheck = (sctlr & (el == 0 ? (1 << 4) : (1 << 3))) != 0;
 }
 

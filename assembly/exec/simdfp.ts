@@ -1,11 +1,11 @@
 // SIMD&FP state shared by the FP/AdvSIMD handlers: the V registers, FPCR and
 // FPSR, and the FP/AdvSIMD enable check (AArch64.CheckFPAdvSIMDEnabled),
 // resolved once per context by updateFPTrap() (called from syncContext()).
-import { V_BASE, SR_CPACR_EL1, SR_CPTR_EL2, SR_CPTR_EL3, SR_FPCR, SR_FPSR } from "../abi";
+import { V_BASE, SR_CPACR_EL1, SR_CPTR_EL2, SR_CPTR_EL3, SR_FPCR, SR_FPSR, SR_HCR_EL2 } from "../abi";
 import { currentEL, sysreg, setSysreg } from "../cpu/state";
 import { highestEL, fpEnabled } from "../cpu/config";
 import { pcOf, setNextPC } from "../cpu/context";
-import { takeException, el2Enabled, tgeInEffect } from "../except/exception";
+import { takeException, el2Enabled, tgeInEffect, elIsInHost } from "../except/exception";
 import { syndrome, VECT_SYNC, EC_UNKNOWN, EC_FP_ACCESS_TRAP } from "../except/syndrome";
 import { fpTakeFlags } from "../fp/index";
 import * as O from "../decode/ops";
@@ -40,18 +40,21 @@ export let fpTrapEL: u32 = 0;
 let fpTrapSyndrome: u64 = 0;
 
 const CPTR_TFP: u64 = 1 << 10;
+const HCR_TGE: u64 = 1 << 27;
+const HCR_E2H: u64 = <u64>1 << 34;
 // ISS of EC 0x07 from AArch64: CV = 1, COND = 0b1110 (ConditionSyndrome()).
 const ISS_FP_TRAP: u32 = (1 << 24) | (0xe << 20);
 
 // AArch64.CheckFPAdvSIMDEnabled, in priority order: CPACR_EL1.FPEN (EL0/EL1
-// to EL1; to EL2 under HCR_EL2.TGE, reported as Uncategorized, see
-// AArch64.AdvSIMDFPAccessTrap), then CPTR_EL2.TFP (EL0-EL2, when EL2 is
-// enabled), then CPTR_EL3.TFP. FEAT_VHE is not implemented (no E2H forms).
+// outside the host, to EL1; to EL2 under HCR_EL2.TGE, reported as
+// Uncategorized, see AArch64.AdvSIMDFPAccessTrap), then CPTR_EL2 (EL0-EL2,
+// when EL2 is enabled): TFP, or with HCR_EL2.E2H its CPACR_EL1-like FPEN
+// (0bx0 traps EL0-EL2, 0b01 the host's EL0), then CPTR_EL3.TFP.
 export function updateFPTrap(): void {
   fpTrapEL = 0;
   if (!fpEnabled) return;
   let el = currentEL();
-  if (el <= 1) {
+  if (el <= 1 && !elIsInHost(el)) {
     let fpen = (sysreg(SR_CPACR_EL1) >> 20) & 3;
     if (fpen != 3 && !(fpen == 1 && el == 1)) {
       if (tgeInEffect()) { fpTrapEL = 2; fpTrapSyndrome = syndrome(EC_UNKNOWN, 0); }
@@ -59,9 +62,19 @@ export function updateFPTrap(): void {
       return;
     }
   }
-  if (el <= 2 && el2Enabled() && (sysreg(SR_CPTR_EL2) & CPTR_TFP) != 0) {
-    fpTrapEL = 2; fpTrapSyndrome = syndrome(EC_FP_ACCESS_TRAP, ISS_FP_TRAP);
-    return;
+  if (el <= 2 && el2Enabled()) {
+    let cptr = sysreg(SR_CPTR_EL2), hcr = sysreg(SR_HCR_EL2);
+    let trap: bool;
+    if ((hcr & HCR_E2H) != 0) {
+      let fpen = (cptr >> 20) & 3;
+      trap = (fpen & 1) == 0 || (fpen == 1 && el == 0 && (hcr & HCR_TGE) != 0);
+    } else {
+      trap = (cptr & CPTR_TFP) != 0;
+    }
+    if (trap) {
+      fpTrapEL = 2; fpTrapSyndrome = syndrome(EC_FP_ACCESS_TRAP, ISS_FP_TRAP);
+      return;
+    }
   }
   if (highestEL() == 3 && (sysreg(SR_CPTR_EL3) & CPTR_TFP) != 0) {
     fpTrapEL = 3; fpTrapSyndrome = syndrome(EC_FP_ACCESS_TRAP, ISS_FP_TRAP);

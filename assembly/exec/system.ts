@@ -5,14 +5,14 @@ import { pcOf, setNextPC, requestExit, exitPending, exitSyndrome } from "../cpu/
 import { highestEL } from "../cpu/config";
 import { R_NEXT, R_SYNC, R_FAULT } from "../decode/ops";
 import {
-  EVENT_REGISTER, EXCL_SIZE, EXIT_WFI, EXIT_WFE, EXIT_PC, SR_SCTLR_EL1, SR_HCR_EL2, SR_SCR_EL3, SR_PAR_EL1,
+  EVENT_REGISTER, EXCL_SIZE, EXIT_WFI, EXIT_WFE, EXIT_PC, SR_HCR_EL2, SR_SCR_EL3, SR_PAR_EL1,
   CONTROL_LINES,
 } from "../abi";
 import { virtualPending } from "../except/interrupt";
 import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
 import { sysOpTrapped } from "../sysreg/traps";
-import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect } from "../except/exception";
+import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect, sctlrForEL0 } from "../except/exception";
 import { syndrome, issSysreg, issWFx, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { hostWrite } from "../mmu/tlb";
 import { translateAddress, AT_READ } from "../mmu/translate";
@@ -57,7 +57,7 @@ export function execWFx(e: usize, isWFE: bool): i32 {
   let pc = pcOf(e), el = currentEL();
   if (isWFE && load<u32>(EVENT_REGISTER) != 0) { store<u32>(EVENT_REGISTER, 0); return R_NEXT; }
   let target: u32 = 0;
-  if (el == 0 && (sysreg(SR_SCTLR_EL1) & (isWFE ? SCTLR_NTWE : SCTLR_NTWI)) == 0) target = tgeInEffect() ? 2 : 1;
+  if (el == 0 && (sctlrForEL0() & (isWFE ? SCTLR_NTWE : SCTLR_NTWI)) == 0) target = tgeInEffect() ? 2 : 1;
   else if (el <= 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & (isWFE ? HCR_TWE : HCR_TWI)) != 0) target = 2;
   else if (el <= 2 && highestEL() == 3 && (sysreg(SR_SCR_EL3) & (isWFE ? SCR_TWE : SCR_TWI)) != 0) target = 3;
   let esr = syndrome(EC_WFX_TRAP, issWFx(isWFE));
@@ -90,8 +90,9 @@ export function execSYS(w: u64, e: usize): i32 {
   let min = sysMinimumEL(key);
   if (min > highestEL() || el < min) { setNextPC(undefinedInstruction(pcOf(e))); return R_FAULT; }
   if (el == 0) {
-    // EL0 cache maintenance needs SCTLR_EL1.UCI, DC ZVA needs SCTLR_EL1.DZE.
-    let sctlr = sysreg(SR_SCTLR_EL1);
+    // EL0 cache maintenance needs SCTLR_EL1.UCI, DC ZVA needs SCTLR_EL1.DZE
+    // (SCTLR_EL2's in the host's EL0).
+    let sctlr = sctlrForEL0();
     let enabled = op == S.SYS_DC_ZVA ? (sctlr & SCTLR_DZE) != 0 : (sctlr & SCTLR_UCI) != 0;
     if (!enabled) { setNextPC(takeSync(EC_SYSREG, issSysreg(key, fB(w), false), pcOf(e))); return R_FAULT; }
   }

@@ -18,7 +18,7 @@ import {
 } from "./translate";
 import { reportTranslationFault, stage2Syndrome, hostStage2Fault } from "./fault";
 import { pageHasCode, invalidateCode } from "../decode/cache";
-import { abortTargetEL, takeException } from "../except/exception";
+import { abortTargetEL, takeException, elIsInHost } from "../except/exception";
 import {
   syndrome, issDataAbort, hpfarOf, EC_DABT_LOW, EC_DABT_CUR, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, VECT_SYNC,
 } from "../except/syndrome";
@@ -62,11 +62,12 @@ export function dataAbort(va: u64, fsc: u32, isWrite: bool, pc: u64): void {
 
 // ---- Translation -------------------------------------------------------------
 // The privilege a data access is checked at: EL0 for EL0 and for LDTR/STTR
-// (unless PSTATE.UAO), else privileged.
+// at EL1, or at EL2 in the host (HCR_EL2.{E2H, TGE} = {1, 1}, where they
+// access the host's EL0 memory), unless PSTATE.UAO; else privileged.
 function accessPrivilege(acc: u32): u32 {
   let el = currentEL();
   if (el == 0) return 0;
-  if ((acc & ACC_UNPRIV) != 0 && el == 1 && !unprivilegedIsPrivileged()) return 0;
+  if ((acc & ACC_UNPRIV) != 0 && (el == 1 || (el == 2 && elIsInHost(0))) && !unprivilegedIsPrivileged()) return 0;
   return 1;
 }
 

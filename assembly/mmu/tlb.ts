@@ -1,7 +1,7 @@
 // The software TLB. Direct-mapped, TLB_ENTRIES entries of TLB_ENTRY_SIZE bytes:
 //   +0  tag for reads     +8  tag for writes    +16 tag for instruction fetch
 //   +24 u32 addend: host address = (u32)va + addend
-//   +28 u32 meta: bit 0 global (nG = 0), bits 2:1 regime, bits 13:8 log2 of the
+//   +28 u32 meta: bit 0 global (nG = 0), bits 3:1 regime, bits 13:8 log2 of the
 //       stage 1 mapping size, bit 14 stage 2 applied
 //   +32 u64 physical page address    +40 u64 IPA page    +48 u16 ASID
 //   +50 u16 VMID                     +56 u64 VA page
@@ -120,7 +120,7 @@ export function tlbInvalidate(match: u32, regime: u32, vmid: u32, asid: u32, add
     let e = TLB_BASE + <usize>i * TLB_ENTRY_SIZE;
     if ((load<u64>(e, TLB_TAG_R) & load<u64>(e, TLB_TAG_W) & load<u64>(e, TLB_TAG_X)) == TAG_INVALID) continue;
     let meta = load<u32>(e, TLB_META);
-    if ((match & MATCH_REGIME) && ((meta >> 1) & 3) != regime) continue;
+    if ((match & MATCH_REGIME) && ((meta >> 1) & 7) != regime) continue;
     if ((match & MATCH_VMID) && <u32>load<u16>(e, TLB_VMID) != vmid) continue;
     if ((match & MATCH_ASID) && ((meta & META_GLOBAL) != 0 || <u32>load<u16>(e, TLB_ASID) != asid)) continue;
     if ((match & MATCH_ASID_OR_GLOBAL) && (meta & META_GLOBAL) == 0 && <u32>load<u16>(e, TLB_ASID) != asid) continue;

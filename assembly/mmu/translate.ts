@@ -6,12 +6,12 @@
 // by the caller (reportFault), so AT can translate without faulting.
 import {
   SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, SR_TCR_EL1, SR_TCR_EL2, SR_TCR_EL3, SR_TTBR0_EL1,
-  SR_TTBR1_EL1, SR_TTBR0_EL2, SR_TTBR0_EL3, SR_HCR_EL2, SR_VTTBR_EL2, SR_VTCR_EL2, SR_MAIR_EL1,
+  SR_TTBR1_EL1, SR_TTBR0_EL2, SR_TTBR1_EL2, SR_TTBR0_EL3, SR_HCR_EL2, SR_VTTBR_EL2, SR_VTCR_EL2, SR_MAIR_EL1,
   SR_MAIR_EL2, SR_MAIR_EL3, RAM_HOST_BASE, PSTATE_PAN, PSTATE_UAO, CNT_TLB_WALKS, CNT_TLB_WALK_READS,
 } from "../abi";
 import { sysreg } from "../cpu/state";
 import { ramBase, ramSize, hostStage2 } from "../cpu/config";
-import { el2Enabled } from "../except/exception";
+import { el2Enabled, elIsInHost } from "../except/exception";
 
 export const PA_BITS: u32 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
 
@@ -20,10 +20,16 @@ export const AT_READ: u32 = 0;
 export const AT_WRITE: u32 = 1;
 export const AT_EXEC: u32 = 2;
 
-// Translation regimes.
+// Translation regimes. EL2&0 (FEAT_VHE) is EL2's with HCR_EL2.E2H, and the
+// host's EL0's with HCR_EL2.{E2H, TGE} = {1, 1}: two VA ranges and ASIDs
+// like EL1&0, from TTBR0_EL2, TTBR1_EL2 and TCR_EL2 in its E2H layout.
 export const REGIME_EL10: u32 = 1;
 export const REGIME_EL2: u32 = 2;
 export const REGIME_EL3: u32 = 3;
+export const REGIME_EL20: u32 = 4;
+
+// Regimes with two VA ranges, EL0 permissions and ASIDs.
+@inline export function hasTwoRanges(regime: u32): bool { return regime == REGIME_EL10 || regime == REGIME_EL20; }
 
 // Fault kinds (the DFSC/IFSC value without the level).
 export const FAULT_NONE: u32 = 0xff;
@@ -194,9 +200,13 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
 }
 
 // ---- the regime ------------------------------------------------------------------------
-// The regime used by accesses at `el` (the effective privilege for LDTR/STTR is EL0
-// but the regime is still EL1&0).
-@inline export function regimeOf(el: u32): u32 { return el == 3 ? REGIME_EL3 : el == 2 ? REGIME_EL2 : REGIME_EL10; }
+// The regime used by accesses at `el` (S1TranslationRegime; the effective
+// privilege for LDTR/STTR is EL0 but the regime is still the EL's own).
+export function regimeOf(el: u32): u32 {
+  if (el == 3) return REGIME_EL3;
+  if (el == 2) return elIsInHost(2) ? REGIME_EL20 : REGIME_EL2;
+  return el == 0 && elIsInHost(0) ? REGIME_EL20 : REGIME_EL10;
+}
 
 const HCR_VM: u64 = 1;
 const HCR_PTW: u64 = 1 << 2;
@@ -211,7 +221,7 @@ function defaultCacheable(): bool {
 // Is stage 1 of the regime enabled?
 export function stage1Enabled(regime: u32): bool {
   if (regime == REGIME_EL3) return (sysreg(SR_SCTLR_EL3) & 1) != 0;
-  if (regime == REGIME_EL2) return (sysreg(SR_SCTLR_EL2) & 1) != 0;
+  if (regime == REGIME_EL2 || regime == REGIME_EL20) return (sysreg(SR_SCTLR_EL2) & 1) != 0;
   if (el2Enabled() && (sysreg(SR_HCR_EL2) & (HCR_TGE | HCR_DC)) != 0) return false;
   return (sysreg(SR_SCTLR_EL1) & 1) != 0;
 }
@@ -235,10 +245,12 @@ export function currentVMID(): u32 {
   return (sysreg(SR_VTCR_EL2) & (1 << 19)) != 0 ? v : v & 0xff;
 }
 
-// The current ASID of the EL1&0 regime (TCR_EL1.A1 picks TTBR1's; TCR_EL1.AS: 16 bits).
-export function currentASID(): u32 {
-  let tcr = sysreg(SR_TCR_EL1);
-  let ttbr = (tcr & (1 << 22)) != 0 ? sysreg(SR_TTBR1_EL1) : sysreg(SR_TTBR0_EL1);
+// The current ASID of the EL1&0 or EL2&0 regime (TCR_ELx.A1 picks TTBR1's;
+// TCR_ELx.AS: 16 bits).
+export function currentASID(regime: u32): u32 {
+  let el2 = regime == REGIME_EL20;
+  let tcr = sysreg(el2 ? SR_TCR_EL2 : SR_TCR_EL1);
+  let ttbr = (tcr & (1 << 22)) != 0 ? sysreg(el2 ? SR_TTBR1_EL2 : SR_TTBR1_EL1) : sysreg(el2 ? SR_TTBR0_EL2 : SR_TTBR0_EL1);
   let asid = <u32>(ttbr >> 48);
   return (tcr & (<u64>1 << 36)) != 0 ? asid : asid & 0xff;
 }
@@ -300,16 +312,19 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
   let t: u32, g: u32, epd = false, tbi = false, outBits: u32;
   let va = vaIn;
   let upper = false;
-  if (regime == REGIME_EL10) {
-    tcr = sysreg(SR_TCR_EL1); sctlr = sysreg(SR_SCTLR_EL1); mair = sysreg(SR_MAIR_EL1);
+  let twoRanges = hasTwoRanges(regime);
+  if (twoRanges) {
+    // EL1&0, or EL2&0 from the EL2 registers (TCR_EL2 in the TCR_EL1 layout).
+    let el2 = regime == REGIME_EL20;
+    tcr = sysreg(el2 ? SR_TCR_EL2 : SR_TCR_EL1);
+    sctlr = sysreg(el2 ? SR_SCTLR_EL2 : SR_SCTLR_EL1);
+    mair = sysreg(el2 ? SR_MAIR_EL2 : SR_MAIR_EL1);
     upper = (va & (<u64>1 << 55)) != 0;
     tbi = (tcr & (<u64>1 << (upper ? 38 : 37))) != 0;
-    if (upper) { t = <u32>(tcr >> 16) & 0x3f; g = granuleTG1(<u32>(tcr >> 30) & 3); epd = (tcr & (1 << 23)) != 0; ttbr = sysreg(SR_TTBR1_EL1); }
-    else { t = <u32>tcr & 0x3f; g = granuleTG0(<u32>(tcr >> 14) & 3); epd = (tcr & (1 << 7)) != 0; ttbr = sysreg(SR_TTBR0_EL1); }
+    if (upper) { t = <u32>(tcr >> 16) & 0x3f; g = granuleTG1(<u32>(tcr >> 30) & 3); epd = (tcr & (1 << 23)) != 0; ttbr = sysreg(el2 ? SR_TTBR1_EL2 : SR_TTBR1_EL1); }
+    else { t = <u32>tcr & 0x3f; g = granuleTG0(<u32>(tcr >> 14) & 3); epd = (tcr & (1 << 7)) != 0; ttbr = sysreg(el2 ? SR_TTBR0_EL2 : SR_TTBR0_EL1); }
     outBits = outputSize(<u32>(tcr >> 32) & 7);
-    let asidTTBR = (tcr & (1 << 22)) != 0 ? sysreg(SR_TTBR1_EL1) : sysreg(SR_TTBR0_EL1);
-    tASID = <u32>(asidTTBR >> 48);
-    if ((tcr & (<u64>1 << 36)) == 0) tASID &= 0xff;
+    tASID = currentASID(regime);
   } else {
     let el3 = regime == REGIME_EL3;
     tcr = sysreg(el3 ? SR_TCR_EL3 : SR_TCR_EL2);
@@ -329,7 +344,7 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
   // The VA must lie in the range of its TTBR: top bits all zero (or all ones for TTBR1).
   let top = va >> <u64>inputsize;
   let topOk = upper ? top == (<u64>-1 >> <u64>inputsize) : top == 0;
-  if (regime != REGIME_EL10 && (va >> 63) != 0) topOk = false;
+  if (!twoRanges && (va >> 63) != 0) topOk = false;
   if (!topOk || epd) return fault(FAULT_TRANSLATION, 0, false, false, 0);
   let stride = g - 3;
   let levels = (inputsize - g + stride - 1) / stride;
@@ -376,7 +391,7 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
     if ((oa >> <u64>outBits) != 0) return fault(FAULT_ADDRESS_SIZE, <u32>level, false, false, 0);
     if ((d & (1 << 10)) == 0) return fault(FAULT_ACCESS_FLAG, <u32>level, false, false, 0);
     tShift = shift;
-    tGlobal = regime != REGIME_EL10 || (d & (1 << 11)) == 0;
+    tGlobal = !twoRanges || (d & (1 << 11)) == 0;
     let attrIndx = <u32>(d >> 2) & 7;
     tAttr = <u32>(mair >> <u64>(attrIndx * 8)) & 0xff;
     tSH = <u32>(d >> 8) & 3;
@@ -384,7 +399,7 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
     let ap = <u32>(d >> 6) & 3;            // AP[2:1]
     if (apTable & 2) ap |= 2;               // APTable[1]: read-only
     let wxn = (sctlr & (1 << 19)) != 0;
-    if (regime == REGIME_EL10) {
+    if (twoRanges) {
       if (apTable & 1) ap &= 2;             // APTable[0]: no EL0 access
       let user = (ap & 1) != 0;
       let uxn = (d & (<u64>1 << 54)) != 0 || uxnTable;
@@ -420,8 +435,9 @@ export function unprivilegedIsPrivileged(): bool { return load<u32>(PSTATE_UAO) 
 // for its half of the address space) has bits 63:56 replaced by bit 55.
 export function branchAddr(target: u64, el: u32): u64 {
   let tbi: bool;
-  if (el <= 1) {
-    let tcr = sysreg(SR_TCR_EL1);
+  let regime = regimeOf(el);
+  if (hasTwoRanges(regime)) {
+    let tcr = sysreg(regime == REGIME_EL20 ? SR_TCR_EL2 : SR_TCR_EL1);
     tbi = (tcr & (<u64>1 << ((target & (<u64>1 << 55)) != 0 ? 38 : 37))) != 0;
   } else {
     tbi = (sysreg(el == 3 ? SR_TCR_EL3 : SR_TCR_EL2) & (1 << 20)) != 0;

@@ -2,8 +2,13 @@
 // semantics of computed registers. Storage-backed registers live at
 // SYSREG_BASE + 8 * SR_<name>.
 import {
-  PSTATE_PAN, PSTATE_UAO, SR_SCTLR_EL1, SR_CNTKCTL_EL1, SR_CNTVOFF_EL2, SR_VPIDR_EL2,
+  PSTATE_PAN, PSTATE_UAO, SR_SCTLR_EL1, SR_SCTLR_EL2, SR_CNTKCTL_EL1, SR_VPIDR_EL2,
   SR_VMPIDR_EL2, SR_HCR_EL2, SR_SCR_EL3, SR_OSLSR_EL1, SR_RVBAR_EL3, SR_FPCR, SR_FPSR,
+  SR_CPACR_EL1, SR_CPTR_EL2, SR_TTBR0_EL1, SR_TTBR0_EL2, SR_TTBR1_EL1, SR_TTBR1_EL2, SR_TCR_EL1,
+  SR_TCR_EL2, SR_ESR_EL1, SR_ESR_EL2, SR_AFSR0_EL1, SR_AFSR0_EL2, SR_AFSR1_EL1, SR_AFSR1_EL2,
+  SR_FAR_EL1, SR_FAR_EL2, SR_MAIR_EL1, SR_MAIR_EL2, SR_AMAIR_EL1, SR_AMAIR_EL2, SR_VBAR_EL1,
+  SR_VBAR_EL2, SR_CONTEXTIDR_EL1, SR_CONTEXTIDR_EL2, SR_ELR_EL1, SR_ELR_EL2, SR_SPSR_EL1,
+  SR_SPSR_EL2,
 } from "../abi";
 import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
@@ -12,7 +17,7 @@ import {
 import { highestEL } from "../cpu/config";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
-import { takeSync, takeException, undefinedInstruction, el2Enabled } from "../except/exception";
+import { takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0 } from "../except/exception";
 import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { isrValue } from "../except/interrupt";
 import * as T from "./table";
@@ -30,13 +35,21 @@ const CNTKCTL_EL0PCTEN: u64 = 1;
 const CNTKCTL_EL0VCTEN: u64 = 2;
 const CNTKCTL_EL0VTEN: u64 = 1 << 8;
 const CNTKCTL_EL0PTEN: u64 = 1 << 9;
+// CNTHCTL_EL2.EL1PCTEN and EL1PCEN: bits 0 and 1 with HCR_EL2.E2H = 0, bits
+// 10 and 11 (EL1PCTEN, EL1PTEN) in the E2H = 1 layout, whose bits 0, 1, 8, 9
+// (EL0PCTEN, EL0VCTEN, EL0VTEN, EL0PTEN) then control the host's EL0 as
+// CNTKCTL_EL1's do EL0 otherwise.
 const CNTHCTL_EL1PCTEN: u64 = 1;
 const CNTHCTL_EL1PCEN: u64 = 2;
+const CNTHCTL_E2H_EL1PCTEN: u64 = 1 << 10;
+const CNTHCTL_E2H_EL1PTEN: u64 = 1 << 11;
 const HCR_RW: u64 = 1 << 31;
 const HCR_FMO: u64 = 1 << 3;
 const HCR_IMO: u64 = 1 << 4;
 const HCR_HCD: u64 = 1 << 29;
-const HCR_WRITABLE: u64 = 0x3_ffff_ffff;
+const HCR_E2H: u64 = <u64>1 << 34;
+// The Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE).
+const HCR_WRITABLE: u64 = 0x3_ffff_ffff | HCR_E2H;
 const SCR_RW: u64 = 1 << 10;
 
 // The lowest EL that may access a register, from op1 of its encoding; 4 = never.
@@ -44,9 +57,48 @@ function minimumEL(key: u32): u32 {
   let op1 = (key >> 11) & 7;
   if (op1 <= 2) return 1;
   if (op1 == 3) return 0;
-  if (op1 == 4) return 2;
+  if (op1 == 4 || op1 == 5) return 2; // op1 = 5: *_EL12, *_EL02 (FEAT_VHE), see accessAllowed
   if (op1 == 6) return 3;
-  return 4; // op1 = 5 (*_EL12/_EL02, FEAT_VHE) and 7: not implemented
+  return 4; // op1 = 7: not implemented
+}
+
+@inline function isTimer(reg: i32): bool { return reg >= T.SPR_TIMER && reg < T.SPR_TIMER_END; }
+@inline function timerOf(reg: i32): u32 { return <u32>(reg - T.SPR_TIMER) >> 2; }
+@inline function isVHEAlias(key: u32): bool { return ((key >> 11) & 7) == 5; }
+
+// FEAT_VHE register redirection (the E2H cases of AArch64.SysRegRead and
+// SysRegWrite): at EL2 with HCR_EL2.E2H set, the EL1 encodings of these
+// registers, and the EL0 timer encodings, access the EL2 registers; so do
+// the EL0 timer encodings at the host's EL0 (ELIsInHost(EL0)). The *_EL12
+// and *_EL02 encodings reach the EL1 and EL0 registers instead.
+function e2hRedirect(reg: i32): i32 {
+  switch (reg) {
+    case SR_SCTLR_EL1: return SR_SCTLR_EL2;
+    case SR_CPACR_EL1: return SR_CPTR_EL2;        // CPTR_EL2 in its E2H layout
+    case SR_TTBR0_EL1: return SR_TTBR0_EL2;
+    case SR_TTBR1_EL1: return SR_TTBR1_EL2;
+    case SR_TCR_EL1: return SR_TCR_EL2;           // TCR_EL2 in its E2H (TCR_EL1) layout
+    case SR_ESR_EL1: return SR_ESR_EL2;
+    case SR_AFSR0_EL1: return SR_AFSR0_EL2;
+    case SR_AFSR1_EL1: return SR_AFSR1_EL2;
+    case SR_FAR_EL1: return SR_FAR_EL2;
+    case SR_MAIR_EL1: return SR_MAIR_EL2;
+    case SR_AMAIR_EL1: return SR_AMAIR_EL2;
+    case SR_VBAR_EL1: return SR_VBAR_EL2;
+    case SR_CONTEXTIDR_EL1: return SR_CONTEXTIDR_EL2;
+    case SR_ELR_EL1: return SR_ELR_EL2;
+    case SR_SPSR_EL1: return SR_SPSR_EL2;
+    case SR_CNTKCTL_EL1: return SR_CNTHCTL_EL2;   // CNTHCTL_EL2 in its E2H layout
+  }
+  // CNTP_* -> CNTHP_*, CNTV_* -> CNTHV_* (timer 0 -> 2, 1 -> 3).
+  if (isTimer(reg) && timerOf(reg) < 2) return reg + 8;
+  return reg;
+}
+
+// The register an access from `el` by the encoding `key` reaches.
+function effectiveReg(reg: i32, key: u32, el: u32): i32 {
+  if (isVHEAlias(key) || (el != 0 && el != 2) || !elIsInHost(el)) return reg;
+  return el == 2 || isTimer(reg) ? e2hRedirect(reg) : reg;
 }
 
 // Trap a system register access to EL1 (or EL2 under HCR_EL2.TGE) with EC 0x18.
@@ -61,9 +113,6 @@ function trapSysregTo(target: u32, key: u32, rt: u32, isRead: bool, e: usize): b
   return false;
 }
 
-@inline function isTimer(reg: i32): bool { return reg >= T.SPR_TIMER && reg < T.SPR_TIMER_END; }
-@inline function timerOf(reg: i32): u32 { return <u32>(reg - T.SPR_TIMER) >> 2; }
-
 function undefined_(e: usize): bool { setNextPC(undefinedInstruction(pcOf(e))); return false; }
 
 // Checks whether the access may proceed; if not, takes the exception and returns false.
@@ -71,11 +120,18 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   let el = currentEL();
   let min = minimumEL(key);
   if (min > 3 || min > highestEL() || el < min) return undefined_(e);
+  // *_EL12, *_EL02: at EL2 with HCR_EL2.E2H, at EL3 with EL2 enabled and
+  // E2H; otherwise UNDEFINED (at EL1 too: FEAT_NV, which would trap them, is not implemented).
+  if (isVHEAlias(key) && !elIsInHost(2)) return undefined_(e);
   if (isRead ? T.sysregWriteOnly(reg) : T.sysregReadOnly(reg)) return undefined_(e);
   if (reg == T.SPR_SP_EL0 && spSel() == 0) return undefined_(e);
   if (el == 0) {
-    let sctlr = sysreg(SR_SCTLR_EL1);
-    let kctl = sysreg(SR_CNTKCTL_EL1);
+    // The host's EL0 (HCR_EL2.{E2H, TGE} = {1, 1}) is controlled by SCTLR_EL2
+    // and CNTHCTL_EL2 (EL0PCTEN, EL0VCTEN, EL0VTEN, EL0PTEN in CNTKCTL_EL1's
+    // places), and its traps go to EL2 (takeSync: TGE).
+    let host = elIsInHost(0);
+    let sctlr = sysreg(host ? SR_SCTLR_EL2 : SR_SCTLR_EL1);
+    let kctl = sysreg(host ? SR_CNTHCTL_EL2 : SR_CNTKCTL_EL1);
     if (reg == T.SPR_DAIF && (sctlr & SCTLR_UMA) == 0) return trapSysreg(key, rt, isRead, e);
     if (reg == T.SPR_CTR && (sctlr & SCTLR_UCT) == 0) return trapSysreg(key, rt, isRead, e);
     if (reg == SR_CNTFRQ_EL0_ID && (kctl & (CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN)) == 0) return trapSysreg(key, rt, isRead, e);
@@ -92,11 +148,14 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   let target = sysregTrapTarget(reg, isRead, el);
   if (target != 0) return trapSysregTo(target, key, rt, isRead, e);
   if (reg == T.SPR_IMPDEF) return undefined_(e);
-  // EL0/EL1 under EL2: CNTHCTL_EL2.EL1PCTEN (CNTPCT_EL0) and EL1PCEN (the physical timer) trap to EL2.
-  if (el <= 1 && el2Enabled()) {
+  // EL0/EL1 under EL2 (not the host's EL0): CNTHCTL_EL2.EL1PCTEN (CNTPCT_EL0)
+  // and EL1PCEN (the physical timer) trap to EL2, at bits 10 and 11 with HCR_EL2.E2H.
+  if (el <= 1 && el2Enabled() && !elIsInHost(el)) {
     let hctl = sysreg(SR_CNTHCTL_EL2);
-    if (reg == T.SPR_CNTPCT && (hctl & CNTHCTL_EL1PCTEN) == 0) return trapSysregTo(2, key, rt, isRead, e);
-    if (isTimer(reg) && timerOf(reg) == 0 && (hctl & CNTHCTL_EL1PCEN) == 0) return trapSysregTo(2, key, rt, isRead, e);
+    let e2h = (sysreg(SR_HCR_EL2) & HCR_E2H) != 0;
+    let pcten = e2h ? CNTHCTL_E2H_EL1PCTEN : CNTHCTL_EL1PCTEN, pten = e2h ? CNTHCTL_E2H_EL1PTEN : CNTHCTL_EL1PCEN;
+    if (reg == T.SPR_CNTPCT && (hctl & pcten) == 0) return trapSysregTo(2, key, rt, isRead, e);
+    if (isTimer(reg) && timerOf(reg) == 0 && (hctl & pten) == 0) return trapSysregTo(2, key, rt, isRead, e);
     // ICC_SGI1R/ASGI1R/SGI0R_EL1 (3,0,12,11,5..7) at EL1 trap to EL2 while it
     // routes IRQs or FIQs (HCR_EL2.IMO/FMO): the hypervisor sends the guest's SGIs.
     if (el == 1 && reg == T.SPR_ICC && key >= 0xc65d && key <= 0xc65f && (sysreg(SR_HCR_EL2) & (HCR_IMO | HCR_FMO)) != 0) {
@@ -110,6 +169,13 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   return true;
 }
 import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID, SR_CNTHCTL_EL2, EXIT_TIMER, EXIT_SYSREG, EXIT_SYSREG_KEY, EXIT_SYSREG_RT, EXIT_SYSREG_WRITE, EXIT_SYSREG_DATA, EXIT_PC } from "../abi";
+
+// CNTVCT_EL0 read at `el`: the physical count minus CNTVOFF_EL2, which is
+// treated as 0 at EL2 with HCR_EL2.E2H and at the host's EL0 (the EL2&0
+// regime's virtual count).
+function virtualCount(el: u32, now: u64): u64 {
+  return (el == 2 || el == 0) && elIsInHost(el) ? physicalCount(now) : timerCount(1, now);
+}
 
 // A timer register read (CNTx_TVAL, CNTx_CTL, CNTx_CVAL) after `now` instructions.
 function readTimer(idx: u32, now: u64): u64 {
@@ -146,6 +212,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
   if (!accessAllowed(reg, key, rt, true, e)) return false;
   if (reg == T.SPR_ICC) { hostSysreg(key, rt, false, 0, e); sysValue = 0; return true; }
   let el = currentEL();
+  reg = effectiveReg(reg, key, el);
   let v: u64;
   switch (reg) {
     case T.SPR_SP_EL0: v = readSPEL(0); break;
@@ -167,7 +234,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_DCZID: {
       // DZP reads 1 where DC ZVA is prohibited: at EL0 without SCTLR_EL1.DZE,
       // at EL0 and EL1 under HCR_EL2.TDZ.
-      let dzp: u64 = (el == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_DZE) == 0) ||
+      let dzp: u64 = (el == 0 && (sctlrForEL0() & SCTLR_DZE) == 0) ||
         (el <= 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & HCR_TDZ) != 0) ? 1 : 0;
       v = ID.DCZID_BS | (dzp << 4);
       break;
@@ -175,7 +242,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_CLIDR: v = ID.CLIDR_EL1; break;
     case T.SPR_CCSIDR: v = ID.ccsidr(); break;
     case T.SPR_CNTPCT: v = physicalCount(now); break;
-    case T.SPR_CNTVCT: v = timerCount(1, now); break;
+    case T.SPR_CNTVCT: v = virtualCount(el, now); break;
     case T.SPR_RVBAR_EL3: v = sysreg(SR_RVBAR_EL3); break;
     case T.SPR_OSLSR: v = 0x8 | ((sysreg(SR_OSLSR_EL1) & 1) << 1); break; // OSLM = 0b10, OSLK
     case T.SPR_MDRAR: v = 0; break;
@@ -186,7 +253,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64ISAR0: v = ID.idAA64ISAR0(); break;
     case T.SPR_ID_AA64ISAR1: v = ID.ID_AA64ISAR1; break;
     case T.SPR_ID_AA64MMFR0: v = ID.ID_AA64MMFR0; break;
-    case T.SPR_ID_AA64MMFR1: v = ID.ID_AA64MMFR1; break;
+    case T.SPR_ID_AA64MMFR1: v = ID.idAA64MMFR1(); break;
     case T.SPR_ID_AA64MMFR2: v = ID.ID_AA64MMFR2; break;
     case T.SPR_ID_RAZ: v = 0; break;
     default: v = isTimer(reg) ? readTimer(<u32>(reg - T.SPR_TIMER), now) : sysreg(reg);
@@ -198,6 +265,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
 // MSR (register).
 export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bool {
   if (!accessAllowed(reg, key, rt, false, e)) return false;
+  reg = effectiveReg(reg, key, currentEL());
   if (isTimer(reg)) { writeTimer(<u32>(reg - T.SPR_TIMER), v, now); return true; }
   if (reg == T.SPR_ICC) { hostSysreg(key, rt, true, v, e); return true; }
   switch (reg) {
@@ -210,9 +278,9 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     case T.SPR_PAN: store<u32>(PSTATE_PAN, <u32>(v >> 22) & 1); break;
     case T.SPR_UAO: store<u32>(PSTATE_UAO, <u32>(v >> 23) & 1); break;
     case T.SPR_OSLAR: setSysreg(SR_OSLSR_EL1, v & 1); break;
-    // HCR_EL2: the Armv8.0 fields (bits 33:0), with HCD RES0 when EL3 is
-    // implemented; RW is RAO/WI, no lower EL can be AArch32. The fields of
-    // features this core lacks (E2H, TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
+    // HCR_EL2: the Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE), with HCD
+    // RES0 when EL3 is implemented; RW is RAO/WI, no lower EL can be AArch32.
+    // The fields of features this core lacks (TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
     case SR_HCR_EL2: setSysreg(reg, (v & (highestEL() == 3 ? HCR_WRITABLE & ~HCR_HCD : HCR_WRITABLE)) | HCR_RW); break;
     case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;
@@ -233,7 +301,7 @@ export function msrImmediate(field: u32, crm: u32, e: usize): bool {
       return true;
     case 0x1e: // DAIFSet
     case 0x1f: // DAIFClr
-      if (el == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_UMA) == 0) return trapSysreg(key, 31, false, e);
+      if (el == 0 && (sctlrForEL0() & SCTLR_UMA) == 0) return trapSysreg(key, 31, false, e);
       if (field == 0x1e) setDAIF(getDAIF() | (crm << 6)); else setDAIF(getDAIF() & ~(crm << 6));
       return true;
     case 0x04: // PAN

@@ -33,9 +33,12 @@ export const ID_AA64ISAR1: u64 = 0;
 // ID_AA64MMFR0_EL1: PARange = 48 bits, ASIDBits = 16, all three granules
 // (TGran4 = 0, TGran64 = 0, TGran16 = 1) at stage 1 and stage 2.
 export const ID_AA64MMFR0: u64 = 0x5 | (0x2 << 4) | (0x1 << 20);
-// ID_AA64MMFR1_EL1: VMIDBits = 16, PAN = 1; no hardware Access flag or dirty
-// state management (HAFDBS = 0: access-flag faults are taken).
+// ID_AA64MMFR1_EL1: VMIDBits = 16, PAN = 1, and with EL2 VH = 1 (FEAT_VHE:
+// HCR_EL2.E2H, the EL2&0 regime, register redirection, CNTHV_*); no
+// hardware Access flag or dirty state management (HAFDBS = 0: access-flag
+// faults are taken).
 export const ID_AA64MMFR1: u64 = (0x2 << 4) | (1 << 20);
+export function idAA64MMFR1(): u64 { return highestEL() >= 2 ? ID_AA64MMFR1 | (1 << 8) : ID_AA64MMFR1; }
 // ID_AA64MMFR2_EL1: UAO = 1 (PSTATE.UAO).
 export const ID_AA64MMFR2: u64 = 1 << 4;
 

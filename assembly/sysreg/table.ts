@@ -43,9 +43,9 @@ export const SPR_ID_AA64MMFR1 = 0x127;
 export const SPR_ID_AA64MMFR2 = 0x128;
 export const SPR_ID_RAZ = 0x12f;
 // Generic timer registers: SPR_TIMER + timer * 4 + reg, timer 0 = CNTP, 1 = CNTV,
-// 2 = CNTHP; reg 0 = TVAL, 1 = CTL, 2 = CVAL.
+// 2 = CNTHP, 3 = CNTHV; reg 0 = TVAL, 1 = CTL, 2 = CVAL.
 export const SPR_TIMER = 0x140;
-export const SPR_TIMER_END = 0x14c;
+export const SPR_TIMER_END = 0x150;
 // The GICv3 CPU interface registers, implemented by the host (EXIT_SYSREG).
 export const SPR_ICC = 0x150;
 
@@ -73,8 +73,32 @@ function isICC(key: u32): bool {
   return false;
 } // the rest of the ID space (op0=3, op1=0, CRn=0, CRm=1..7): RAZ
 
+// FEAT_VHE's *_EL12 and *_EL02 encodings (op0 = 3, op1 = 5): the EL1 (op1 =
+// 0) or EL0 (op1 = 3) register encoding each stands for, or 0. They decode
+// to that register; access.ts makes them UNDEFINED unless EL2 (or EL3) runs
+// with HCR_EL2.E2H, and never redirects them to EL2.
+function vheAlias(key: u32): u32 {
+  let el1 = key - 0x2800, el0 = key - 0x1000;
+  switch (el1) {
+    case 0xc080: case 0xc082:                         // SCTLR_EL12, CPACR_EL12
+    case 0xc100: case 0xc101: case 0xc102:            // TTBR0_EL12, TTBR1_EL12, TCR_EL12
+    case 0xc200: case 0xc201:                         // SPSR_EL12, ELR_EL12
+    case 0xc288: case 0xc289: case 0xc290:            // AFSR0_EL12, AFSR1_EL12, ESR_EL12
+    case 0xc300: case 0xc510: case 0xc518:            // FAR_EL12, MAIR_EL12, AMAIR_EL12
+    case 0xc600: case 0xc681: case 0xc708:            // VBAR_EL12, CONTEXTIDR_EL12, CNTKCTL_EL12
+      return el1;
+  }
+  switch (el0) {
+    case 0xdf10: case 0xdf11: case 0xdf12:            // CNTP_TVAL_EL02, CNTP_CTL_EL02, CNTP_CVAL_EL02
+    case 0xdf18: case 0xdf19: case 0xdf1a:            // CNTV_TVAL_EL02, CNTV_CTL_EL02, CNTV_CVAL_EL02
+      return el0;
+  }
+  return 0;
+}
+
 export function sysregLookup(key: u32): i32 {
   if (gicSysregs && isICC(key)) return SPR_ICC;
+  if ((key & 0xf800) == 0xe800) { let k = vheAlias(key); return k != 0 ? sysregLookup(k) : -1; }
   switch (key) {
     case 0xc080: return SR.SR_SCTLR_EL1;
     case 0xe080: return SR.SR_SCTLR_EL2;
@@ -95,6 +119,7 @@ export function sysregLookup(key: u32): i32 {
     case 0xc101: return SR.SR_TTBR1_EL1;
     case 0xc102: return SR.SR_TCR_EL1;
     case 0xe100: return SR.SR_TTBR0_EL2;
+    case 0xe101: return SR.SR_TTBR1_EL2;
     case 0xe102: return SR.SR_TCR_EL2;
     case 0xe108: return SR.SR_VTTBR_EL2;
     case 0xe10a: return SR.SR_VTCR_EL2;
@@ -124,6 +149,7 @@ export function sysregLookup(key: u32): i32 {
     case 0xe600: return SR.SR_VBAR_EL2;
     case 0xf600: return SR.SR_VBAR_EL3;
     case 0xc681: return SR.SR_CONTEXTIDR_EL1;
+    case 0xe681: return SR.SR_CONTEXTIDR_EL2;
     case 0xc684: return SR.SR_TPIDR_EL1;
     case 0xde82: return SR.SR_TPIDR_EL0;
     case 0xde83: return SR.SR_TPIDRRO_EL0;
@@ -173,6 +199,9 @@ export function sysregLookup(key: u32): i32 {
     case 0xe710: return SPR_TIMER + 8;  // CNTHP_TVAL_EL2
     case 0xe711: return SPR_TIMER + 9;  // CNTHP_CTL_EL2
     case 0xe712: return SPR_TIMER + 10; // CNTHP_CVAL_EL2
+    case 0xe718: return SPR_TIMER + 12; // CNTHV_TVAL_EL2
+    case 0xe719: return SPR_TIMER + 13; // CNTHV_CTL_EL2
+    case 0xe71a: return SPR_TIMER + 14; // CNTHV_CVAL_EL2
     case 0xf601: return SPR_RVBAR_EL3;
     case 0x8084: return SPR_OSLAR;
     case 0x808c: return SPR_OSLSR;

@@ -25,6 +25,7 @@
  * aborts (not implemented) and HVC at Secure EL1 (QEMU takes it to EL2).
  */
 #include "traps.h"
+#include "esr.h"
 
 /* ---- probes (traps_asm.S): p_NAME(arg) and p_NAME_i, its instruction ---- */
 #define PROBES(X) \
@@ -44,24 +45,6 @@
 PROBES(DECLARE)
 #define P(n) ((u64)p_##n)
 #define I(n) ((u64)p_##n##_i)
-
-/* ---- ESR_ELx ---- */
-#define IL            (1UL << 25)
-#define EC(ec)        ((u64)(ec) << 26)
-/* ISS of EC 0x18: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0] (1 = read) */
-#define ENC(op0, op1, crn, crm, op2) \
-    (((u64)(op0) << 20) | ((u64)(op2) << 17) | ((u64)(op1) << 14) | ((u64)(crn) << 10) | ((u64)(crm) << 1))
-#define RD(enc, rt)   (EC(0x18) | IL | (enc) | ((u64)(rt) << 5) | 1)
-#define WR(enc, rt)   (EC(0x18) | IL | (enc) | ((u64)(rt) << 5))
-#define SYS(op1, crn, crm, op2, rt) WR(ENC(1, op1, crn, crm, op2), rt)
-#define ESR_UNDEF     (EC(0x00) | IL)
-#define ESR_WFX(ti)   (EC(0x01) | IL | (1UL << 24) | (0xeUL << 20) | (ti))   /* CV = 1, COND = AL */
-#define ESR_FP        (EC(0x07) | IL | (1UL << 24) | (0xeUL << 20))
-#define ESR_SVC(imm)  (EC(0x15) | IL | (imm))
-#define ESR_HVC(imm)  (EC(0x16) | IL | (imm))
-#define ESR_SMC(imm)  (EC(0x17) | IL | (imm))
-#define ESR_BRK(imm)  (EC(0x3c) | IL | (imm))
-#define ESR_DABT(ec, fsc) (EC(ec) | IL | (fsc))
 
 /* ---- control registers ---- */
 #define HCR_RW    (1UL << 31)
@@ -599,6 +582,22 @@ static void check_hcr_fields(void)
     set_ctl(CTL_HCR, 0);
     chk("HCR_EL2 written with ones", " reads the implemented fields", got, v & mask);
     chk("HCR_EL2 written with zero", " RW", got0, rw_rao ? HCR_RW : 0);
+    /* E2H alone: writable with FEAT_VHE, RES0 without. With EL2's MMU off
+     * meanwhile (E2H would make EL2's tables the EL2&0 regime's, where
+     * AP[1], RES1 for EL2, makes them EL0-writable and so privileged
+     * execute-never), and only HCR_EL2 accessed. */
+    u64 sctlr = read_sysreg(sctlr_el2);
+    write_sysreg(sctlr_el2, sctlr & ~1UL);
+    isb();
+    write_sysreg(hcr_el2, HCR_RW | (1UL << 34));
+    isb();
+    u64 e2h = read_sysreg(hcr_el2) & (1UL << 34);
+    write_sysreg(hcr_el2, 0);
+    isb();
+    write_sysreg(sctlr_el2, sctlr);
+    isb();
+    set_ctl(CTL_HCR, 0);
+    chk("HCR_EL2.E2H written", " reads 1 with FEAT_VHE, else 0", e2h, mask & (1UL << 34));
 }
 
 /* HCR_EL2.PTW: the EL1&0 stage 1 table sits in a page stage 2 maps as

@@ -12,36 +12,9 @@
 #include "traps.h"
 #include "frame.h"
 
-    .macro VTABLE el
-    .section .text.vectors_el\el, "ax"
-    .balign 2048
-    .globl  vectors_el\el
-vectors_el\el:
-    VECTOR_ENTRIES FRAME_SIZE, common_el\el
-common_el\el:
-    FRAME_SAVE_GPRS
-    FRAME_SAVE_SYSREGS \el
-    mov     x0, sp
-    bl      trap_handler
-    cmp     x0, #1
-    b.eq    1f
-    b.hi    2f
-    FRAME_RESTORE_ELR_SPSR \el
-    FRAME_RESTORE_ERET FRAME_SIZE
-1:  ldr     x0, [sp, #8]
-    adrp    x9, jb_el\el
-    add     x9, x9, :lo12:jb_el\el
-    JB_LOAD x9, x10
-    ret
-2:  ldr     x1, [sp, #8]
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
-    .endm
-
-    VTABLE 3
-    VTABLE 2
-    VTABLE 1
+    HANDLER_VECTORS 3, FRAME_SIZE, trap_handler, jb_el3, RET_IMM
+    HANDLER_VECTORS 2, FRAME_SIZE, trap_handler, jb_el2, RET_IMM
+    HANDLER_VECTORS 1, FRAME_SIZE, trap_handler, jb_el1, RET_IMM
 
 /* jump buffers */
     .bss

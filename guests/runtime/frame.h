@@ -100,6 +100,39 @@
     eret
     .endm
 
+/* The vector table `vectors_el<el>` (global, 2 KiB aligned, in its own
+ * section) whose every entry saves a frame of `size` bytes with the sysregs
+ * of EL`el` and calls `handler`(frame), which returns:
+ *   0  restore the frame (the handler may have changed ELR/SPSR) and ERET;
+ *   1  longjmp through the jump buffer `jb` (JB_LOAD) with x0 = frame.x1;
+ *   2  HVC #`ret_imm` with x0 = 0, x1 = frame.x1 (pass a return on to EL2). */
+    .macro HANDLER_VECTORS el, size, handler, jb, ret_imm
+    .section .text.vectors_el\el, "ax"
+    .balign 2048
+    .globl  vectors_el\el
+vectors_el\el:
+    VECTOR_ENTRIES \size, common_el\el
+common_el\el:
+    FRAME_SAVE_GPRS
+    FRAME_SAVE_SYSREGS \el
+    mov     x0, sp
+    bl      \handler
+    cmp     x0, #1
+    b.eq    1f
+    b.hi    2f
+    FRAME_RESTORE_ELR_SPSR \el
+    FRAME_RESTORE_ERET \size
+1:  ldr     x0, [sp, #8]
+    adrp    x9, \jb
+    add     x9, x9, :lo12:\jb
+    JB_LOAD x9, x10
+    ret
+2:  ldr     x1, [sp, #8]
+    mov     x0, xzr
+    hvc     #\ret_imm
+    b       .
+    .endm
+
 /* Jump buffers of 112 bytes: x19..x30, then sp. `tmp` is a scratch register. */
     .macro JB_SAVE jb, tmp
     stp     x19, x20, [\jb, #0]

@@ -145,7 +145,10 @@ export class VirtBoard {
           writeSysreg: (c: number, name: string, v: bigint, a: SysregAccess) => gic.writeSysreg(c, name, v, a),
         } : {}),
       },
-      timerIntids: { phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi },
+      timerIntids: {
+        phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi,
+        hypVirt: PPI_BASE + VIRT_IRQ.timerHypVirtPpi,
+      },
       poll: () => this.poll(),
     }, {
       cpus: this.cpus, affinity, bootEL: options.bareMetal?.el ?? (options.virtualization ? 2 : 1), el2: stage2,

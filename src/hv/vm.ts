@@ -64,8 +64,9 @@ export interface InterruptController {
 export interface VmDevices {
   bus: Bus;
   gic: InterruptController;
-  // Timer outputs to PPI INTIDs (TIMER_PHYS, TIMER_VIRT, TIMER_HYP bits).
-  timerIntids: { phys: number; virt: number; hyp: number };
+  // Timer outputs to PPI INTIDs (TIMER_PHYS, TIMER_VIRT, TIMER_HYP,
+  // TIMER_HYPVIRT bits); a board without hypVirt leaves the EL2 virtual timer unconnected.
+  timerIntids: { phys: number; virt: number; hyp: number; hypVirt?: number };
   // Called between slices: devices flush output, accept console input.
   poll?(): void;
 }
@@ -339,11 +340,12 @@ export class Vm {
     if (changed & ABI.TIMER_PHYS) gic.setPpi(cpu, t.phys, (lines & ABI.TIMER_PHYS) !== 0);
     if (changed & ABI.TIMER_VIRT) gic.setPpi(cpu, t.virt, (lines & ABI.TIMER_VIRT) !== 0);
     if (changed & ABI.TIMER_HYP) gic.setPpi(cpu, t.hyp, (lines & ABI.TIMER_HYP) !== 0);
+    if ((changed & ABI.TIMER_HYPVIRT) && t.hypVirt !== undefined) gic.setPpi(cpu, t.hypVirt, (lines & ABI.TIMER_HYPVIRT) !== 0);
   }
 
   // WFI waits unless an interrupt is already pending at the PE, masked or
   // not (see WAKE_LINES for virtual interrupts). WFE (its event register was clear) waits for the next event of the
-  // timer event stream (CNTKCTL_EL1.EVNTEN: Linux's udelay waits so) and,
+  // timer event streams (CNTKCTL_EL1.EVNTEN, CNTHCTL_EL2.EVNTEN: Linux's udelay waits so) and,
   // with other vCPUs, for them to run (a lock holder releasing the lock).
   private onWfx(s: VcpuSlot, exit: VcpuExit): "idle" | undefined {
     if (s.ctx.controlLines & WAKE_LINES) return undefined;
@@ -359,12 +361,21 @@ export class Vm {
     return "idle";
   }
 
-  // The event stream of the running vCPU's virtual counter (CNTKCTL_EL1:
-  // EVNTEN bit 2, EVNTDIR bit 3, EVNTI bits 7:4): an event each time count
-  // bit EVNTI goes 0 -> 1 (EVNTDIR = 0) or 1 -> 0 (EVNTDIR = 1).
+  // The next event of the running vCPU's event streams: CNTKCTL_EL1's and,
+  // with EL2, CNTHCTL_EL2's (where a kernel running at EL2 with HCR_EL2.E2H
+  // programs its own through the CNTKCTL_EL1 encoding).
   private nextEventStreamEvent(): bigint {
+    const el1 = this.eventStreamEvent(this.core.sysreg(ABI.SR_CNTKCTL_EL1));
+    if (this.core.u32(ABI.CONFIG_HIGHEST_EL) < 2) return el1;
+    const el2 = this.eventStreamEvent(this.core.sysreg(ABI.SR_CNTHCTL_EL2));
+    return el1 < el2 ? el1 : el2;
+  }
+
+  // One event stream (EVNTEN bit 2, EVNTDIR bit 3, EVNTI bits 7:4 of
+  // CNTKCTL_EL1 or CNTHCTL_EL2): an event each time count bit EVNTI goes
+  // 0 -> 1 (EVNTDIR = 0) or 1 -> 0 (EVNTDIR = 1).
+  private eventStreamEvent(kctl: bigint): bigint {
     const core = this.core;
-    const kctl = core.sysreg(ABI.SR_CNTKCTL_EL1);
     if ((kctl & 4n) === 0n) return NO_DEADLINE;
     const bit = (kctl >> 4n) & 15n, dir = (kctl >> 3n) & 1n;
     const now = core.instructions;
