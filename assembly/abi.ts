@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 8; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT)
+export const ABI_VERSION = 9; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -119,6 +119,10 @@ export const CONFIG_GIC = CONFIG_BASE + 0x20; // u32 3 = a GICv3 whose CPU inter
 // table walk gives the guest a synchronous External abort on the walk, as
 // hardware without anything at that address would (and as KVM injects).
 export const CONFIG_HOST_STAGE2 = CONFIG_BASE + 0x24;
+// u32 1 = FEAT_VHE not implemented, as on a Cortex-A57 (ID_AA64MMFR1_EL1.VH
+// = 0, HCR_EL2.E2H RES0, TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_* and the
+// *_EL12/_EL02 encodings UNDEFINED); 0 = implemented when EL2 is.
+export const CONFIG_NO_VHE = CONFIG_BASE + 0x28;
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;

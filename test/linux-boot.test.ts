@@ -43,12 +43,12 @@ function theGuest(): LinuxGuest {
   return guest;
 }
 
-async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
+async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; vhe?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
   const g = theGuest();
   return runWithConsole(async (con, waitForInput) => {
     const board = await VirtBoard.create({
       wasm: wasm as BufferSource, ramMiB: 512, cpus: opts.cpus ?? 1, console: con, fp: true, drives: opts.drives,
-      gic: opts.gic, virtualization: opts.virtualization, waitForInput,
+      gic: opts.gic, virtualization: opts.virtualization, vhe: opts.vhe, waitForInput,
     });
     await board.bootLinux({
       kernel: new Uint8Array(readFileSync(g.kernel)), kernelName: g.kernel,
@@ -188,15 +188,15 @@ describe("Debian's Linux on the virt board", () => {
   // runs in VHE mode; kvm-arm.mode=nvhe keeps the kernel at EL1 with KVM's
   // nVHE hypervisor at EL2, as on a CPU without VHE.
   const MODES = [
-    { name: "VHE, GICv3", gic: 3, append: DEFAULT_APPEND, kvm: "kvm [1]: VHE mode initialized successfully" },
-    { name: "nVHE (kvm-arm.mode=nvhe), GICv3", gic: 3, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe`, kvm: "kvm [1]: Hyp mode initialized successfully" },
-    { name: "nVHE (kvm-arm.mode=nvhe), GICv2", gic: 2, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe`, kvm: "kvm [1]: Hyp mode initialized successfully" },
+    { name: "VHE, GICv3", gic: 3, vhe: true, append: DEFAULT_APPEND, kvm: "kvm [1]: VHE mode initialized successfully" },
+    { name: "nVHE (--no-vhe: VHE hidden from the ID registers), GICv3", gic: 3, vhe: false, append: DEFAULT_APPEND, kvm: "kvm [1]: Hyp mode initialized successfully" },
+    { name: "nVHE (kvm-arm.mode=nvhe), GICv2", gic: 2, vhe: true, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe`, kvm: "kvm [1]: Hyp mode initialized successfully" },
   ] as const;
   for (const m of MODES) {
     it(`boots at EL2 with --virtualization (${m.name}): KVM runs kvm-hello's nested guest, PSCI by SMC powers off`, async () => {
       let from = 0;
       const r = await bootLinux({
-        gic: m.gic, virtualization: true, append: m.append,
+        gic: m.gic, virtualization: true, vhe: m.vhe, append: m.append,
         session: async (sh) => {
           from = await sh.type("kvm-hello; echo status=$?");
           await sh.type("poweroff -f");

@@ -2,7 +2,7 @@
 // globals at run() entry so the hot path never re-reads it.
 import {
   CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING, CONFIG_FP, CONFIG_GIC,
-  CONFIG_HOST_STAGE2,
+  CONFIG_HOST_STAGE2, CONFIG_NO_VHE,
 } from "../abi";
 
 export let ramBase: u64 = 0x4000_0000;
@@ -21,6 +21,8 @@ export let gicSysregs: bool = false;
 // faults leave run(). EL2 still does not exist for the guest: everything it
 // can observe of EL2 asks el2Enabled(), which stays false.
 export let hostStage2: bool = false;
+// FEAT_VHE implemented (with EL2, unless CONFIG_NO_VHE hides it).
+export let vheImplemented: bool = true;
 
 export function loadConfig(): void {
   ramBase = load<u64>(CONFIG_RAM_BASE);
@@ -31,6 +33,7 @@ export function loadConfig(): void {
   fpEnabled = load<u32>(CONFIG_FP) != 0;
   gicSysregs = load<u32>(CONFIG_GIC) == 3;
   hostStage2 = highest == 1 && load<u32>(CONFIG_HOST_STAGE2) != 0;
+  vheImplemented = highest >= 2 && load<u32>(CONFIG_NO_VHE) == 0;
 }
 
 // The highest exception level implemented for guest software. Levels above

@@ -14,7 +14,7 @@ import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
   setELAndSP, getPAN, getUAO,
 } from "../cpu/state";
-import { highestEL } from "../cpu/config";
+import { highestEL, vheImplemented } from "../cpu/config";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
 import { takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0 } from "../except/exception";
@@ -123,6 +123,8 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   // *_EL12, *_EL02: at EL2 with HCR_EL2.E2H, at EL3 with EL2 enabled and
   // E2H; otherwise UNDEFINED (at EL1 too: FEAT_NV, which would trap them, is not implemented).
   if (isVHEAlias(key) && !elIsInHost(2)) return undefined_(e);
+  // The registers FEAT_VHE adds do not exist without it.
+  if (!vheImplemented && (key == 0xe101 || key == 0xe681 || (key >= 0xe718 && key <= 0xe71a))) return undefined_(e); // TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*
   if (isRead ? T.sysregWriteOnly(reg) : T.sysregReadOnly(reg)) return undefined_(e);
   if (reg == T.SPR_SP_EL0 && spSel() == 0) return undefined_(e);
   if (el == 0) {
@@ -281,7 +283,11 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     // HCR_EL2: the Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE), with HCD
     // RES0 when EL3 is implemented; RW is RAO/WI, no lower EL can be AArch32.
     // The fields of features this core lacks (TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
-    case SR_HCR_EL2: setSysreg(reg, (v & (highestEL() == 3 ? HCR_WRITABLE & ~HCR_HCD : HCR_WRITABLE)) | HCR_RW); break;
+    case SR_HCR_EL2: {
+      let w = vheImplemented ? HCR_WRITABLE : HCR_WRITABLE & ~HCR_E2H; // E2H is RES0 without FEAT_VHE
+      setSysreg(reg, (v & (highestEL() == 3 ? w & ~HCR_HCD : w)) | HCR_RW);
+      break;
+    }
     case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;
     case SR_FPSR: setSysreg(reg, v & FPSR_MASK); break;

@@ -34,6 +34,9 @@ export interface VirtBoardOptions {
   // The guest owns EL2 (DESIGN.md "Who owns EL2"): it is entered at EL2, PSCI
   // is reached by SMC, the device tree lists the hypervisor's interrupts.
   virtualization?: boolean;
+  // FEAT_VHE when the CPU has EL2 (default true); false hides it from the ID
+  // registers and makes it absent, as on a Cortex-A57 (`--no-vhe`).
+  vhe?: boolean;
   // A bare-metal program (`armvisor run`, hv/machine.ts) rather than a
   // kernel: the CPU implements EL1 up to `el`, the program is entered there
   // from reset and owns every level the CPU has, so there is no host stage 2
@@ -176,7 +179,7 @@ export class VirtBoard {
     const core = await Core.create(options.wasm, {
       ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024 + (hostEl2 ? STAGE2_RESERVED : 0),
       highestEL: bareMetal?.el ?? (hostEl2 ? 1 : 2), semihosting: bareMetal?.semihosting ?? false,
-      gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false, hostStage2: hostEl2,
+      gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false, hostStage2: hostEl2, vhe: options.vhe,
     });
     return new VirtBoard(core, options);
   }

@@ -36,6 +36,8 @@ export interface CoreOptions {
   // vCPU's HCR_EL2/VTCR_EL2/VTTBR_EL2, and a guest access to an IPA that
   // stage 2 does not map leaves run() as a stage 2 Data Abort ("mmio" exit).
   hostStage2?: boolean;
+  // FEAT_VHE (default on with EL2); false hides it, as on a Cortex-A57 (CONFIG_NO_VHE).
+  vhe?: boolean;
 }
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
@@ -84,6 +86,7 @@ export class Core {
     core.setU32(ABI.CONFIG_GIC, options.gic ?? 0);
     core.setU32(ABI.CONFIG_FP, options.fp ? 1 : 0);
     core.setU32(ABI.CONFIG_HOST_STAGE2, options.hostStage2 ? 1 : 0);
+    core.setU32(ABI.CONFIG_NO_VHE, options.vhe === false ? 1 : 0);
     exports.init();
     return core;
   }
