@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 9; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE
+export const ABI_VERSION = 10; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -123,6 +123,11 @@ export const CONFIG_HOST_STAGE2 = CONFIG_BASE + 0x24;
 // = 0, HCR_EL2.E2H RES0, TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_* and the
 // *_EL12/_EL02 encodings UNDEFINED); 0 = implemented when EL2 is.
 export const CONFIG_NO_VHE = CONFIG_BASE + 0x28;
+// u32 1 = the FEAT_NV controls (HCR_EL2.NV, NV1, AT) are writable and act.
+// INTERNAL and EXPERIMENTAL: FEAT_NV is incomplete (HCR_EL2.NV1's stage 1
+// descriptor, PAN and UAO changes are missing, FEAT_NV2 is absent), so
+// ID_AA64MMFR2_EL1.NV stays 0 whatever this says. Off (0) by default.
+export const CONFIG_NV = CONFIG_BASE + 0x2c;
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;

@@ -2,7 +2,7 @@
 // globals at run() entry so the hot path never re-reads it.
 import {
   CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING, CONFIG_FP, CONFIG_GIC,
-  CONFIG_HOST_STAGE2, CONFIG_NO_VHE,
+  CONFIG_HOST_STAGE2, CONFIG_NO_VHE, CONFIG_NV,
 } from "../abi";
 
 export let ramBase: u64 = 0x4000_0000;
@@ -23,6 +23,9 @@ export let gicSysregs: bool = false;
 export let hostStage2: bool = false;
 // FEAT_VHE implemented (with EL2, unless CONFIG_NO_VHE hides it).
 export let vheImplemented: bool = true;
+// The FEAT_NV controls act (CONFIG_NV, internal and off by default: the
+// feature is incomplete and not advertised in ID_AA64MMFR2_EL1.NV).
+export let nvControls: bool = false;
 
 export function loadConfig(): void {
   ramBase = load<u64>(CONFIG_RAM_BASE);
@@ -34,6 +37,7 @@ export function loadConfig(): void {
   gicSysregs = load<u32>(CONFIG_GIC) == 3;
   hostStage2 = highest == 1 && load<u32>(CONFIG_HOST_STAGE2) != 0;
   vheImplemented = highest >= 2 && load<u32>(CONFIG_NO_VHE) == 0;
+  nvControls = vheImplemented && load<u32>(CONFIG_NV) != 0;
 }
 
 // The highest exception level implemented for guest software. Levels above

@@ -5,7 +5,7 @@ import {
   CNT_EXCEPTION, CNT_ERET,
 } from "../abi";
 import { currentEL, spSel, sysreg, setSysreg, setELAndSP } from "../cpu/state";
-import { highestEL } from "../cpu/config";
+import { highestEL, nvControls } from "../cpu/config";
 import { syndrome, VECT_SYNC, EC_UNKNOWN, EC_ILLEGAL_STATE, FSC_SYNC_EXTERNAL } from "./syndrome";
 import { branchAddr } from "../mmu/translate";
 
@@ -15,6 +15,9 @@ import { branchAddr } from "../mmu/translate";
 const HCR_TGE: u64 = 1 << 27;
 const HCR_E2H: u64 = <u64>1 << 34;
 const SCR_NS: u64 = 1;
+export const HCR_NV: u64 = <u64>1 << 42;
+export const HCR_NV1: u64 = <u64>1 << 43;
+export const HCR_AT: u64 = <u64>1 << 44;
 const SCTLR_SPAN: u64 = 1 << 23;
 
 // Is EL2 enabled in the current Security state (EL2 implemented and, with EL3, SCR_EL3.NS set).
@@ -23,6 +26,16 @@ export function el2Enabled(): bool {
   if (hi < 2) return false;
   if (hi == 3) return (sysreg(SR_SCR_EL3) & SCR_NS) != 0;
   return true;
+}
+
+// FEAT_NV (behind CONFIG_NV): the HCR_EL2.{NV, NV1, AT} controls in effect
+// for the current EL, 0 unless at EL1 with EL2 enabled. HCR_EL2.{NV1, NV} =
+// {1, 0} is CONSTRAINED UNPREDICTABLE; this core behaves as {0, 0} then.
+export function nvControlsAtEL1(): u64 {
+  if (!nvControls || currentEL() != 1 || !el2Enabled()) return 0;
+  let hcr = sysreg(SR_HCR_EL2);
+  if ((hcr & HCR_NV) == 0) hcr &= ~HCR_NV1;
+  return hcr & (HCR_NV | HCR_NV1 | HCR_AT);
 }
 
 // HCR_EL2.TGE in effect.
@@ -90,6 +103,9 @@ export function takeException(target: u32, vect: u32, esr: u64, far: u64, hasFar
   else if (spSel() == 0) offset = 0x000;     // current EL with SP_EL0
   else offset = 0x200;                       // current EL with SP_ELx
   let spsr = pstateToSPSR();
+  // FEAT_NV: with HCR_EL2.{NV1, NV} = {0, 1}, an exception taken from EL1 to
+  // EL1 records EL2 in SPSR_EL1.M[3:2] (the guest hypervisor believes it is at EL2).
+  if (from == 1 && target == 1 && (nvControlsAtEL1() & (HCR_NV | HCR_NV1)) == HCR_NV) spsr = (spsr & ~<u64>0xc) | 0x8;
   setSysreg(banked(SR_SPSR_EL1, target), spsr);
   setSysreg(banked(SR_ELR_EL1, target), preferredReturn);
   if (vect == VECT_SYNC || vect == 0x180) setSysreg(banked(SR_ESR_EL1, target), esr);

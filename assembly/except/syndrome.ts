@@ -7,6 +7,7 @@ export const EC_SVC64 = 0x15;
 export const EC_HVC64 = 0x16;
 export const EC_SMC64 = 0x17;
 export const EC_SYSREG = 0x18;
+export const EC_ERET = 0x1a; // ERET, ERETAA, ERETAB trapped (FEAT_NV)
 export const EC_IABT_LOW = 0x20;
 export const EC_IABT_CUR = 0x21;
 export const EC_PC_ALIGN = 0x22;

@@ -7,8 +7,9 @@ import { R_NEXT, R_BRANCH, R_SYNC } from "../decode/ops";
 import { EXIT_HVC, EXIT_SMC, EXIT_DEBUG, EXIT_IMM, EXIT_PC, SR_SCR_EL3, SR_HCR_EL2 } from "../abi";
 import {
   takeException, syncTargetEL, debugTargetEL, undefinedInstruction, exceptionReturn, el2Enabled,
+  nvControlsAtEL1, HCR_NV,
 } from "../except/exception";
-import { syndrome, EC_SVC64, EC_HVC64, EC_SMC64, EC_BRK64, VECT_SYNC } from "../except/syndrome";
+import { syndrome, EC_SVC64, EC_HVC64, EC_SMC64, EC_BRK64, EC_ERET, VECT_SYNC } from "../except/syndrome";
 import { branchAddr } from "../mmu/translate";
 
 const SCR_SMD: u64 = 1 << 7;
@@ -106,6 +107,11 @@ export function execHLT(w: u64, e: usize): i32 {
 
 export function execERET(e: usize): i32 {
   if (currentEL() == 0) { setNextPC(undefinedInstruction(pcOf(e))); return R_SYNC; }
+  // FEAT_NV: ERET at EL1 under HCR_EL2.NV traps to EL2 (EC 0x1A, ISS.ERET = 0, ISS.ERETA = 0).
+  if ((nvControlsAtEL1() & HCR_NV) != 0) {
+    setNextPC(takeException(2, VECT_SYNC, syndrome(EC_ERET, 0), 0, false, pcOf(e)));
+    return R_SYNC;
+  }
   setNextPC(exceptionReturn());
   return R_SYNC;
 }

@@ -12,7 +12,7 @@ import { virtualPending } from "../except/interrupt";
 import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
 import { sysOpTrapped } from "../sysreg/traps";
-import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect, sctlrForEL0 } from "../except/exception";
+import { takeException, takeSync, undefinedInstruction, el2Enabled, tgeInEffect, sctlrForEL0, nvControlsAtEL1, HCR_NV, HCR_AT } from "../except/exception";
 import { syndrome, issSysreg, issWFx, EC_WFX_TRAP, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { hostWrite } from "../mmu/tlb";
 import { translateAddress, AT_READ } from "../mmu/translate";
@@ -88,6 +88,16 @@ function sysMinimumEL(key: u32): u32 {
 export function execSYS(w: u64, e: usize): i32 {
   let key = fF(w), op = <i32>imm(e), el = currentEL();
   let min = sysMinimumEL(key);
+  if (el == 1) {
+    // FEAT_NV (CONFIG_NV): at EL1, the EL2-only AT and TLBI operations (op1 = 4)
+    // trap to EL2 under HCR_EL2.NV, and AT S1E1R/W, S1E0R/W under HCR_EL2.AT (EC 0x18).
+    let nv = nvControlsAtEL1();
+    let op1 = (key >> 11) & 7;
+    if (((nv & HCR_NV) != 0 && op1 == 4) || ((nv & HCR_AT) != 0 && op == S.SYS_AT && op1 == 0)) {
+      setNextPC(takeException(2, VECT_SYNC, syndrome(EC_SYSREG, issSysreg(key, fB(w), false)), 0, false, pcOf(e)));
+      return R_FAULT;
+    }
+  }
   if (min > highestEL() || el < min) { setNextPC(undefinedInstruction(pcOf(e))); return R_FAULT; }
   if (el == 0) {
     // EL0 cache maintenance needs SCTLR_EL1.UCI, DC ZVA needs SCTLR_EL1.DZE

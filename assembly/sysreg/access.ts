@@ -14,10 +14,12 @@ import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
   setELAndSP, getPAN, getUAO,
 } from "../cpu/state";
-import { highestEL, vheImplemented } from "../cpu/config";
+import { highestEL, vheImplemented, nvControls } from "../cpu/config";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
-import { takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0 } from "../except/exception";
+import {
+  takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0, nvControlsAtEL1, HCR_NV, HCR_NV1, HCR_AT,
+} from "../except/exception";
 import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { isrValue } from "../except/interrupt";
 import * as T from "./table";
@@ -119,9 +121,23 @@ function undefined_(e: usize): bool { setNextPC(undefinedInstruction(pcOf(e))); 
 function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): bool {
   let el = currentEL();
   let min = minimumEL(key);
+  if (el == 1) {
+    // FEAT_NV (HCR_EL2.NV, NV1; CONFIG_NV): at EL1, accesses to the EL2
+    // registers (op1 = 4: *_EL2, SP_EL1, SPSR_EL2, ELR_EL2, ...) and to the
+    // *_EL12/_EL02 aliases (op1 = 5) that are not UNDEFINED at EL2 trap to
+    // EL2 with EC 0x18 instead of being UNDEFINED; under NV1, so do
+    // VBAR_EL1, ELR_EL1 and SPSR_EL1.
+    let nv = nvControlsAtEL1();
+    if (nv != 0) {
+      let op1 = (key >> 11) & 7;
+      if ((nv & HCR_NV) != 0 && (op1 == 4 || op1 == 5) && reg != T.SPR_IMPDEF &&
+        !(isRead ? T.sysregWriteOnly(reg) : T.sysregReadOnly(reg))) return trapSysregTo(2, key, rt, isRead, e);
+      if ((nv & HCR_NV1) != 0 && (reg == SR_VBAR_EL1 || reg == SR_ELR_EL1 || reg == SR_SPSR_EL1)) return trapSysregTo(2, key, rt, isRead, e);
+    }
+  }
   if (min > 3 || min > highestEL() || el < min) return undefined_(e);
   // *_EL12, *_EL02: at EL2 with HCR_EL2.E2H, at EL3 with EL2 enabled and
-  // E2H; otherwise UNDEFINED (at EL1 too: FEAT_NV, which would trap them, is not implemented).
+  // E2H; otherwise UNDEFINED (at EL1: unless HCR_EL2.NV traps them, above).
   if (isVHEAlias(key) && !elIsInHost(2)) return undefined_(e);
   // The registers FEAT_VHE adds do not exist without it.
   if (!vheImplemented && (key == 0xe101 || key == 0xe681 || (key >= 0xe718 && key <= 0xe71a))) return undefined_(e); // TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*
@@ -222,7 +238,8 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_SP_EL2: v = readSPEL(2); break;
     case T.SPR_NZCV: v = <u64>getNZCV(); break;
     case T.SPR_DAIF: v = <u64>getDAIF(); break;
-    case T.SPR_CURRENTEL: v = <u64>(el << 2); break;
+    // FEAT_NV: EL1 reads CurrentEL as EL2 under HCR_EL2.NV.
+    case T.SPR_CURRENTEL: v = <u64>((el == 1 && (nvControlsAtEL1() & HCR_NV) != 0 ? 2 : el) << 2); break;
     case T.SPR_ISR: v = isrValue(); break;
     case T.SPR_SPSEL: v = <u64>spSel(); break;
     case T.SPR_PAN: v = <u64>getPAN() << 22; break;
@@ -285,6 +302,8 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     // The fields of features this core lacks (TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
     case SR_HCR_EL2: {
       let w = vheImplemented ? HCR_WRITABLE : HCR_WRITABLE & ~HCR_E2H; // E2H is RES0 without FEAT_VHE
+      // NV, NV1, AT (FEAT_NV): writable only with CONFIG_NV (internal; NV2 stays RES0).
+      if (nvControls) w |= HCR_NV | HCR_NV1 | HCR_AT;
       setSysreg(reg, (v & (highestEL() == 3 ? w & ~HCR_HCD : w)) | HCR_RW);
       break;
     }

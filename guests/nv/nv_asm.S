@@ -1,0 +1,75 @@
+/*
+ * nv: vector tables for EL2 and EL1, the lower-EL call (as guests/vhe's)
+ * and the probes: one instruction each at a known address (p_NAME_i),
+ * preceded by what the probe returns if the instruction is skipped or its
+ * exception abandons the call. An exception at EL1 is passed on to EL2 by
+ * HVC (handler result 2), never returned from by ERET, which HCR_EL2.NV traps.
+ */
+#include "nv.h"
+#include "frame.h"
+
+    HANDLER_VECTORS 2, FRAME_SIZE, nv_handler, jb, RET_IMM
+    HANDLER_VECTORS 1, FRAME_SIZE, nv_handler, jb, RET_IMM
+
+    .bss
+    .balign 16
+jb:     .skip 112
+    .balign 16
+el1_stack: .skip 4096
+el1_stack_top:
+
+    .text
+/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see guests/vhe. */
+    .globl  lower_call
+    .type   lower_call, %function
+lower_call:
+    adrp    x9, jb
+    add     x9, x9, :lo12:jb
+    JB_SAVE x9, x10
+    adrp    x10, el1_stack_top
+    add     x10, x10, :lo12:el1_stack_top
+    msr     sp_el1, x10
+    msr     elr_el2, x0
+    msr     spsr_el2, x1
+    mov     x0, x2
+    mov     x30, x3
+    isb
+    eret
+    .size   lower_call, . - lower_call
+
+    .globl  ret_hvc
+ret_hvc:
+    mov     x1, x0
+    mov     x0, xzr
+    hvc     #RET_IMM
+    b       .
+
+    .macro  PROBE name, sent, insn:vararg
+    .globl  p_\name, p_\name\()_i
+    .type   p_\name, %function
+p_\name:
+    mov     x1, x0
+    mov     x0, #\sent
+p_\name\()_i:
+    \insn
+    ret
+    .size   p_\name, . - p_\name
+    .endm
+
+    PROBE currentel, SENT, mrs x0, CurrentEL
+    PROBE hcr_el2, SENT, mrs x0, hcr_el2
+    PROBE wr_vbar_el2, 0, msr vbar_el2, x1
+    PROBE sctlr_el12, SENT, mrs x3, sctlr_el12
+    PROBE wr_cntv_ctl_el02, 0, msr cntv_ctl_el02, x1
+    PROBE sp_el1, SENT, mrs x0, sp_el1
+    PROBE spsr_el2, SENT, mrs x0, spsr_el2
+    PROBE eret, SENT, eret
+    PROBE vbar_el1, SENT, mrs x0, vbar_el1
+    PROBE wr_elr_el1, 0, msr elr_el1, x1
+    PROBE spsr_el1, SENT, mrs x0, spsr_el1
+    PROBE at_s1e1r, 0, at s1e1r, x1
+    PROBE at_s1e0w, 0, at s1e0w, x1
+    PROBE tlbi_alle2, 0, tlbi alle2
+    PROBE at_s1e2r, 0, at s1e2r, x1
+    PROBE svc, 0, svc #0x33
+    PROBE sp_el2, SENT, mrs x0, sp_el2
