@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 10; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV
+export const ABI_VERSION = 11; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -123,10 +123,9 @@ export const CONFIG_HOST_STAGE2 = CONFIG_BASE + 0x24;
 // = 0, HCR_EL2.E2H RES0, TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_* and the
 // *_EL12/_EL02 encodings UNDEFINED); 0 = implemented when EL2 is.
 export const CONFIG_NO_VHE = CONFIG_BASE + 0x28;
-// u32 1 = the FEAT_NV controls (HCR_EL2.NV, NV1, AT) are writable and act.
-// INTERNAL and EXPERIMENTAL: FEAT_NV is incomplete (HCR_EL2.NV1's stage 1
-// descriptor, PAN and UAO changes are missing, FEAT_NV2 is absent), so
-// ID_AA64MMFR2_EL1.NV stays 0 whatever this says. Off (0) by default.
+// u32 1 = FEAT_NV and FEAT_NV2 are implemented when FEAT_VHE is (with EL2,
+// without CONFIG_NO_VHE): HCR_EL2.{NV, NV1, NV2, AT} and VNCR_EL2, and
+// ID_AA64MMFR2_EL1.NV = 2. The host writes 1 unless told otherwise.
 export const CONFIG_NV = CONFIG_BASE + 0x2c;
 
 // ---- MESSAGE ----------------------------------------------------------------
@@ -247,7 +246,9 @@ export const SR_TTBR1_EL2 = 88;
 export const SR_CONTEXTIDR_EL2 = 89;
 export const SR_CNTHV_CTL_EL2 = 90;
 export const SR_CNTHV_CVAL_EL2 = 91;
-export const SR_COUNT = 92;
+// FEAT_NV2: the VNCR page's address (BADDR, bits 56:12, sign-extended from bit 56).
+export const SR_VNCR_EL2 = 92;
+export const SR_COUNT = 93;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

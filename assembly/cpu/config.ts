@@ -23,8 +23,7 @@ export let gicSysregs: bool = false;
 export let hostStage2: bool = false;
 // FEAT_VHE implemented (with EL2, unless CONFIG_NO_VHE hides it).
 export let vheImplemented: bool = true;
-// The FEAT_NV controls act (CONFIG_NV, internal and off by default: the
-// feature is incomplete and not advertised in ID_AA64MMFR2_EL1.NV).
+// FEAT_NV and FEAT_NV2 implemented (CONFIG_NV, with FEAT_VHE, which they require).
 export let nvControls: bool = false;
 
 export function loadConfig(): void {

@@ -3,7 +3,7 @@
 // entry and return, MSR, TLB and cache maintenance) and at run() entry.
 // Besides translation: SP alignment checking and the FP/AdvSIMD enable check.
 import { currentEL, sysreg, getIL, getPAN } from "./state";
-import { sctlrForEL0 } from "../except/exception";
+import { sctlrForEL0, nv1DescriptorsInEffect } from "../except/exception";
 import { hcrVirtualPending } from "../except/interrupt";
 import {
   regimeOf, stage1Enabled, stage2Enabled, currentASID, currentVMID, el10UnderEL2, hasTwoRanges, REGIME_EL10,
@@ -24,13 +24,15 @@ const SCTLR_A: u64 = 1 << 1;
 export let attention = false;
 
 // What TLB entries filled now are valid for: the regime (bits 2:0), the
-// privilege (3) and PAN (6) (they decide the permissions cached), which
+// privilege (3), PAN (6) and FEAT_NV's NV1 descriptor reading (7) (they decide the permissions cached), which
 // stages apply (4, 5), the ASID of EL1&0 or EL2&0 (23:8), the VMID (39:24).
 function contextKey(el: u32): u64 {
   let regime = regimeOf(el);
   let s1 = stage1Enabled(regime), s2 = stage2Enabled(regime);
   let key: u64 = <u64>regime | (el == 0 ? 0 : 8) | (s1 ? 16 : 0) | (s2 ? 32 : 0);
   if (hasTwoRanges(regime) && el != 0 && getPAN() != 0) key |= 64;
+  // FEAT_NV: HCR_EL2.{NV, NV1} = {1, 1} changes the EL1&0 permissions cached.
+  if (regime == REGIME_EL10 && nv1DescriptorsInEffect()) key |= 128;
   if (hasTwoRanges(regime) && s1) key |= <u64>currentASID(regime) << 8;
   if (regime == REGIME_EL10 && el10UnderEL2()) key |= <u64>currentVMID() << 24;
   return key;

@@ -18,6 +18,7 @@ const SCR_NS: u64 = 1;
 export const HCR_NV: u64 = <u64>1 << 42;
 export const HCR_NV1: u64 = <u64>1 << 43;
 export const HCR_AT: u64 = <u64>1 << 44;
+export const HCR_NV2: u64 = <u64>1 << 45;
 const SCTLR_SPAN: u64 = 1 << 23;
 
 // Is EL2 enabled in the current Security state (EL2 implemented and, with EL3, SCR_EL3.NS set).
@@ -28,14 +29,21 @@ export function el2Enabled(): bool {
   return true;
 }
 
-// FEAT_NV (behind CONFIG_NV): the HCR_EL2.{NV, NV1, AT} controls in effect
+// FEAT_NV, FEAT_NV2: the HCR_EL2.{NV, NV1, NV2, AT} controls in effect
 // for the current EL, 0 unless at EL1 with EL2 enabled. HCR_EL2.{NV1, NV} =
 // {1, 0} is CONSTRAINED UNPREDICTABLE; this core behaves as {0, 0} then.
 export function nvControlsAtEL1(): u64 {
   if (!nvControls || currentEL() != 1 || !el2Enabled()) return 0;
   let hcr = sysreg(SR_HCR_EL2);
-  if ((hcr & HCR_NV) == 0) hcr &= ~HCR_NV1;
-  return hcr & (HCR_NV | HCR_NV1 | HCR_AT);
+  if ((hcr & HCR_NV) == 0) hcr &= ~(HCR_NV1 | HCR_NV2); // NV2 acts only with NV
+  return hcr & (HCR_NV | HCR_NV1 | HCR_NV2 | HCR_AT);
+}
+
+// FEAT_NV: HCR_EL2.{NV, NV1} = {1, 1} with EL2 enabled, which changes how
+// the EL1&0 regime's stage 1 descriptors are read (translate.ts), whatever
+// the current EL.
+export function nv1DescriptorsInEffect(): bool {
+  return nvControls && el2Enabled() && (sysreg(SR_HCR_EL2) & (HCR_NV | HCR_NV1)) == (HCR_NV | HCR_NV1);
 }
 
 // HCR_EL2.TGE in effect.

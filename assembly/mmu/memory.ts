@@ -6,15 +6,15 @@
 // access from the exit record even where ESR_EL2.ISV = 0 (pairs, writeback).
 import {
   RAM_HOST_BASE, REPLAY_BASE, REPLAY_MAX, EXIT_MMIO, EXIT_MMIO_ADDR, EXIT_MMIO_DATA,
-  EXIT_MMIO_SIZE, EXIT_MMIO_WRITE, EXIT_MMIO_STATUS, EXIT_MMIO_REG, EXIT_PC,
+  EXIT_MMIO_SIZE, EXIT_MMIO_WRITE, EXIT_MMIO_STATUS, EXIT_MMIO_REG, EXIT_PC, SR_VNCR_EL2,
 } from "../abi";
 import { ramBase, ramSize } from "../cpu/config";
-import { currentEL } from "../cpu/state";
+import { currentEL, sysreg } from "../cpu/state";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { tlbFill, alignMask, META_GLOBAL, META_S2 } from "./tlb";
 import {
   translateAddress, regimeOf, unprivilegedIsPrivileged, AT_READ, AT_WRITE, tGlobal, tShift, tS2, tIPA,
-  tASID, tVMID, tPermR, tPermW, tPermX, fIPA,
+  tASID, tVMID, tPermR, tPermW, tPermX, fIPA, fKind, fLevel, setIgnorePAN,
 } from "./translate";
 import { reportTranslationFault, stage2Syndrome, hostStage2Fault } from "./fault";
 import { pageHasCode, invalidateCode } from "../decode/cache";
@@ -203,4 +203,34 @@ export function writableHost(va: u64, size: u32, acc: u32, e: usize): usize {
   else if (size == 2) store<u16>(h, <u16>v);
   else if (size == 1) store<u8>(h, <u8>v);
   else memory.fill(h, 0, size); // DC ZVA-sized block writes carry no data
+}
+
+// FEAT_NV2: an MRS or MSR at EL1 that HCR_EL2.{NV2, NV} = {1, 1} makes a
+// 64-bit access to the VNCR page: VNCR_EL2.BADDR + off, a virtual address of
+// the EL2 (or, with HCR_EL2.E2H, EL2&0) regime, translated as an EL2 access
+// (no stage 2, PSTATE.PAN not applied). A fault is a Data Abort taken to EL2
+// (EC 0x24) with ISS.VNCR (bit 13) set and FAR_EL2 the address; so is an
+// External abort where there is no RAM. False after the exception.
+export let vncrValue: u64 = 0;
+export function vncrAccess(off: u64, isWrite: bool, data: u64, pc: u64): bool {
+  let va = sysreg(SR_VNCR_EL2) + off;
+  let type = isWrite ? AT_WRITE : AT_READ;
+  setIgnorePAN(true);
+  let p = translateAddress(va, type, 2, 1);
+  setIgnorePAN(false);
+  let faulted = p < 0 || !(isRAM(<u64>p) && isRAM(<u64>p + 7));
+  if (faulted) {
+    let fsc: u32 = p < 0 ? fKind + fLevel : FSC_SYNC_EXTERNAL;
+    let iss: u32 = (1 << 13) | (isWrite ? 0x40 : 0) | fsc;
+    setNextPC(takeException(2, VECT_SYNC, syndrome(EC_DABT_LOW, iss), va, true, pc));
+    return false;
+  }
+  let pa = <u64>p;
+  if (isWrite) {
+    if (pageHasCode((pa - ramBase) >> 12)) invalidateCode(pa, 8);
+    store<u64>(hostOf(pa), data);
+  } else {
+    vncrValue = load<u64>(hostOf(pa));
+  }
+  return true;
 }

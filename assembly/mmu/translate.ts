@@ -11,7 +11,7 @@ import {
 } from "../abi";
 import { sysreg } from "../cpu/state";
 import { ramBase, ramSize, hostStage2 } from "../cpu/config";
-import { el2Enabled, elIsInHost } from "../except/exception";
+import { el2Enabled, elIsInHost, nv1DescriptorsInEffect, nvControlsAtEL1, HCR_NV, HCR_NV1 } from "../except/exception";
 
 export const PA_BITS: u32 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
 
@@ -401,9 +401,14 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
     let wxn = (sctlr & (1 << 19)) != 0;
     if (twoRanges) {
       if (apTable & 1) ap &= 2;             // APTable[0]: no EL0 access
-      let user = (ap & 1) != 0;
       let uxn = (d & (<u64>1 << 54)) != 0 || uxnTable;
       let pxn = (d & (<u64>1 << 53)) != 0 || pxnTable;
+      // FEAT_NV, HCR_EL2.{NV, NV1} = {1, 1}: the EL1&0 stage 1 descriptors
+      // are read as the EL2 regime's: bit 54 (bit 60 of a table descriptor)
+      // is PXN (PXNTable), bits 53 and 59 are RES0, UXN is 0, and AP[1]
+      // and APTable[0] are treated as 0 (no EL0 access, so PAN never acts).
+      if (regime == REGIME_EL10 && nv1DescriptorsInEffect()) { pxn = uxn; uxn = false; ap &= 2; }
+      let user = (ap & 1) != 0;
       if (priv == 0) {
         s1R = user;
         s1W = user && (ap & 2) == 0;
@@ -428,8 +433,12 @@ function translateStage1(vaIn: u64, acc: u32, regime: u32, priv: u32, s2: bool):
   }
 }
 
-// PSTATE.UAO makes LDTR/STTR at EL1/EL2 behave as privileged accesses.
-export function unprivilegedIsPrivileged(): bool { return load<u32>(PSTATE_UAO) != 0; }
+// PSTATE.UAO makes LDTR/STTR at EL1/EL2 behave as privileged accesses; so
+// does HCR_EL2.{NV, NV1} = {1, 1} at EL1 (FEAT_NV: the LDTR/STTR pseudocode's
+// unprivileged case at EL1 excludes it).
+export function unprivilegedIsPrivileged(): bool {
+  return load<u32>(PSTATE_UAO) != 0 || ((nvControlsAtEL1() & (HCR_NV | HCR_NV1)) == (HCR_NV | HCR_NV1));
+}
 
 // AArch64.BranchAddr: a branch target with a tagged top byte (TBI in effect
 // for its half of the address space) has bits 63:56 replaced by bit 55.

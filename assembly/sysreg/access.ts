@@ -8,7 +8,7 @@ import {
   SR_TCR_EL2, SR_ESR_EL1, SR_ESR_EL2, SR_AFSR0_EL1, SR_AFSR0_EL2, SR_AFSR1_EL1, SR_AFSR1_EL2,
   SR_FAR_EL1, SR_FAR_EL2, SR_MAIR_EL1, SR_MAIR_EL2, SR_AMAIR_EL1, SR_AMAIR_EL2, SR_VBAR_EL1,
   SR_VBAR_EL2, SR_CONTEXTIDR_EL1, SR_CONTEXTIDR_EL2, SR_ELR_EL1, SR_ELR_EL2, SR_SPSR_EL1,
-  SR_SPSR_EL2,
+  SR_SPSR_EL2, SR_VNCR_EL2,
 } from "../abi";
 import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
@@ -18,8 +18,9 @@ import { highestEL, vheImplemented, nvControls } from "../cpu/config";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
 import {
-  takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0, nvControlsAtEL1, HCR_NV, HCR_NV1, HCR_AT,
+  takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0, nvControlsAtEL1, HCR_NV, HCR_NV1, HCR_NV2, HCR_AT,
 } from "../except/exception";
+import { vncrAccess, vncrValue } from "../mmu/memory";
 import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { isrValue } from "../except/interrupt";
 import * as T from "./table";
@@ -99,6 +100,7 @@ function e2hRedirect(reg: i32): i32 {
 
 // The register an access from `el` by the encoding `key` reaches.
 function effectiveReg(reg: i32, key: u32, el: u32): i32 {
+  if (el == 1 && (nvControlsAtEL1() & HCR_NV2) != 0) { let r = nv2Redirect(reg); if (r >= 0) return r; }
   if (isVHEAlias(key) || (el != 0 && el != 2) || !elIsInHost(el)) return reg;
   return el == 2 || isTimer(reg) ? e2hRedirect(reg) : reg;
 }
@@ -117,22 +119,110 @@ function trapSysregTo(target: u32, key: u32, rt: u32, isRead: bool, e: usize): b
 
 function undefined_(e: usize): bool { setNextPC(undefinedInstruction(pcOf(e))); return false; }
 
+// FEAT_NV2: the offset in the VNCR page (VNCR_EL2.BADDR) at which an MRS or
+// MSR at EL1 with HCR_EL2.{NV2, NV} = {1, 1} accesses the register `key`
+// instead of the register, or -1 (the Arm ARM's table of the registers whose
+// accesses are transformed into memory accesses; only the registers of the
+// features this core implements). The EL2 registers (op1 = 4) go there
+// whatever NV1; the EL1 registers through their *_EL12/_EL02 encodings with
+// NV1 = 0 (the guest hypervisor uses E2H), through their *_EL1 encodings
+// with NV1 = 1 (it does not).
+function vncrOffset(key: u32, nv1: bool): i32 {
+  switch (key) {
+    case 0xe108: return 0x020; // VTTBR_EL2
+    case 0xe10a: return 0x040; // VTCR_EL2
+    case 0xe005: return 0x050; // VMPIDR_EL2
+    case 0xe703: return 0x060; // CNTVOFF_EL2
+    case 0xe088: return 0x078; // HCR_EL2
+    case 0xe08b: return 0x080; // HSTR_EL2
+    case 0xe000: return 0x088; // VPIDR_EL2
+    case 0xe682: return 0x090; // TPIDR_EL2
+    case 0xe110: return 0x0b0; // VNCR_EL2
+    case 0xe208: return 0x240; // SP_EL1
+  }
+  let op1 = (key >> 11) & 7;
+  if (op1 == 5) {
+    if (nv1) return -1;
+    switch (key) {                // the EL1&0 timers' *_EL02 encodings
+      case 0xef1a: return 0x168;  // CNTV_CVAL_EL02
+      case 0xef19: return 0x170;  // CNTV_CTL_EL02
+      case 0xef12: return 0x178;  // CNTP_CVAL_EL02
+      case 0xef11: return 0x180;  // CNTP_CTL_EL02
+    }
+    key &= ~(<u32>5 << 11);       // *_EL12 -> the *_EL1 encoding
+  } else {
+    if (op1 != 0) return -1;
+    // ACTLR_EL1 and MDSCR_EL1 have no *_EL12 encoding: theirs go to memory whatever NV1.
+    if (key == 0xc081) return 0x118; // ACTLR_EL1
+    if (key == 0x8012) return 0x158; // MDSCR_EL1
+    if (!nv1) return -1;
+  }
+  switch (key) {
+    case 0xc082: return 0x100; // CPACR_EL1
+    case 0xc681: return 0x108; // CONTEXTIDR_EL1
+    case 0xc080: return 0x110; // SCTLR_EL1
+    case 0xc102: return 0x120; // TCR_EL1
+    case 0xc288: return 0x128; // AFSR0_EL1
+    case 0xc289: return 0x130; // AFSR1_EL1
+    case 0xc290: return 0x138; // ESR_EL1
+    case 0xc510: return 0x140; // MAIR_EL1
+    case 0xc518: return 0x148; // AMAIR_EL1
+    case 0xc200: return 0x160; // SPSR_EL1
+    case 0xc100: return 0x200; // TTBR0_EL1
+    case 0xc101: return 0x210; // TTBR1_EL1
+    case 0xc300: return 0x220; // FAR_EL1
+    case 0xc201: return 0x230; // ELR_EL1
+    case 0xc600: return 0x250; // VBAR_EL1
+  }
+  return -1;
+}
+
+// FEAT_NV2: the EL2 registers that an EL1 access with HCR_EL2.{NV2, NV} =
+// {1, 1} reaches as their EL1 counterparts (the guest hypervisor's own
+// exception state is in the EL1 registers), or -1.
+function nv2Redirect(reg: i32): i32 {
+  switch (reg) {
+    case SR_SPSR_EL2: return SR_SPSR_EL1;
+    case SR_ELR_EL2: return SR_ELR_EL1;
+    case SR_ESR_EL2: return SR_ESR_EL1;
+    case SR_FAR_EL2: return SR_FAR_EL1;
+  }
+  return -1;
+}
+
+// Set by accessAllowed when the access is to the VNCR page at this offset.
+let vncrOff: i32 = -1;
+
 // Checks whether the access may proceed; if not, takes the exception and returns false.
 function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): bool {
   let el = currentEL();
   let min = minimumEL(key);
+  vncrOff = -1;
   if (el == 1) {
     // FEAT_NV (HCR_EL2.NV, NV1; CONFIG_NV): at EL1, accesses to the EL2
     // registers (op1 = 4: *_EL2, SP_EL1, SPSR_EL2, ELR_EL2, ...) and to the
     // *_EL12/_EL02 aliases (op1 = 5) that are not UNDEFINED at EL2 trap to
     // EL2 with EC 0x18 instead of being UNDEFINED; under NV1, so do
     // VBAR_EL1, ELR_EL1 and SPSR_EL1.
+    //
+    // FEAT_NV2 (HCR_EL2.NV2 with NV): the registers of vncrOffset become
+    // memory accesses at that offset in the VNCR page, instead of trapping
+    // (EL2 and *_EL12 registers, above) or, for the *_EL1 encodings with NV1,
+    // of the access (after the traps that take priority, below); SPSR_EL2,
+    // ELR_EL2, ESR_EL2 and FAR_EL2 reach SPSR_EL1, ELR_EL1, ESR_EL1 and
+    // FAR_EL1 (effectiveReg). The other EL2 registers still trap.
     let nv = nvControlsAtEL1();
     if (nv != 0) {
       let op1 = (key >> 11) & 7;
+      let nv2 = (nv & HCR_NV2) != 0;
+      if (nv2 && (op1 == 4 || op1 == 5)) {
+        let off = vncrOffset(key, (nv & HCR_NV1) != 0);
+        if (off >= 0) { vncrOff = off; return true; }
+        if (nv2Redirect(reg) >= 0) return true;
+      }
       if ((nv & HCR_NV) != 0 && (op1 == 4 || op1 == 5) && reg != T.SPR_IMPDEF &&
         !(isRead ? T.sysregWriteOnly(reg) : T.sysregReadOnly(reg))) return trapSysregTo(2, key, rt, isRead, e);
-      if ((nv & HCR_NV1) != 0 && (reg == SR_VBAR_EL1 || reg == SR_ELR_EL1 || reg == SR_SPSR_EL1)) return trapSysregTo(2, key, rt, isRead, e);
+      if (!nv2 && (nv & HCR_NV1) != 0 && (reg == SR_VBAR_EL1 || reg == SR_ELR_EL1 || reg == SR_SPSR_EL1)) return trapSysregTo(2, key, rt, isRead, e);
     }
   }
   if (min > 3 || min > highestEL() || el < min) return undefined_(e);
@@ -141,6 +231,7 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   if (isVHEAlias(key) && !elIsInHost(2)) return undefined_(e);
   // The registers FEAT_VHE adds do not exist without it.
   if (!vheImplemented && (key == 0xe101 || key == 0xe681 || (key >= 0xe718 && key <= 0xe71a))) return undefined_(e); // TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*
+  if (!nvControls && key == 0xe110) return undefined_(e); // VNCR_EL2 (FEAT_NV2)
   if (isRead ? T.sysregWriteOnly(reg) : T.sysregReadOnly(reg)) return undefined_(e);
   if (reg == T.SPR_SP_EL0 && spSel() == 0) return undefined_(e);
   if (el == 0) {
@@ -165,6 +256,12 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   // HCR_EL2, MDCR_EL2, CPTR_EL2 controls (to EL2) and MDCR_EL3, CPTR_EL3 (to EL3): traps.ts.
   let target = sysregTrapTarget(reg, isRead, el);
   if (target != 0) return trapSysregTo(target, key, rt, isRead, e);
+  // FEAT_NV2: the *_EL1 registers of the VNCR page (after their traps).
+  let nvx = el == 1 ? nvControlsAtEL1() : 0;
+  if ((nvx & HCR_NV2) != 0 && ((key >> 11) & 7) == 0) {
+    let off = vncrOffset(key, (nvx & HCR_NV1) != 0);
+    if (off >= 0) { vncrOff = off; return true; }
+  }
   if (reg == T.SPR_IMPDEF) return undefined_(e);
   // EL0/EL1 under EL2 (not the host's EL0): CNTHCTL_EL2.EL1PCTEN (CNTPCT_EL0)
   // and EL1PCEN (the physical timer) trap to EL2, at bits 10 and 11 with HCR_EL2.E2H.
@@ -228,6 +325,11 @@ function hostSysreg(key: u32, rt: u32, isWrite: bool, v: u64, e: usize): void {
 
 export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
   if (!accessAllowed(reg, key, rt, true, e)) return false;
+  if (vncrOff >= 0) {
+    if (!vncrAccess(<u64>vncrOff, false, 0, pcOf(e))) return false;
+    sysValue = vncrValue;
+    return true;
+  }
   if (reg == T.SPR_ICC) { hostSysreg(key, rt, false, 0, e); sysValue = 0; return true; }
   let el = currentEL();
   reg = effectiveReg(reg, key, el);
@@ -273,7 +375,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64ISAR1: v = ID.ID_AA64ISAR1; break;
     case T.SPR_ID_AA64MMFR0: v = ID.ID_AA64MMFR0; break;
     case T.SPR_ID_AA64MMFR1: v = ID.idAA64MMFR1(); break;
-    case T.SPR_ID_AA64MMFR2: v = ID.ID_AA64MMFR2; break;
+    case T.SPR_ID_AA64MMFR2: v = ID.idAA64MMFR2(); break;
     case T.SPR_ID_RAZ: v = 0; break;
     default: v = isTimer(reg) ? readTimer(<u32>(reg - T.SPR_TIMER), now) : sysreg(reg);
   }
@@ -284,6 +386,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
 // MSR (register).
 export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bool {
   if (!accessAllowed(reg, key, rt, false, e)) return false;
+  if (vncrOff >= 0) return vncrAccess(<u64>vncrOff, true, v, pcOf(e));
   reg = effectiveReg(reg, key, currentEL());
   if (isTimer(reg)) { writeTimer(<u32>(reg - T.SPR_TIMER), v, now); return true; }
   if (reg == T.SPR_ICC) { hostSysreg(key, rt, true, v, e); return true; }
@@ -302,12 +405,14 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     // The fields of features this core lacks (TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
     case SR_HCR_EL2: {
       let w = vheImplemented ? HCR_WRITABLE : HCR_WRITABLE & ~HCR_E2H; // E2H is RES0 without FEAT_VHE
-      // NV, NV1, AT (FEAT_NV): writable only with CONFIG_NV (internal; NV2 stays RES0).
-      if (nvControls) w |= HCR_NV | HCR_NV1 | HCR_AT;
+      // NV, NV1, AT (FEAT_NV) and NV2 (FEAT_NV2): with CONFIG_NV.
+      if (nvControls) w |= HCR_NV | HCR_NV1 | HCR_AT | HCR_NV2;
       setSysreg(reg, (v & (highestEL() == 3 ? w & ~HCR_HCD : w)) | HCR_RW);
       break;
     }
     case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
+    // VNCR_EL2: BADDR (56:12); bits 63:57 RESS (read as the sign extension of bit 56), 11:0 RES0.
+    case SR_VNCR_EL2: setSysreg(reg, <u64>(<i64>(v << 7) >> 7) & ~<u64>0xfff); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;
     case SR_FPSR: setSysreg(reg, v & FPSR_MASK); break;
     default: setSysreg(reg, v);

@@ -1,7 +1,7 @@
 // Identification registers. Each advertises exactly what this core implements.
 import { SR_MIDR_EL1, SR_MPIDR_EL1, SR_CSSELR_EL1 } from "../abi";
 import { sysreg } from "../cpu/state";
-import { gicSysregs, highestEL, fpEnabled, vheImplemented } from "../cpu/config";
+import { gicSysregs, highestEL, fpEnabled, vheImplemented, nvControls } from "../cpu/config";
 
 // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only (1); EL2/EL3 as configured;
 // FP and AdvSIMD: not implemented (0xF), or with CONFIG_FP implemented
@@ -39,8 +39,10 @@ export const ID_AA64MMFR0: u64 = 0x5 | (0x2 << 4) | (0x1 << 20);
 // faults are taken).
 export const ID_AA64MMFR1: u64 = (0x2 << 4) | (1 << 20);
 export function idAA64MMFR1(): u64 { return vheImplemented ? ID_AA64MMFR1 | (1 << 8) : ID_AA64MMFR1; }
-// ID_AA64MMFR2_EL1: UAO = 1 (PSTATE.UAO).
+// ID_AA64MMFR2_EL1: UAO = 1 (PSTATE.UAO), and NV = 2 (FEAT_NV, FEAT_NV2)
+// where they are implemented (with EL2 and FEAT_VHE).
 export const ID_AA64MMFR2: u64 = 1 << 4;
+export function idAA64MMFR2(): u64 { return nvControls ? ID_AA64MMFR2 | (2 << 24) : ID_AA64MMFR2; }
 
 // CTR_EL0: RES1 bit 31, CWG = ERG = DminLine = IminLine = 64 bytes, L1Ip = PIPT.
 export const CTR_EL0: u64 = 0x8444_c004;

@@ -150,6 +150,7 @@ export function sysregLookup(key: u32): i32 {
     case 0xf600: return SR.SR_VBAR_EL3;
     case 0xc681: return SR.SR_CONTEXTIDR_EL1;
     case 0xe681: return SR.SR_CONTEXTIDR_EL2;
+    case 0xe110: return SR.SR_VNCR_EL2;
     case 0xc684: return SR.SR_TPIDR_EL1;
     case 0xde82: return SR.SR_TPIDR_EL0;
     case 0xde83: return SR.SR_TPIDRRO_EL0;

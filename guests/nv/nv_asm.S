@@ -73,3 +73,34 @@ p_\name\()_i:
     PROBE at_s1e2r, 0, at s1e2r, x1
     PROBE svc, 0, svc #0x33
     PROBE sp_el2, SENT, mrs x0, sp_el2
+    /* FEAT_NV1 descriptor and FEAT_NV2 probes */
+    PROBE sctlr_el12_x0, SENT, mrs x0, sctlr_el12
+    PROBE sctlr_el1, SENT, mrs x0, sctlr_el1
+    PROBE wr_vttbr_el2, 0, msr vttbr_el2, x1
+    PROBE wr_elr_el2, 0, msr elr_el2, x1
+    PROBE wr_sp_el1, 0, msr sp_el1, x1
+    PROBE call, SENT, br x1
+    PROBE ldtr, SENT, ldtr x0, [x1]
+
+/* LDR with PSTATE.PAN set: p_pan_ldr_i is the LDR. */
+    .globl  p_pan_ldr, p_pan_ldr_i
+    .type   p_pan_ldr, %function
+p_pan_ldr:
+    mov     x1, x0
+    mov     x0, #SENT
+    msr     pan, #1
+p_pan_ldr_i:
+    ldr     x0, [x1]
+    msr     pan, #0
+    ret
+    .size   p_pan_ldr, . - p_pan_ldr
+
+/* AT S1E0R, x0; returns PAR_EL1. */
+    .globl  p_at_s1e0r_par
+    .type   p_at_s1e0r_par, %function
+p_at_s1e0r_par:
+    at      s1e0r, x0
+    isb
+    mrs     x0, par_el1
+    ret
+    .size   p_at_s1e0r_par, . - p_at_s1e0r_par

@@ -38,10 +38,10 @@ export interface CoreOptions {
   hostStage2?: boolean;
   // FEAT_VHE (default on with EL2); false hides it, as on a Cortex-A57 (CONFIG_NO_VHE).
   vhe?: boolean;
-  // INTERNAL, EXPERIMENTAL (CONFIG_NV): the FEAT_NV controls HCR_EL2.{NV, NV1, AT}
-  // act. Incomplete (no NV1 descriptor/PAN/UAO effects, no FEAT_NV2), hence not
-  // advertised: ID_AA64MMFR2_EL1.NV reads 0. Default off.
-  experimentalNv?: boolean;
+  // FEAT_NV and FEAT_NV2 (CONFIG_NV; default on, effective only with EL2 and
+  // FEAT_VHE, ID_AA64MMFR2_EL1.NV = 2); false hides them (no CLI option: the
+  // board never asks for that).
+  nv?: boolean;
 }
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
@@ -91,7 +91,7 @@ export class Core {
     core.setU32(ABI.CONFIG_FP, options.fp ? 1 : 0);
     core.setU32(ABI.CONFIG_HOST_STAGE2, options.hostStage2 ? 1 : 0);
     core.setU32(ABI.CONFIG_NO_VHE, options.vhe === false ? 1 : 0);
-    core.setU32(ABI.CONFIG_NV, options.experimentalNv ? 1 : 0);
+    core.setU32(ABI.CONFIG_NV, options.nv === false ? 0 : 1);
     exports.init();
     return core;
   }

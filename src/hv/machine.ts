@@ -22,8 +22,8 @@ export interface MachineOptions {
   semihosting?: boolean;   // default true
   jit?: boolean;           // compile hot code pages to WebAssembly (default true)
   fp?: boolean;            // FP/AdvSIMD (default true): see CoreOptions.fp
-  experimentalNv?: boolean; // internal, incomplete FEAT_NV controls: see CoreOptions.experimentalNv
   gic?: 2 | 3;             // the interrupt controller (default 3, with the ICC_*/ICH_* system registers)
+  vhe?: boolean;           // FEAT_VHE, and with it FEAT_NV/NV2, when the program has EL2 (default true)
 }
 
 // How a run ended: the VM's results, a reset having restarted the program.
@@ -44,7 +44,7 @@ export class Machine {
     const board = await VirtBoard.create({
       wasm: options.wasm, ramMiB: options.ramMiB, console: options.console, gic: options.gic ?? 3,
       bareMetal: { el: options.el, semihosting: options.semihosting ?? true },
-      fp: options.fp ?? true, jit: options.jit ?? true, experimentalNv: options.experimentalNv,
+      fp: options.fp ?? true, jit: options.jit ?? true, vhe: options.vhe ?? true,
       // One program's hot loops: compile them early, and at once (as a benchmark wants).
       jitHeat: ABI.JIT_HEAT_THRESHOLD, jitBackground: false,
     });
