@@ -570,7 +570,8 @@ static void check_hcr_fields(void)
     if ((mmfr1 >> 16) & 0xf) mask |= 1UL << 35;  /* TLOR: FEAT_LOR */
     if ((pfr0 >> 28) & 0xf) mask |= 3UL << 36;   /* TERR, TEA: FEAT_RAS */
     if ((isar1 >> 4) & 0xff) mask |= 3UL << 40;  /* APK, API: FEAT_PAuth */
-    if ((mmfr2 >> 24) & 0xf) mask |= 0xfUL << 42; /* NV, NV1, AT, (NV2): FEAT_NV */
+    if ((mmfr2 >> 24) & 0xf) mask |= 7UL << 42;  /* NV, NV1, AT: FEAT_NV */
+    if (((mmfr2 >> 24) & 0xf) >= 2) mask |= 1UL << 45; /* NV2: FEAT_NV2 */
     u64 rw_rao = (pfr0 >> 4 & 0xf) == 1;         /* EL1: AArch64 only */
     u64 v = ~0UL & ~(7UL << 6) & ~(1UL << 34);   /* all but VF, VI, VSE and E2H (a VHE switch) */
     write_sysreg(hcr_el2, v);
