@@ -23,7 +23,7 @@ describe.each(ENGINES)("nv (%s)", (_engine, flags) => {
     const rep = report(r.stdout);
     expect(rep, describeRun(r)).toBeDefined();
     expect(rep!.failed).toBe(0);
-    expect(rep!.passed).toBe(225);
+    expect(rep!.passed).toBe(233);
     expect(r.status, describeRun(r)).toBe(0);
   });
 });

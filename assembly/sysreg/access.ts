@@ -139,7 +139,14 @@ function vncrOffset(key: u32, nv1: bool): i32 {
     case 0xe682: return 0x090; // TPIDR_EL2
     case 0xe110: return 0x0b0; // VNCR_EL2
     case 0xe208: return 0x240; // SP_EL1
+    // The GICv3 virtual interface's state (those the CPU interface implements
+    // reach here): ICH_AP0R<n>_EL2, ICH_AP1R<n>_EL2, ICH_HCR_EL2, ICH_VMCR_EL2.
+    case 0xe658: return 0x4c0; // ICH_HCR_EL2
+    case 0xe65f: return 0x4c8; // ICH_VMCR_EL2
   }
+  if ((key & 0xfff8) == 0xe640 && (key & 7) < 4) return 0x480 + <i32>(key & 7) * 8; // ICH_AP0R<n>_EL2
+  if ((key & 0xfff8) == 0xe648 && (key & 7) < 4) return 0x4a0 + <i32>(key & 7) * 8; // ICH_AP1R<n>_EL2
+  if ((key & 0xfff0) == 0xe660) return 0x400 + <i32>(key & 0xf) * 8;              // ICH_LR<n>_EL2
   let op1 = (key >> 11) & 7;
   if (op1 == 5) {
     if (nv1) return -1;

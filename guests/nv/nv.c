@@ -27,7 +27,7 @@
     X(currentel) X(hcr_el2) X(wr_vbar_el2) X(sctlr_el12) X(wr_cntv_ctl_el02) X(sp_el1) X(spsr_el2) \
     X(eret) X(vbar_el1) X(wr_elr_el1) X(spsr_el1) X(at_s1e1r) X(at_s1e0w) X(tlbi_alle2) X(at_s1e2r) \
     X(svc) X(sp_el2) X(sctlr_el12_x0) X(sctlr_el1) X(wr_vttbr_el2) X(wr_elr_el2) X(wr_sp_el1) X(call) \
-    X(ldtr) X(pan_ldr)
+    X(ldtr) X(pan_ldr) X(wr_ich_lr1_el2) X(ich_vtr_el2)
 #define DECLARE(n) extern char p_##n[], p_##n##_i[];
 PROBES(DECLARE)
 #define P(n) ((u64)p_##n)
@@ -200,6 +200,11 @@ static void nv2(void)
     check("NV2: MSR ELR_EL2 wrote ELR_EL1", read_sysreg(elr_el1), 0x2220);
     r = call_el1(P(sctlr_el1), 0); chk_none("NV2: EL1 MRS SCTLR_EL1 (NV1 = 0) is the register", r, SCTLR_EL1_OFF);
     r = call_el1(P(vbar_el1), 0); chk_none("NV2: EL1 MRS VBAR_EL1 (NV1 = 0) is the register", r, (u64)vectors_el1);
+    if ((read_sysreg(id_aa64pfr0_el1) >> 24) & 0xf) { /* the GICv3 system register interface (not with armvisor --gic 2) */
+        r = call_el1(P(wr_ich_lr1_el2), 0x77); chk_none("NV2: EL1 MSR ICH_LR1_EL2", r, 0);
+        check("NV2: MSR ICH_LR1_EL2 wrote VNCR+0x408", vncr[0x408 / 8], 0x77);
+        r = call_el1(P(ich_vtr_el2), 0); chk_exc("NV2: EL1 MRS ICH_VTR_EL2 still traps", r, 2, RD(ENC(3, 4, 12, 11, 1), 0), I(ich_vtr_el2));
+    }
     r = call_el1(P(wr_vbar_el2), 0); chk_exc("NV2: EL1 MSR VBAR_EL2 still traps", r, 2, WR(ENC(3, 4, 12, 0, 0), 1), I(wr_vbar_el2));
     r = call_el1(P(eret), 0); chk_exc("NV2: EL1 ERET still traps", r, 2, ESR_ERET, I(eret));
     r = call_el1(P(currentel), 0); chk_none("NV2: EL1 CurrentEL reads EL2", r, 2 << 2);

@@ -81,6 +81,8 @@ p_\name\()_i:
     PROBE wr_sp_el1, 0, msr sp_el1, x1
     PROBE call, SENT, br x1
     PROBE ldtr, SENT, ldtr x0, [x1]
+    PROBE wr_ich_lr1_el2, 0, msr ich_lr1_el2, x1
+    PROBE ich_vtr_el2, SENT, mrs x0, ich_vtr_el2
 
 /* LDR with PSTATE.PAN set: p_pan_ldr_i is the LDR. */
     .globl  p_pan_ldr, p_pan_ldr_i
