@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 11; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2
+export const ABI_VERSION = 12; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -90,6 +90,13 @@ export const LINE_STOP = 0x80000000;
 export const TIME_OFFSET = CONTROL_BASE + 0x08;     // u64, host-written
 export const TIMER_LINES = CONTROL_BASE + 0x10;     // u32, core-written at every exit: bit per asserted timer output
 export const TIMER_DEADLINE = CONTROL_BASE + 0x18;  // u64, core-written: instructions-retired value at which the next timer fires (max = none)
+// u32, host-written before each run: the running vCPU's ICH_HCR_EL2 trap
+// bits TC (10), TALL0 (11), TALL1 (12) from the host's GIC virtual interface;
+// the core traps EL1's ICC_* accesses to EL2 for them (EC 0x18) before any exit.
+export const ICH_TRAPS = CONTROL_BASE + 0x20;
+export const ICH_HCR_TC = 1 << 10;
+export const ICH_HCR_TALL0 = 1 << 11;
+export const ICH_HCR_TALL1 = 1 << 12;
 export const TIMER_PHYS = 1;   // CNTP, PPI 14 (INTID 30)
 export const TIMER_VIRT = 2;   // CNTV, PPI 11 (INTID 27)
 export const TIMER_HYP = 4;    // CNTHP, PPI 10 (INTID 26)

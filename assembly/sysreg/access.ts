@@ -201,6 +201,20 @@ function nv2Redirect(reg: i32): i32 {
 let vncrOff: i32 = -1;
 
 // Checks whether the access may proceed; if not, takes the exception and returns false.
+// Which ICH_HCR_EL2 trap bit covers the CPU interface register `key`
+// (GICv3 IHI 0069, ICH_HCR_EL2.TC/TALL0/TALL1); 0 for ICC_SRE_EL1.
+function iccTrapClass(key: u32): u32 {
+  if (key == 0xc230) return ICH_HCR_TC;                             // PMR (3,0,4,6,0)
+  if (key >= 0xc640 && key <= 0xc647) return ICH_HCR_TALL0;         // IAR0, EOIR0, HPPIR0, BPR0, AP0R0-3 (12,8,*)
+  if (key >= 0xc648 && key <= 0xc64b) return ICH_HCR_TALL1;         // AP1R0-3 (12,9,0..3)
+  if (key == 0xc659 || key == 0xc65b || (key >= 0xc65d && key <= 0xc65f)) return ICH_HCR_TC; // DIR, RPR, SGI1R, ASGI1R, SGI0R (12,11,*)
+  if (key >= 0xc660 && key <= 0xc663) return ICH_HCR_TALL1;         // IAR1, EOIR1, HPPIR1, BPR1 (12,12,0..3)
+  if (key == 0xc664) return ICH_HCR_TC;                             // CTLR (12,12,4)
+  if (key == 0xc666) return ICH_HCR_TALL0;                          // IGRPEN0 (12,12,6)
+  if (key == 0xc667) return ICH_HCR_TALL1;                          // IGRPEN1 (12,12,7)
+  return 0;
+}
+
 function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): bool {
   let el = currentEL();
   let min = minimumEL(key);
@@ -283,6 +297,13 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
     if (el == 1 && reg == T.SPR_ICC && key >= 0xc65d && key <= 0xc65f && (sysreg(SR_HCR_EL2) & (HCR_IMO | HCR_FMO)) != 0) {
       return trapSysregTo(2, key, rt, isRead, e);
     }
+    // ICH_HCR_EL2.TC, TALL0, TALL1 (the host's GIC holds ICH_HCR_EL2 and
+    // publishes them in ICH_TRAPS): EL1 accesses to the registers common to
+    // both groups, to Group 0's and to Group 1's trap to EL2, ICC or ICV alike.
+    if (el == 1 && reg == T.SPR_ICC) {
+      let traps = load<u32>(ICH_TRAPS);
+      if (traps != 0 && (traps & iccTrapClass(key)) != 0) return trapSysregTo(2, key, rt, isRead, e);
+    }
   }
   // CNTFRQ_EL0 is writable only at the highest implemented EL.
   if (reg == SR_CNTFRQ_EL0_ID && !isRead && el != highestEL()) return undefined_(e);
@@ -290,6 +311,7 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   if ((reg == SR_FPCR || reg == SR_FPSR) && fpTrapEL != 0) return fpSysregTrap(e);
   return true;
 }
+import { ICH_TRAPS, ICH_HCR_TC, ICH_HCR_TALL0, ICH_HCR_TALL1 } from "../abi";
 import { SR_CNTFRQ_EL0 as SR_CNTFRQ_EL0_ID, SR_TPIDRRO_EL0 as SR_TPIDRRO_EL0_ID, SR_CNTHCTL_EL2, EXIT_TIMER, EXIT_SYSREG, EXIT_SYSREG_KEY, EXIT_SYSREG_RT, EXIT_SYSREG_WRITE, EXIT_SYSREG_DATA, EXIT_PC } from "../abi";
 
 // CNTVCT_EL0 read at `el`: the physical count minus CNTVOFF_EL2, which is

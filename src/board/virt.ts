@@ -146,6 +146,7 @@ export class VirtBoard {
           sysregName: (...k: [number, number, number, number, number]) => iccRegisterName(...k),
           readSysreg: (c: number, name: string, a: SysregAccess) => gic.readSysreg(c, name, a),
           writeSysreg: (c: number, name: string, v: bigint, a: SysregAccess) => gic.writeSysreg(c, name, v, a),
+          ichTraps: (c: number) => gic.ichTraps(c),
         } : {}),
       },
       timerIntids: {

@@ -177,6 +177,13 @@ export class GicV3 extends GicCore<GicCpuInterface> {
     this.cpuifFor(cpu, name, access).write(name, value);
   }
 
+  // The ICH_HCR_EL2 trap bits TC, TALL0, TALL1 of PE `cpu` (bits 10..12), for
+  // the core to trap EL1's CPU interface accesses to EL2 (ABI.ICH_TRAPS).
+  ichTraps(cpu: number): number {
+    this.checkCpu(cpu);
+    return this.lrs[cpu].hcr & (7 << 10);
+  }
+
   private cpuifFor(cpu: number, name: string, access: SysregAccess | undefined): GicCpuInterface {
     return icvRouted(name as IccRegName, access) ? this.vcpuif[cpu] : this.cpuif[cpu];
   }

@@ -59,6 +59,8 @@ export interface InterruptController {
   // `access`: who accesses -- the EL, and HCR_EL2.IMO/FMO of a guest that owns EL2.
   readSysreg?(cpu: number, name: string, access: SysregAccess): bigint;
   writeSysreg?(cpu: number, name: string, value: bigint, access: SysregAccess): void;
+  // ICH_HCR_EL2.TC/TALL0/TALL1 of a vCPU (GICv3 virtualization), for ABI.ICH_TRAPS.
+  ichTraps?(cpu: number): number;
 }
 
 export interface VmDevices {
@@ -279,6 +281,7 @@ export class Vm {
     for (;;) {
       this.options.clock.beforeRun(core);
       core.setU32(ABI.CONTROL_LINES, s.ctx.controlLines);
+      core.setU32(ABI.ICH_TRAPS, this.devices.gic.ichTraps?.(s.ctx.index) ?? 0);
       let budget = sliceEnd - core.instructions;
       if (budget > RUN_CHUNK) budget = RUN_CHUNK;
       if (maxInstructions !== undefined) {

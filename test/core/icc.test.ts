@@ -126,4 +126,42 @@ describe("with EL2 (the guest owns it): ICH_* and the SGI trap", () => {
       expect(x.kind === "sysreg" && x.key).toBe(key(3, 0, 12, 11, crmOp2));
     }
   });
+
+  // GICv3 IHI 0069, ICH_HCR_EL2: TC traps EL1 accesses to the registers common
+  // to both groups (CTLR, DIR, PMR, RPR, SGI0R/SGI1R/ASGI1R), TALL0 to Group 0's
+  // (AP0Rn, BPR0, EOIR0, HPPIR0, IAR0, IGRPEN0), TALL1 to Group 1's (AP1Rn,
+  // BPR1, EOIR1, HPPIR1, IAR1, IGRPEN1), whatever IMO/FMO say. The host
+  // publishes the running vCPU's bits in ABI.ICH_TRAPS.
+  it("ICH_HCR_EL2.TC / TALL0 / TALL1 (ABI.ICH_TRAPS) trap EL1's accesses to the common, Group 0 and Group 1 registers to EL2 with EC 0x18", async () => {
+    const regs: [string, number, number, number][] = [ // name, CRn, CRm, op2
+      ["icc_pmr_el1", 4, 6, 0], ["icc_ctlr_el1", 12, 12, 4], ["icc_dir_el1", 12, 11, 1], ["icc_rpr_el1", 12, 11, 3],
+      ["icc_iar0_el1", 12, 8, 0], ["icc_bpr0_el1", 12, 8, 3], ["icc_ap0r0_el1", 12, 8, 4], ["icc_igrpen0_el1", 12, 12, 6],
+      ["icc_iar1_el1", 12, 12, 0], ["icc_eoir1_el1", 12, 12, 1], ["icc_ap1r0_el1", 12, 9, 0], ["icc_igrpen1_el1", 12, 12, 7],
+    ];
+    const classOf = (n: string) => ["icc_pmr_el1", "icc_ctlr_el1", "icc_dir_el1", "icc_rpr_el1"].includes(n) ? ABI.ICH_HCR_TC
+      : ["icc_iar0_el1", "icc_bpr0_el1", "icc_ap0r0_el1", "icc_igrpen0_el1"].includes(n) ? ABI.ICH_HCR_TALL0 : ABI.ICH_HCR_TALL1;
+    for (const [name, crn, crm, op2] of regs) {
+      const isWrite = ["icc_pmr_el1", "icc_dir_el1", "icc_eoir1_el1", "icc_ctlr_el1", "icc_igrpen0_el1", "icc_igrpen1_el1", "icc_bpr0_el1", "icc_ap0r0_el1", "icc_ap1r0_el1"].includes(name);
+      const insn = isWrite ? `msr ${name}, x3` : `mrs x3, ${name}`;
+      for (const bit of [ABI.ICH_HCR_TC, ABI.ICH_HCR_TALL0, ABI.ICH_HCR_TALL1]) {
+        const { core, vcpu } = await el2GicCore(`${insn}\n smc #0`, 1, 0n);
+        core.setU32(ABI.ICH_TRAPS, bit);
+        const x = vcpu.run(100n);
+        if (bit === classOf(name)) {
+          expect(x, `${name} under ${bit.toString(16)}`).toMatchObject({ kind: "smc", imm: 0x108 });
+          const esr = core.sysreg(ABI.SR_ESR_EL2);
+          expect(esrEC(esr)).toBe(0x18);
+          expect(esrISS(esr)).toBe((3 << 20) | (op2 << 17) | (crn << 10) | (3 << 5) | (crm << 1) | (isWrite ? 0 : 1));
+          expect(core.sysreg(ABI.SR_ELR_EL2)).toBe(BASE);
+        } else {
+          expect(x.kind === "sysreg" && x.key, `${name} under ${bit.toString(16)}`).toBe(key(3, 0, crn, crm, op2));
+        }
+      }
+    }
+    // At EL2 they never trap.
+    const { core, vcpu } = await el2GicCore("mrs x3, icc_iar1_el1\n smc #0", 2, 0n);
+    core.setU32(ABI.ICH_TRAPS, ABI.ICH_HCR_TC | ABI.ICH_HCR_TALL0 | ABI.ICH_HCR_TALL1);
+    expect(vcpu.run(100n)).toMatchObject({ kind: "sysreg" });
+    core.setU32(ABI.ICH_TRAPS, 0);
+  });
 });

@@ -234,3 +234,17 @@ describe("GICv3 virtualization: ICH_* and ICV_* specifics", () => {
     expect(b.iar(1)).toBe(78);
   });
 });
+
+describe("ICH_HCR_EL2 trap bits for the core (GicV3.ichTraps -> ABI.ICH_TRAPS)", () => {
+  it("reports TC, TALL0, TALL1 (bits 10..12) of each PE's ICH_HCR_EL2 and nothing else", () => {
+    const gic = new GicV3({ cpus: 2 });
+    const el2: SysregAccess = { el: 2, imo: false, fmo: false };
+    expect(gic.ichTraps(0)).toBe(0);
+    gic.writeSysreg(0, "ICH_HCR_EL2", 0x1c01n, el2); // En | TC | TALL0 | TALL1
+    gic.writeSysreg(1, "ICH_HCR_EL2", 0x1001n, el2); // En | TALL1
+    expect(gic.ichTraps(0)).toBe(0x1c00);
+    expect(gic.ichTraps(1)).toBe(0x1000);
+    gic.writeSysreg(0, "ICH_HCR_EL2", 0x1n, el2);
+    expect(gic.ichTraps(0)).toBe(0);
+  });
+});

@@ -5,9 +5,10 @@
 // them: 4 list registers, 5 bits of virtual priority and preemption, 16-bit
 // INTIDs, no SEIs, no direct injection (ICH_VTR_EL2 = 0x9030_0003).
 //
-// ICH_HCR_EL2.TC, TALL0 and TALL1 are stored but not acted on: the core
-// does not trap EL1's ICC_* accesses to EL2 for them. ICH_VTR_EL2.TDS = 0
-// (TDIR is RES0) and SEIS = 0 (TSEI is RES0).
+// ICH_HCR_EL2.TC, TALL0 and TALL1 are acted on by the core: the VM publishes
+// them (GicV3.ichTraps) in ABI.ICH_TRAPS before each run and the core traps
+// EL1's ICC_*/ICV_* accesses to EL2 for them. ICH_VTR_EL2.TDS = 0 (TDIR is
+// RES0) and SEIS = 0 (TSEI is RES0).
 import type { GicCpuCore } from "./cpu-core";
 import { MIN_BPR0, MIN_BPR1 } from "./cpu-core";
 import { PRI_BITS, PRIO_MASK } from "./constants";
