@@ -44,17 +44,6 @@ ret_hvc:
     hvc     #RET_IMM
     b       .
 
-    .macro  PROBE name, sent, insn:vararg
-    .globl  p_\name, p_\name\()_i
-    .type   p_\name, %function
-p_\name:
-    mov     x1, x0
-    mov     x0, #\sent
-p_\name\()_i:
-    \insn
-    ret
-    .size   p_\name, . - p_\name
-    .endm
 
     PROBE currentel, SENT, mrs x0, CurrentEL
     PROBE hcr_el2, SENT, mrs x0, hcr_el2

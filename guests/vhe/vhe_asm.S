@@ -72,17 +72,6 @@ ret_hvc:
     b       .
 
 /* ---- probes run at EL2 (and EL1) ---- */
-    .macro  PROBE name, sent, insn:vararg
-    .globl  p_\name, p_\name\()_i
-    .type   p_\name, %function
-p_\name:
-    mov     x1, x0
-    mov     x0, #\sent
-p_\name\()_i:
-    \insn
-    ret
-    .size   p_\name, . - p_\name
-    .endm
 
     PROBE sctlr_el12, SENT, mrs x0, sctlr_el12
     PROBE cntv_ctl_el02, SENT, mrs x0, cntv_ctl_el02
