@@ -1189,6 +1189,31 @@ function untilSmc(r: SnippetResult, imm: number): SnippetResult {
   return n;
 }
 
+// The hypervisor changes the stage 2 mapping of TOUCH_IPA (PA0 -> PA6) while
+// EL2 runs, then invalidates with the guest's VMID in VTTBR_EL2.
+async function remap(tlbi: string, hcrDuring: bigint): Promise<SnippetResult> {
+  const el2 = `
+enter_guest rd1
+smc #1                    // the host rewrites the stage 2 descriptor
+msr hcr_el2, x27
+isb
+${tlbi}
+dsb ish
+isb
+msr hcr_el2, x22
+isb
+enter_guest rd2
+smc #0`;
+  let s2: PageTables | undefined;
+  const r = await runS2(TOUCH, { guestVA: GUEST_ALIAS, el2, regs: { 1: TOUCH_IPA, 27: hcrDuring, 28: TOUCH_IPA >> 12n } }, (w) => { mapTouch(w); s2 = w.s2; });
+  expect(r.exit).toMatchObject({ kind: "smc", imm: 1 });
+  expect(hex(r.core.x(12))).toBe(hex(marker(dataPA(0))));
+  s2!.set(3, TOUCH_IPA, s2Leaf(dataPA(6), 3));
+  const r2 = cont(r);
+  expect(r2.exit).toMatchObject({ kind: "smc", imm: 0 });
+  return r2;
+}
+
 describe("VMIDs: stage 2 TLB entries, TLBI VMALLS12E1IS and the TLB counters", () => {
   it("after TLBI VMALLS12E1IS under VMID 1, VMID 2's accesses do not walk again (armvisor's TLB counters)", async () => {
     // armvisor's TLB is direct-mapped by VA[21:12] with VMID-tagged entries:
@@ -1268,30 +1293,6 @@ describe("VMIDs: stage 2 TLB entries, TLBI VMALLS12E1IS and the TLB counters", (
     expect([12, 13, 14].map((n) => hex(r.core.x(n)))).toEqual([0, 5, 0].map((n) => hex(marker(dataPA(n)))));
   });
 
-  // The hypervisor changes the stage 2 mapping of TOUCH_IPA (PA0 -> PA6) while
-  // EL2 runs, then invalidates with the guest's VMID in VTTBR_EL2.
-  async function remap(tlbi: string, hcrDuring: bigint): Promise<SnippetResult> {
-    const el2 = `
-  enter_guest rd1
-  smc #1                    // the host rewrites the stage 2 descriptor
-  msr hcr_el2, x27
-  isb
-  ${tlbi}
-  dsb ish
-  isb
-  msr hcr_el2, x22
-  isb
-  enter_guest rd2
-  smc #0`;
-    let s2: PageTables | undefined;
-    const r = await runS2(TOUCH, { guestVA: GUEST_ALIAS, el2, regs: { 1: TOUCH_IPA, 27: hcrDuring, 28: TOUCH_IPA >> 12n } }, (w) => { mapTouch(w); s2 = w.s2; });
-    expect(r.exit).toMatchObject({ kind: "smc", imm: 1 });
-    expect(hex(r.core.x(12))).toBe(hex(marker(dataPA(0))));
-    s2!.set(3, TOUCH_IPA, s2Leaf(dataPA(6), 3));
-    const r2 = cont(r);
-    expect(r2.exit).toMatchObject({ kind: "smc", imm: 0 });
-    return r2;
-  }
   it("TLBI VMALLS12E1IS at EL2 (HCR_EL2.VM=1): the guest sees the new stage 2 mapping", async () => {
     expect(hex((await remap("tlbi vmalls12e1is", HCR_RW | HCR_VM)).core.x(13))).toBe(hex(marker(dataPA(6))));
   });
@@ -1424,27 +1425,7 @@ describe("TLBI by VMID at EL2 with HCR_EL2.VM=0 (MMU_BUG_TLBI_VMID_VM0, fixed)",
   // (filling the TLB); EL2 retargets that IPA's stage 2 descriptor to another
   // PA, clears HCR_EL2.VM, runs the TLBI with VTTBR_EL2.VMID = 1, sets VM again
   // and re-enters the guest, which must read the new PA.
-  async function remapVM0(tlbi: string): Promise<bigint> {
-    const el2 = `
-  enter_guest rd1
-  smc #1
-  msr hcr_el2, x27          // HCR_EL2.VM = 0 (RW only)
-  isb
-  ${tlbi}
-  dsb ish
-  isb
-  msr hcr_el2, x22
-  isb
-  enter_guest rd2
-  smc #0`;
-    let s2: PageTables | undefined;
-    const r = await runS2(TOUCH, { guestVA: GUEST_ALIAS, el2, regs: { 1: TOUCH_IPA, 27: HCR_RW, 28: TOUCH_IPA >> 12n } }, (w) => { mapTouch(w); s2 = w.s2; });
-    expect(r.exit).toMatchObject({ kind: "smc", imm: 1 });
-    s2!.set(3, TOUCH_IPA, s2Leaf(dataPA(6), 3));
-    const r2 = cont(r);
-    expect(r2.exit).toMatchObject({ kind: "smc", imm: 0 });
-    return r2.core.x(13);
-  }
+  const remapVM0 = async (tlbi: string) => (await remap(tlbi, HCR_RW)).core.x(13);
   it("TLBI VMALLS12E1IS", async () => {
     expect(hex(await remapVM0("tlbi vmalls12e1is"))).toBe(hex(marker(dataPA(6))));
   });
