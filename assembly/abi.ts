@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 12; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS
+export const ABI_VERSION = 13; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_LOR (SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1)
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -255,7 +255,11 @@ export const SR_CNTHV_CTL_EL2 = 90;
 export const SR_CNTHV_CVAL_EL2 = 91;
 // FEAT_NV2: the VNCR page's address (BADDR, bits 56:12, sign-extended from bit 56).
 export const SR_VNCR_EL2 = 92;
-export const SR_COUNT = 93;
+// FEAT_LOR with one LORegion and one descriptor: its start and end address and LORC_EL1.EN.
+export const SR_LORSA_EL1 = 93;
+export const SR_LOREA_EL1 = 94;
+export const SR_LORC_EL1 = 95;
+export const SR_COUNT = 96;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

@@ -61,7 +61,10 @@ export function decodeLoadStore(insn: u32, e: usize): void {
       return;
     }
     if (o2 == 1 && o1 == 0) {
-      if (o0 == 0) { undef(e); return; } // LDLAR/STLLR: FEAT_LOR not implemented
+      // LDAR/STLR, and with o0 = 0 LDLAR/STLLR (FEAT_LOR): LoadLOAcquire and
+      // StoreLORelease order only against accesses in the same LORegion,
+      // LDAR/STLR against all; accesses here are performed in program order,
+      // so both are the same operation (and the same syndrome: AR = 1).
       if (l) emit(e, O.OP_LDAR, wZ(rt), rS(rn), 0, 0, size, 0);
       else emit(e, O.OP_STLR, rZ(rt), rS(rn), 0, 0, size, 0);
       return;

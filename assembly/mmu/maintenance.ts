@@ -8,8 +8,9 @@ import {
 } from "./tlb";
 import {
   translateAddress, currentVMID, el10UnderEL2, stage2LeafFlush, REGIME_EL10, REGIME_EL2, REGIME_EL3, REGIME_EL20, AT_READ, AT_WRITE,
-  tPA, tAttr, tSH, fKind, fLevel, fStage2, fS1PTW, setIgnorePAN,
+  tPA, tAttr, tSH, tS2, s2MemAttr, s2SH, fKind, fLevel, fStage2, fS1PTW, setIgnorePAN,
 } from "./translate";
+import { combinedAttr, combinedSH } from "./memattr";
 import { reportTranslationFault } from "./fault";
 import { elIsInHost } from "../except/exception";
 
@@ -107,7 +108,12 @@ export function addressTranslate(key: u32, va: u64, e: usize): bool {
   }
   // Device and Normal Non-cacheable memory report SH = 0b10 (Outer Shareable)
   // whatever the descriptor says.
-  let sh: u64 = (tAttr & 0xf0) == 0 || tAttr == 0x44 ? 2 : <u64>tSH;
-  setSysreg(SR_PAR_EL1, (tPA & 0x0000_ffff_ffff_f000) | (<u64>tAttr << 56) | (sh << 7) | (1 << 11)); // bit 11 RES1
+  let attr = tAttr;
+  let sh: u32 = (attr & 0xf0) == 0 || attr == 0x44 ? 2 : tSH;
+  // AT S12E*: the attributes stage 2 (and HCR_EL2.FWB, CD) make of stage 1's,
+  // combining stage 1's descriptor shareability (only the result's memory
+  // type makes it Outer Shareable: S2CombineS1Shareability, then EffectiveShareability).
+  if (tS2) { attr = combinedAttr(attr, s2MemAttr); sh = combinedSH(attr, tSH, s2SH); }
+  setSysreg(SR_PAR_EL1, (tPA & 0x0000_ffff_ffff_f000) | (<u64>attr << 56) | (<u64>sh << 7) | (1 << 11)); // bit 11 RES1
   return true;
 }

@@ -11,6 +11,7 @@ import {
 } from "../abi";
 import { sysreg } from "../cpu/state";
 import { ramBase, ramSize, hostStage2 } from "../cpu/config";
+import { stage2IsDevice } from "./memattr";
 import { el2Enabled, elIsInHost, nv1DescriptorsInEffect, nvControlsAtEL1, HCR_NV, HCR_NV1 } from "../except/exception";
 
 export const PA_BITS: u32 = 48; // ID_AA64MMFR0_EL1.PARange = 0b0101
@@ -99,8 +100,10 @@ function outputSize(ps: u32): u32 {
 // Stage 2 outputs, separate from the combined result.
 let s2PA: u64 = 0;
 let s2R = false, s2W = false, s2X = false;
-let s2Device = false;   // MemAttr[3:2] = 0b00: a Device memory type
+let s2Device = false;   // a Device memory type (memattr.ts stage2IsDevice)
 let s2Level: u32 = 0;
+export let s2MemAttr: u32 = 0; // the leaf's MemAttr[3:0] and SH[1:0], for PAR_EL1 after AT S12E*
+export let s2SH: u32 = 0;
 
 // The last stage 2 leaves (blocks or pages) walked: a small TLB for stage 2
 // alone, as hardware keeps, so that the descriptor fetches of a stage 1
@@ -113,7 +116,7 @@ const S2LEAF_N = 4;
 const s2lBase = new StaticArray<u64>(S2LEAF_N);
 const s2lMask = new StaticArray<u64>(S2LEAF_N);
 const s2lOA = new StaticArray<u64>(S2LEAF_N);
-const s2lInfo = new StaticArray<u32>(S2LEAF_N); // bit 0 read, 1 write, 2 execute, 3 Device; bits 7:4 level
+const s2lInfo = new StaticArray<u32>(S2LEAF_N); // bit 0 read, 1 write, 2 execute; bits 7:4 level, 11:8 MemAttr, 13:12 SH
 let s2lVTTBR: u64 = 0, s2lVTCR: u64 = 0, s2lNext: u32 = 0;
 
 export function stage2LeafFlush(): void {
@@ -121,12 +124,17 @@ export function stage2LeafFlush(): void {
 }
 
 // The permission check of a stage 2 leaf (S2AP, XN) for an access of type
-// acc; a success also leaves the leaf's level and memory type (for HCR_EL2.PTW).
-function stage2Permits(acc: u32, level: u32, device: bool, s1ptw: bool, ipa: u64, oa: u64): i64 {
+// acc; a success also leaves the leaf's level and memory attributes (for
+// HCR_EL2.PTW and PAR_EL1). Device-ness is decided here, not cached, since
+// HCR_EL2.FWB changes how MemAttr reads.
+function stage2Permits(acc: u32, info: u32, s1ptw: bool, ipa: u64, oa: u64): i64 {
+  let level = (info >> 4) & 0xf;
   let ok = acc == AT_READ ? s2R : acc == AT_WRITE ? s2W : s2X;
   if (!ok) return fault(FAULT_PERMISSION, level, true, s1ptw, ipa);
   s2PA = oa;
-  s2Device = device;
+  s2MemAttr = (info >> 8) & 0xf;
+  s2SH = (info >> 12) & 3;
+  s2Device = stage2IsDevice(s2MemAttr);
   s2Level = level;
   return <i64>oa;
 }
@@ -141,7 +149,7 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
     if (((ipa & ~m) | 1) == unchecked(s2lBase[i])) {
       let info = unchecked(s2lInfo[i]);
       s2R = (info & 1) != 0; s2W = (info & 2) != 0; s2X = (info & 4) != 0;
-      return stage2Permits(acc, info >> 4, (info & 8) != 0, s1ptw, ipa, unchecked(s2lOA[i]) | (ipa & m));
+      return stage2Permits(acc, info, s1ptw, ipa, unchecked(s2lOA[i]) | (ipa & m));
     }
   }
   let t0sz = <u32>vtcr & 0x3f;
@@ -188,9 +196,9 @@ function translateStage2(ipa: u64, acc: u32, s1ptw: bool): i64 {
     unchecked(s2lBase[slot] = (ipa & ~mask) | 1);
     unchecked(s2lMask[slot] = mask);
     unchecked(s2lOA[slot] = oa & ~mask);
-    let device = (d & 0x30) == 0; // MemAttr[3:2] = 0b00: a Device memory type
-    unchecked(s2lInfo[slot] = (s2R ? 1 : 0) | (s2W ? 2 : 0) | (s2X ? 4 : 0) | (device ? 8 : 0) | (<u32>level << 4));
-    return stage2Permits(acc, <u32>level, device, s1ptw, ipa, oa);
+    let info = (s2R ? 1 : 0) | (s2W ? 2 : 0) | (s2X ? 4 : 0) | (<u32>level << 4) | ((<u32>d & 0x3c) << 6) | ((<u32>(d >> 8) & 3) << 12);
+    unchecked(s2lInfo[slot] = info);
+    return stage2Permits(acc, info, s1ptw, ipa, oa);
   }
 }
 

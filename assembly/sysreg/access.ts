@@ -8,7 +8,7 @@ import {
   SR_TCR_EL2, SR_ESR_EL1, SR_ESR_EL2, SR_AFSR0_EL1, SR_AFSR0_EL2, SR_AFSR1_EL1, SR_AFSR1_EL2,
   SR_FAR_EL1, SR_FAR_EL2, SR_MAIR_EL1, SR_MAIR_EL2, SR_AMAIR_EL1, SR_AMAIR_EL2, SR_VBAR_EL1,
   SR_VBAR_EL2, SR_CONTEXTIDR_EL1, SR_CONTEXTIDR_EL2, SR_ELR_EL1, SR_ELR_EL2, SR_SPSR_EL1,
-  SR_SPSR_EL2, SR_VNCR_EL2,
+  SR_SPSR_EL2, SR_VNCR_EL2, SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1,
 } from "../abi";
 import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
@@ -21,11 +21,12 @@ import {
   takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0, nvControlsAtEL1, HCR_NV, HCR_NV1, HCR_NV2, HCR_AT,
 } from "../except/exception";
 import { vncrAccess, vncrValue } from "../mmu/memory";
+import { HCR_FWB } from "../mmu/memattr";
 import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { isrValue } from "../except/interrupt";
 import * as T from "./table";
 import * as ID from "./idregs";
-import { sysregTrapTarget, HCR_TDZ } from "./traps";
+import { sysregTrapTarget, isLORegister, HCR_TDZ, HCR_TLOR } from "./traps";
 import { fpTrapEL, fpSysregTrap, FPCR_MASK, FPSR_MASK } from "../exec/simdfp";
 
 // The value an MRS read, when mrs() returns true.
@@ -51,9 +52,16 @@ const HCR_FMO: u64 = 1 << 3;
 const HCR_IMO: u64 = 1 << 4;
 const HCR_HCD: u64 = 1 << 29;
 const HCR_E2H: u64 = <u64>1 << 34;
-// The Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE).
-const HCR_WRITABLE: u64 = 0x3_ffff_ffff | HCR_E2H;
+// The Armv8.0 fields (bits 33:0), E2H (FEAT_VHE), TLOR (FEAT_LOR) and FWB (FEAT_S2FWB).
+const HCR_WRITABLE: u64 = 0x3_ffff_ffff | HCR_E2H | HCR_TLOR | HCR_FWB;
+const SCR_NS: u64 = 1;
 const SCR_RW: u64 = 1 << 10;
+// FEAT_LOR (one LORegion, one descriptor, 48-bit PAs): the writable fields of
+// LORSA_EL1 (SA[47:16], Valid), LOREA_EL1 (EA[47:16]) and LORC_EL1 (EN; DS
+// has no bits with one descriptor).
+const LORSA_MASK: u64 = 0x0000_ffff_ffff_0001;
+const LOREA_MASK: u64 = 0x0000_ffff_ffff_0000;
+const LORC_MASK: u64 = 1;
 
 // The lowest EL that may access a register, from op1 of its encoding; 4 = never.
 function minimumEL(key: u32): u32 {
@@ -255,6 +263,8 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   if (!nvControls && key == 0xe110) return undefined_(e); // VNCR_EL2 (FEAT_NV2)
   if (isRead ? T.sysregWriteOnly(reg) : T.sysregReadOnly(reg)) return undefined_(e);
   if (reg == T.SPR_SP_EL0 && spSel() == 0) return undefined_(e);
+  // LORegions are a Non-secure feature: their registers are UNDEFINED in Secure state.
+  if (isLORegister(reg) && highestEL() == 3 && (sysreg(SR_SCR_EL3) & SCR_NS) == 0) return undefined_(e);
   if (el == 0) {
     // The host's EL0 (HCR_EL2.{E2H, TGE} = {1, 1}) is controlled by SCTLR_EL2
     // and CNTHCTL_EL2 (EL0PCTEN, EL0VCTEN, EL0VTEN, EL0PTEN in CNTKCTL_EL1's
@@ -371,6 +381,8 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_DAIF: v = <u64>getDAIF(); break;
     // FEAT_NV: EL1 reads CurrentEL as EL2 under HCR_EL2.NV.
     case T.SPR_CURRENTEL: v = <u64>((el == 1 && (nvControlsAtEL1() & HCR_NV) != 0 ? 2 : el) << 2); break;
+    case T.SPR_LORN: v = 0; break;
+    case T.SPR_LORID: v = ID.LORID_EL1; break;
     case T.SPR_ISR: v = isrValue(); break;
     case T.SPR_SPSEL: v = <u64>spSel(); break;
     case T.SPR_PAN: v = <u64>getPAN() << 22; break;
@@ -429,9 +441,13 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     case T.SPR_PAN: store<u32>(PSTATE_PAN, <u32>(v >> 22) & 1); break;
     case T.SPR_UAO: store<u32>(PSTATE_UAO, <u32>(v >> 23) & 1); break;
     case T.SPR_OSLAR: setSysreg(SR_OSLSR_EL1, v & 1); break;
+    case T.SPR_LORN: break;
+    case SR_LORSA_EL1: setSysreg(reg, v & LORSA_MASK); break;
+    case SR_LOREA_EL1: setSysreg(reg, v & LOREA_MASK); break;
+    case SR_LORC_EL1: setSysreg(reg, v & LORC_MASK); break;
     // HCR_EL2: the Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE), with HCD
     // RES0 when EL3 is implemented; RW is RAO/WI, no lower EL can be AArch32.
-    // The fields of features this core lacks (TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
+    // The fields of features this core lacks (TERR, TEA, APK, API, ...) are RES0.
     case SR_HCR_EL2: {
       let w = vheImplemented ? HCR_WRITABLE : HCR_WRITABLE & ~HCR_E2H; // E2H is RES0 without FEAT_VHE
       // NV, NV1, AT (FEAT_NV) and NV2 (FEAT_NV2): with CONFIG_NV.

@@ -33,24 +33,42 @@ export const ID_AA64ISAR1: u64 = 0;
 // ID_AA64MMFR0_EL1: PARange = 48 bits, ASIDBits = 16, all three granules
 // (TGran4 = 0, TGran64 = 0, TGran16 = 1) at stage 1 and stage 2.
 export const ID_AA64MMFR0: u64 = 0x5 | (0x2 << 4) | (0x1 << 20);
-// ID_AA64MMFR1_EL1: VMIDBits = 16, PAN = 1, and with EL2 VH = 1 (FEAT_VHE:
-// HCR_EL2.E2H, the EL2&0 regime, register redirection, CNTHV_*); no
-// hardware Access flag or dirty state management (HAFDBS = 0: access-flag
-// faults are taken).
-export const ID_AA64MMFR1: u64 = (0x2 << 4) | (1 << 20);
+// ID_AA64MMFR1_EL1: VMIDBits = 16, PAN = 1, LO = 1 (FEAT_LOR: LDLAR/STLLR
+// and the LORegion registers, HCR_EL2.TLOR, SCR_EL3.TLOR), and with EL2
+// VH = 1 (FEAT_VHE: HCR_EL2.E2H, the EL2&0 regime, register redirection,
+// CNTHV_*); no hardware Access flag or dirty state management (HAFDBS = 0:
+// access-flag faults are taken).
+export const ID_AA64MMFR1: u64 = (0x2 << 4) | (1 << 16) | (1 << 20);
 export function idAA64MMFR1(): u64 { return vheImplemented ? ID_AA64MMFR1 | (1 << 8) : ID_AA64MMFR1; }
-// ID_AA64MMFR2_EL1: UAO = 1 (PSTATE.UAO), and NV = 2 (FEAT_NV, FEAT_NV2)
-// where they are implemented (with EL2 and FEAT_VHE).
+// ID_AA64MMFR2_EL1: UAO = 1 (PSTATE.UAO); with EL2 FWB = 1 (FEAT_S2FWB:
+// HCR_EL2.FWB, memattr.ts), and NV = 2 (FEAT_NV, FEAT_NV2) where they are
+// implemented (with EL2 and FEAT_VHE).
 export const ID_AA64MMFR2: u64 = 1 << 4;
-export function idAA64MMFR2(): u64 { return nvControls ? ID_AA64MMFR2 | (2 << 24) : ID_AA64MMFR2; }
+export function idAA64MMFR2(): u64 {
+  let v = ID_AA64MMFR2;
+  if (highestEL() >= 2) v |= <u64>1 << 40;
+  if (nvControls) v |= 2 << 24;
+  return v;
+}
 
-// CTR_EL0: RES1 bit 31, CWG = ERG = DminLine = IminLine = 64 bytes, L1Ip = PIPT.
-export const CTR_EL0: u64 = 0x8444_c004;
+// LORID_EL1: one LORegion (LR = 1) and one LORegion descriptor (LD = 1).
+// LORegions only limit the reordering of LDLAR/STLLR against other
+// accesses; this core performs every access in program order, so a region's
+// bounds have no further effect.
+export const LORID_EL1: u64 = 1 | (1 << 16);
+
+// CTR_EL0: RES1 bit 31, IDC = 1 (no data cache clean to the PoU is needed
+// for instruction-to-data coherence, as CLIDR_EL1's LoUU = LoUIS = 0 says),
+// CWG = ERG = DminLine = IminLine = 64 bytes, L1Ip = PIPT. DIC = 0: IC IVAU is
+// how software tells the core that code changed.
+export const CTR_EL0: u64 = 0x9444_c004;
 // DCZID_EL0.BS: DC ZVA zeroes 2^4 words = 64 bytes.
 export const DCZID_BS: u64 = 4;
 export const DC_ZVA_BYTES: u64 = 64;
-// CLIDR_EL1: L1 separate instruction and data caches; LoUIS = LoC = LoUU = 1.
-export const CLIDR_EL1: u64 = 0x3 | (1 << 21) | (1 << 24) | (1 << 27);
+// CLIDR_EL1: L1 separate instruction and data caches; LoC = 1; LoUU = LoUIS
+// = 0 (FEAT_S2FWB requires it: no data cache level needs cleaning for
+// instruction fetches to see stores).
+export const CLIDR_EL1: u64 = 0x3 | (1 << 24);
 
 // CCSIDR_EL1 for the cache CSSELR_EL1 selects: 32 KiB, 64-byte lines,
 // 4-way data and 2-way instruction caches.

@@ -32,6 +32,9 @@ export const SPR_MDRAR = 0x116;  // MDRAR_EL1: no ROM table (Valid = 0b00), read
 // none is implemented, so each is UNDEFINED unless HCR_EL2.TIDCP traps it.
 export const SPR_IMPDEF = 0x117;
 export const SPR_ISR = 0x118;   // ISR_EL1: pending interrupts (interrupt.ts isrValue)
+// FEAT_LOR: LORN_EL1 (one LORegion, so Num has no bits: RAZ/WI) and LORID_EL1.
+export const SPR_LORN = 0x119;
+export const SPR_LORID = 0x11a;
 export const SPR_ID_AA64PFR0 = 0x120;
 export const SPR_ID_AA64PFR1 = 0x121;
 export const SPR_ID_AA64DFR0 = 0x122;
@@ -151,6 +154,11 @@ export function sysregLookup(key: u32): i32 {
     case 0xc681: return SR.SR_CONTEXTIDR_EL1;
     case 0xe681: return SR.SR_CONTEXTIDR_EL2;
     case 0xe110: return SR.SR_VNCR_EL2;
+    case 0xc520: return SR.SR_LORSA_EL1;  // (3,0,10,4,0)
+    case 0xc521: return SR.SR_LOREA_EL1;
+    case 0xc522: return SPR_LORN;
+    case 0xc523: return SR.SR_LORC_EL1;
+    case 0xc527: return SPR_LORID;
     case 0xc684: return SR.SR_TPIDR_EL1;
     case 0xde82: return SR.SR_TPIDR_EL0;
     case 0xde83: return SR.SR_TPIDRRO_EL0;
@@ -233,7 +241,7 @@ export function sysregLookup(key: u32): i32 {
 // Registers that software may only read.
 export function sysregReadOnly(reg: i32): bool {
   if (reg >= SPR_MIDR && reg <= SPR_CNTVCT) return true;
-  if (reg == SPR_CURRENTEL || reg == SPR_ISR || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
+  if (reg == SPR_CURRENTEL || reg == SPR_ISR || reg == SPR_LORID || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
   return false;
 }
 

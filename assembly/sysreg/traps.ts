@@ -22,6 +22,8 @@
 //   TDA    MDSCR_EL1, DBGB{V,C}R<n>_EL1, DBGW{V,C}R<n>_EL1; TDOSA: OSLAR_EL1, OSLSR_EL1,
 //          OSDLR_EL1; TDRA: MDRAR_EL1. No PMU is implemented (ID_AA64DFR0_EL1.PMUVer = 0):
 //          the PMU encodings are UNDEFINED and TPM, TPMCR, HPMN have nothing to trap.
+// HCR_EL2.TLOR (FEAT_LOR): LORSA_EL1, LOREA_EL1, LORN_EL1, LORC_EL1, LORID_EL1 at EL1;
+// SCR_EL3.TLOR: the same at EL1 and EL2, to EL3.
 // CPTR_EL2.TCPAC: CPACR_EL1 at EL1. CPTR_EL2.TTA: no trace unit, nothing to trap.
 // MDCR_EL3.TDA (debug registers and MDRAR_EL1) and TDOSA at EL0-EL2, CPTR_EL3.TCPAC
 // (CPACR_EL1 at EL1 and EL2, CPTR_EL2 at EL2): to EL3.
@@ -29,7 +31,7 @@ import {
   SR_HCR_EL2, SR_MDCR_EL2, SR_MDCR_EL3, SR_CPTR_EL2, SR_CPTR_EL3, SR_CPACR_EL1, SR_ACTLR_EL1,
   SR_CSSELR_EL1, SR_SCTLR_EL1, SR_TTBR0_EL1, SR_TTBR1_EL1, SR_TCR_EL1, SR_ESR_EL1, SR_FAR_EL1,
   SR_AFSR0_EL1, SR_AFSR1_EL1, SR_MAIR_EL1, SR_AMAIR_EL1, SR_CONTEXTIDR_EL1, SR_MDSCR_EL1,
-  SR_OSDLR_EL1, SR_DBG_BASE,
+  SR_OSDLR_EL1, SR_DBG_BASE, SR_SCR_EL3, SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1,
 } from "../abi";
 import { sysreg } from "../cpu/state";
 import { highestEL } from "../cpu/config";
@@ -50,6 +52,8 @@ export const HCR_TVM: u64 = 1 << 26;
 export const HCR_TGE: u64 = 1 << 27;
 export const HCR_TDZ: u64 = 1 << 28;
 export const HCR_TRVM: u64 = 1 << 30;
+export const HCR_TLOR: u64 = <u64>1 << 35;
+const SCR_TLOR: u64 = 1 << 14;
 const MDCR_TDE: u64 = 1 << 8;
 const MDCR_TDA: u64 = 1 << 9;     // MDCR_EL2 and MDCR_EL3
 const MDCR_TDOSA: u64 = 1 << 10;  // MDCR_EL2 and MDCR_EL3
@@ -68,7 +72,13 @@ function hcrControl(reg: i32, isRead: bool): u64 {
     case SR_CONTEXTIDR_EL1:
       return isRead ? HCR_TRVM : HCR_TVM;
   }
+  if (isLORegister(reg)) return HCR_TLOR;
   return reg >= T.SPR_ID_AA64PFR0 && reg <= T.SPR_ID_RAZ ? HCR_TID3 : 0;
+}
+
+// The FEAT_LOR registers.
+export function isLORegister(reg: i32): bool {
+  return reg == SR_LORSA_EL1 || reg == SR_LOREA_EL1 || reg == SR_LORC_EL1 || reg == T.SPR_LORN || reg == T.SPR_LORID;
 }
 
 // The MDCR_EL2 control (TDA, TDOSA or TDRA) that traps an access to a debug register, or 0.
@@ -91,6 +101,7 @@ export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
   if (el <= 2 && highestEL() == 3) {
     if (dbg != 0 && (sysreg(SR_MDCR_EL3) & (dbg == MDCR_TDOSA ? MDCR_TDOSA : MDCR_TDA)) != 0) return 3;
     if ((reg == SR_CPACR_EL1 || reg == SR_CPTR_EL2) && (sysreg(SR_CPTR_EL3) & CPTR_TCPAC) != 0) return 3;
+    if ((sysreg(SR_SCR_EL3) & SCR_TLOR) != 0 && isLORegister(reg)) return 3;
   }
   return 0;
 }
