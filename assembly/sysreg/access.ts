@@ -56,6 +56,10 @@ const HCR_E2H: u64 = <u64>1 << 34;
 const HCR_WRITABLE: u64 = 0x3_ffff_ffff | HCR_E2H | HCR_TLOR | HCR_FWB;
 const SCR_NS: u64 = 1;
 const SCR_RW: u64 = 1 << 10;
+// SCR_EL3's fields for this core: NS, IRQ, FIQ, EA, bits 5:4 (RES1, kept as
+// written), SMD, HCE, SIF, RW (RAO/WI: no AArch32), ST, TWI, TWE and TLOR
+// (FEAT_LOR). The rest, EEL2 (no FEAT_SEL2) included, is RES0.
+const SCR_WRITABLE: u64 = 0x7fbf;
 // FEAT_LOR (one LORegion, one descriptor, 48-bit PAs): the writable fields of
 // LORSA_EL1 (SA[47:16], Valid), LOREA_EL1 (EA[47:16]) and LORC_EL1 (EN; DS
 // has no bits with one descriptor).
@@ -455,7 +459,7 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
       setSysreg(reg, (v & (highestEL() == 3 ? w & ~HCR_HCD : w)) | HCR_RW);
       break;
     }
-    case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
+    case SR_SCR_EL3: setSysreg(reg, (v & SCR_WRITABLE) | SCR_RW); break;
     // VNCR_EL2: BADDR (56:12); bits 63:57 RESS (read as the sign extension of bit 56), 11:0 RES0.
     case SR_VNCR_EL2: setSysreg(reg, <u64>(<i64>(v << 7) >> 7) & ~<u64>0xfff); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;

@@ -572,6 +572,7 @@ static void check_hcr_fields(void)
     if ((isar1 >> 4) & 0xff) mask |= 3UL << 40;  /* APK, API: FEAT_PAuth */
     if ((mmfr2 >> 24) & 0xf) mask |= 7UL << 42;  /* NV, NV1, AT: FEAT_NV */
     if (((mmfr2 >> 24) & 0xf) >= 2) mask |= 1UL << 45; /* NV2: FEAT_NV2 */
+    if ((mmfr2 >> 40) & 0xf) mask |= 1UL << 46;  /* FWB: FEAT_S2FWB */
     u64 rw_rao = (pfr0 >> 4 & 0xf) == 1;         /* EL1: AArch64 only */
     u64 v = ~0UL & ~(7UL << 6) & ~(1UL << 34);   /* all but VF, VI, VSE and E2H (a VHE switch) */
     write_sysreg(hcr_el2, v);
