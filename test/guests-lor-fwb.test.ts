@@ -7,23 +7,13 @@
 // LOR with no LORegions (LORID_EL1 = 0, the rest RAZ/WI) and combines
 // attributes differently in the cases the guest's comments name.
 import { describe, it, expect, beforeAll } from "vitest";
-import { armvisor, buildGuests, describeRun, guest, lines, report, statsTally } from "./helpers/guests";
+import { armvisor, buildGuests, describeRun, guest, lines, report, statsTally, guestTally } from "./helpers/guests";
 
 beforeAll(() => {
   buildGuests();
 }, 180_000);
 
 const ENGINES = [["jit", []], ["interpreter", ["--no-jit"]]] as const;
-
-// "from->to ec" -> count, from the guest's `exceptions ELa->ELb ec=0xNN N` lines.
-function guestTally(stdout: string): Map<string, number> {
-  const t = new Map<string, number>();
-  for (const l of lines(stdout)) {
-    const m = /^exceptions EL(\d)->EL(\d) ec=0x([0-9a-f]{2}) (\d+)$/.exec(l);
-    if (m) t.set(`${m[1]}->${m[2]} ${parseInt(m[3], 16)}`, Number(m[4]));
-  }
-  return t;
-}
 
 describe.each(ENGINES)("lor-fwb (%s)", (_engine, flags) => {
   it("passes every check: LORegion registers, LDLAR/STLLR, TLOR traps, FWB and CD attributes, PTW", () => {

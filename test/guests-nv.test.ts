@@ -6,7 +6,7 @@
 // them with FEAT_VHE, which they require. QEMU 7.2 implements neither: no
 // differential test.
 import { describe, it, expect, beforeAll } from "vitest";
-import { armvisor, buildGuests, describeRun, guest, lines, report } from "./helpers/guests";
+import { armvisor, buildGuests, describeRun, guest, lines, report, statsTally, guestTally } from "./helpers/guests";
 
 beforeAll(() => {
   buildGuests();
@@ -16,7 +16,7 @@ const ENGINES = [["jit", []], ["interpreter", ["--no-jit"]]] as const;
 
 describe.each(ENGINES)("nv (%s)", (_engine, flags) => {
   it("passes every check: NV traps, NV1 descriptors/LDTR/PAN, NV2 VNCR page, redirection and faults", () => {
-    const r = armvisor(["run", ...flags, "--el", "2", guest("nv")]);
+    const r = armvisor(["run", ...flags, "--stats", "--el", "2", guest("nv")]);
     const out = lines(r.stdout);
     expect(out[0], describeRun(r)).toBe("nv at EL2");
     expect(out.filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED")), describeRun(r)).toEqual([]);
@@ -25,6 +25,12 @@ describe.each(ENGINES)("nv (%s)", (_engine, flags) => {
     expect(rep!.failed).toBe(0);
     expect(rep!.passed).toBe(233);
     expect(r.status, describeRun(r)).toBe(0);
+    // --stats counts exactly the exceptions the guest's handlers saw: the NV
+    // traps to EL2 (17 MRS/MSR/SYS, 2 ERET) among them.
+    const seen = guestTally(r.stdout);
+    expect(seen.get("1->2 24")).toBe(17);
+    expect(seen.get("1->2 26")).toBe(2);
+    expect(statsTally(r.stderr), describeRun(r)).toEqual(seen);
   });
 });
 

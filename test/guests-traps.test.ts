@@ -5,7 +5,7 @@
 // guest's own handlers saw; and the console output is QEMU's (cortex-a57,
 // the Armv8.0 CPU the guest checks) line for line.
 import { describe, it, expect, beforeAll } from "vitest";
-import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, statsTally, type Run } from "./helpers/guests";
+import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, statsTally, type Run, guestTally } from "./helpers/guests";
 
 beforeAll(() => {
   buildGuests();
@@ -30,16 +30,6 @@ function expectAllPassed(r: Run, el: 2 | 3, minChecks: number): void {
   expect(out.filter((l) => l.startsWith("PASS ")).length).toBe(s.checks);
   expect(r.signal, describeRun(r)).toBeNull();
   expect(r.status, describeRun(r)).toBe(0);
-}
-
-// "from->to ec" -> count, from the guest's `exceptions ELa->ELb ec=0xNN N` lines.
-function guestTally(stdout: string): Map<string, number> {
-  const t = new Map<string, number>();
-  for (const l of lines(stdout)) {
-    const m = /^exceptions EL(\d)->EL(\d) ec=0x([0-9a-f]{2}) (\d+)$/.exec(l);
-    if (m) t.set(`${m[1]}->${m[2]} ${parseInt(m[3], 16)}`, Number(m[4]));
-  }
-  return t;
 }
 
 

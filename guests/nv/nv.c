@@ -18,7 +18,9 @@
  *  - ID_AA64MMFR2_EL1.NV reads 2; HCR_EL2.NV2 and VNCR_EL2 are writable.
  *  - NV1's stage 1 descriptor reading, LDTR and PAN (nv1_descriptors) and
  *    FEAT_NV2's VNCR page (nv2): see there.
- * One PASS/FAIL line per check, then `N passed, M failed`; exit status M != 0.
+ * One PASS/FAIL line per check, a tally of the exceptions the handlers saw
+ * (`exceptions ELa->ELb ec=0xNN N`, which `armvisor --stats` must match),
+ * then `N passed, M failed`; exit status M != 0.
  */
 #include "nv.h"
 #include "esr.h"
@@ -45,12 +47,19 @@ PROBES(DECLARE)
 static void set_hcr(u64 v) { write_sysreg(hcr_el2, HCR_RW | v); isb(); }
 
 static volatile struct { u64 count, esr, elr, spsr, el, far; } last;
+static volatile u64 tally[3][3][64]; /* [from EL][to EL][EC] of every synchronous exception, for --stats */
 static void clear_last(void) { last.count = 0; last.esr = last.elr = last.spsr = last.el = last.far = ~0UL; }
+
 
 u64 nv_handler(struct frame *f)
 {
     u64 ec = f->esr >> 26;
     int sync = (f->off & 0x180) == 0;
+    /* The source EL from SPSR.M[3:2], except that an exception taken to EL1
+     * from EL1 under HCR_EL2.NV saves M[3:2] = 0b10 (EL2): it came from EL1. */
+    u64 from = (f->spsr >> 2) & 3;
+    if (f->el == 1 && from == 2) from = 1;
+    if (sync) tally[from][f->el][ec]++;
     if (sync && ec == 0x16 && (f->esr & 0xffff) == RET_IMM && f->el == 2) return 1;
     last.count++;
     last.esr = sync ? f->esr : 0;
@@ -132,6 +141,8 @@ static void mmu_el1_on(void)
  * to EL1 is then read from ESR_EL1 and FAR_EL1 at EL2. */
 static void chk_el1_fault_nv1(const char *name, u64 r, u64 esr, u64 far)
 {
+    /* The EL1 fault's handler trapped before reaching nv_handler: tally it here. */
+    tally[1][1][read_sysreg(esr_el1) >> 26]++;
     check2(name, ": abandoned (EL1 handler's MRS ELR_EL1 traps)", r, TRAPPED);
     check2(name, ": EL1 handler trapped to EL2", last.esr, RD(ENC(3, 0, 4, 0, 1), 2));
     check2(name, ": ESR_EL1", read_sysreg(esr_el1), esr);
@@ -294,5 +305,10 @@ int main(void)
     set_hcr(0);
     nv1_descriptors();
     nv2();
+    for (int from = 0; from < 3; from++)
+        for (int to = 0; to < 3; to++)
+            for (int ec = 0; ec < 64; ec++)
+                if (tally[from][to][ec])
+                    printf("exceptions EL%d->EL%d ec=0x%02x %lu\n", from, to, ec, tally[from][to][ec]);
     return check_report();
 }

@@ -4,7 +4,7 @@ import { EXIT_NAMES } from "./exit";
 
 export const EC_NAMES: Record<number, string> = {
   0x00: "EC_UNKNOWN", 0x01: "EC_WFX_TRAP", 0x07: "EC_FP_ACCESS_TRAP", 0x0e: "EC_ILLEGAL_STATE",
-  0x15: "EC_SVC64", 0x16: "EC_HVC64", 0x17: "EC_SMC64", 0x18: "EC_SYSREG", 0x20: "EC_IABT_LOW",
+  0x15: "EC_SVC64", 0x16: "EC_HVC64", 0x17: "EC_SMC64", 0x18: "EC_SYSREG", 0x1a: "EC_ERET", 0x20: "EC_IABT_LOW",
   0x21: "EC_IABT_CUR", 0x22: "EC_PC_ALIGN", 0x24: "EC_DABT_LOW", 0x25: "EC_DABT_CUR", 0x26: "EC_SP_ALIGN",
   0x2f: "EC_SERROR", 0x3c: "EC_BRK64", 0x3d: "IRQ", 0x3e: "FIQ", 0x3f: "SError",
 };

@@ -123,6 +123,16 @@ export function report(stdout: string): { passed: number; failed: number } | und
   return m ? { passed: Number(m[1]), failed: Number(m[2]) } : undefined;
 }
 
+// "from->to ec" -> count, from the guest's `exceptions ELa->ELb ec=0xNN N` lines.
+export function guestTally(stdout: string): Map<string, number> {
+  const t = new Map<string, number>();
+  for (const l of lines(stdout)) {
+    const m = /^exceptions EL(\d)->EL(\d) ec=0x([0-9a-f]{2}) (\d+)$/.exec(l);
+    if (m) t.set(`${m[1]}->${m[2]} ${parseInt(m[3], 16)}`, Number(m[4]));
+  }
+  return t;
+}
+
 // Lines of a stream's text, without the empty string after a final newline.
 export function lines(s: string): string[] {
   const l = s.split("\n");
