@@ -1,7 +1,7 @@
 // The bare-metal guests (guests/) on the armvisor CLI, and differentially
 // against QEMU 7.2 when it is installed.
 import { describe, it, expect, beforeAll } from "vitest";
-import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, report, type Run } from "./helpers/guests";
+import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, report, statsTally, type Run } from "./helpers/guests";
 
 beforeAll(() => {
   buildGuests();
@@ -75,11 +75,15 @@ describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("mmu, MMU_S
 
 describe.each([["jit", []], ["interpreter", ["--no-jit"]]] as const)("vgic on `run`'s GICv3 (%s)", (_engine, flags) => {
   it("passes every check at EL2: the list register, the maintenance interrupt (PPI 9) and HCR_EL2.VI", () => {
-    const r = armvisor(["run", ...flags, "--el", "2", guest("vgic")]);
+    const r = armvisor(["run", ...flags, "--stats", "--el", "2", guest("vgic")]);
     const failures = lines(r.stdout).filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED"));
     expect(failures, describeRun(r)).toEqual([]);
     expect(report(r.stdout)?.passed, describeRun(r)).toBeGreaterThanOrEqual(19);
     expectExit0(r);
+    // The guest checks that its EL1 handler took one list-register and one
+    // HCR_EL2.VI virtual IRQ and its EL2 handler one maintenance IRQ, and it
+    // returns from EL1 twice by HVC: --stats counts exactly those transitions.
+    expect(statsTally(r.stderr), describeRun(r)).toEqual(new Map([["1->1 61", 2], ["1->2 22", 2], ["1->2 61", 1]]));
   });
   it("with --gic 2 there is no GICv3 system-register interface: ICC_SRE_EL2 is UNDEFINED", () => {
     const r = armvisor(["run", ...flags, "--gic", "2", "--el", "2", guest("vgic")]);
