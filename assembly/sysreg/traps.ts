@@ -23,13 +23,17 @@
 //          OSDLR_EL1; TDRA: MDRAR_EL1. No PMU is implemented (ID_AA64DFR0_EL1.PMUVer = 0):
 //          the PMU encodings are UNDEFINED and TPM, TPMCR, HPMN have nothing to trap.
 // CPTR_EL2.TCPAC: CPACR_EL1 at EL1. CPTR_EL2.TTA: no trace unit, nothing to trap.
+// FEAT_RAS: HCR_EL2.TERR traps EL1 accesses to the error record registers
+// (ERRIDR_EL1, ERRSELR_EL1, ERX*_EL1) to EL2, SCR_EL3.TERR those of EL1 and
+// EL2 to EL3, HCR_EL2's first (the Arm ARM's access pseudocode of each). Both
+// bits are RES0 without FEAT_RAS (access.ts), so they never trap then.
 // MDCR_EL3.TDA (debug registers and MDRAR_EL1) and TDOSA at EL0-EL2, CPTR_EL3.TCPAC
 // (CPACR_EL1 at EL1 and EL2, CPTR_EL2 at EL2): to EL3.
 import {
   SR_HCR_EL2, SR_MDCR_EL2, SR_MDCR_EL3, SR_CPTR_EL2, SR_CPTR_EL3, SR_CPACR_EL1, SR_ACTLR_EL1,
   SR_CSSELR_EL1, SR_SCTLR_EL1, SR_TTBR0_EL1, SR_TTBR1_EL1, SR_TCR_EL1, SR_ESR_EL1, SR_FAR_EL1,
   SR_AFSR0_EL1, SR_AFSR1_EL1, SR_MAIR_EL1, SR_AMAIR_EL1, SR_CONTEXTIDR_EL1, SR_MDSCR_EL1,
-  SR_OSDLR_EL1, SR_DBG_BASE,
+  SR_OSDLR_EL1, SR_DBG_BASE, SR_SCR_EL3,
 } from "../abi";
 import { sysreg } from "../cpu/state";
 import { highestEL } from "../cpu/config";
@@ -50,6 +54,8 @@ export const HCR_TVM: u64 = 1 << 26;
 export const HCR_TGE: u64 = 1 << 27;
 export const HCR_TDZ: u64 = 1 << 28;
 export const HCR_TRVM: u64 = 1 << 30;
+export const HCR_TERR: u64 = <u64>1 << 36;
+export const SCR_TERR: u64 = 1 << 15;
 const MDCR_TDE: u64 = 1 << 8;
 const MDCR_TDA: u64 = 1 << 9;     // MDCR_EL2 and MDCR_EL3
 const MDCR_TDOSA: u64 = 1 << 10;  // MDCR_EL2 and MDCR_EL3
@@ -79,6 +85,9 @@ function debugControl(reg: i32): u64 {
   return 0;
 }
 
+// ERRIDR_EL1, ERRSELR_EL1 and the ERX*_EL1 registers (FEAT_RAS).
+@inline function isErrorRecordReg(reg: i32): bool { return reg == T.SPR_ERRIDR || reg == T.SPR_ERX; }
+
 // The EL (2 or 3) that an access from `el` to `reg` is trapped to, or 0.
 export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
   let dbg = debugControl(reg);
@@ -87,10 +96,12 @@ export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
     if ((hcr & hcrControl(reg, isRead)) != 0) return 2;
     if (dbg != 0 && ((hcr & HCR_TGE) != 0 || (sysreg(SR_MDCR_EL2) & (dbg | MDCR_TDE)) != 0)) return 2;
     if (reg == SR_CPACR_EL1 && (sysreg(SR_CPTR_EL2) & CPTR_TCPAC) != 0) return 2;
+    if (isErrorRecordReg(reg) && (hcr & HCR_TERR) != 0) return 2;
   }
   if (el <= 2 && highestEL() == 3) {
     if (dbg != 0 && (sysreg(SR_MDCR_EL3) & (dbg == MDCR_TDOSA ? MDCR_TDOSA : MDCR_TDA)) != 0) return 3;
     if ((reg == SR_CPACR_EL1 || reg == SR_CPTR_EL2) && (sysreg(SR_CPTR_EL3) & CPTR_TCPAC) != 0) return 3;
+    if (isErrorRecordReg(reg) && (sysreg(SR_SCR_EL3) & SCR_TERR) != 0) return 3;
   }
   return 0;
 }
