@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 13; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_LOR (SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1)
+export const ABI_VERSION = 14; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_LOR (SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1); 14: CONFIG_RAS, SR_DISR_EL1, SR_VDISR_EL2, SR_VSESR_EL2
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -134,6 +134,13 @@ export const CONFIG_NO_VHE = CONFIG_BASE + 0x28;
 // without CONFIG_NO_VHE): HCR_EL2.{NV, NV1, NV2, AT} and VNCR_EL2, and
 // ID_AA64MMFR2_EL1.NV = 2. The host writes 1 unless told otherwise.
 export const CONFIG_NV = CONFIG_BASE + 0x2c;
+// u32 1 = FEAT_RAS (Armv8.2 RAS, the PE side, no error records: ERRIDR_EL1.NUM
+// = 0) is implemented: ESB, DISR_EL1, the RAS error record registers,
+// HCR_EL2.{TERR, TEA}, SCR_EL3.TERR, with EL2 VDISR_EL2 and VSESR_EL2, and
+// ID_AA64PFR0_EL1.RAS = 1. The host writes 1 unless told otherwise. An ESB
+// that defers a pending physical SError (LINE_SERROR) into DISR_EL1 clears
+// LINE_SERROR in CONTROL_LINES: the SError is consumed.
+export const CONFIG_RAS = CONFIG_BASE + 0x30;
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;
@@ -259,7 +266,11 @@ export const SR_VNCR_EL2 = 92;
 export const SR_LORSA_EL1 = 93;
 export const SR_LOREA_EL1 = 94;
 export const SR_LORC_EL1 = 95;
-export const SR_COUNT = 96;
+// FEAT_RAS (CONFIG_RAS): the deferred SError status and the virtual SError's syndrome.
+export const SR_DISR_EL1 = 96;
+export const SR_VDISR_EL2 = 97;
+export const SR_VSESR_EL2 = 98;
+export const SR_COUNT = 99;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

@@ -89,6 +89,8 @@ describe("Debian's Linux on the virt board", () => {
     expect(r.out).toContain("Run /init as init process");
     expect(r.out).toMatch(/GICv3: CPU0: found redistributor 0 region/); // the board's GICv3, as Linux sees it
     expect(r.out).toContain("arch_timer: cp15 timer(s) running at 62.50MHz (virt)");
+    // FEAT_RAS (ID_AA64PFR0_EL1.RAS = 1): the kernel enables it and puts ESB in its entry paths.
+    expect(r.out).toContain("CPU features: detected: RAS Extension Support");
     expect(troubleIn(r.out)).toEqual([]);
     // It powered off right after the marker: no modules were loaded.
     expect(r.out.slice(r.out.indexOf(USERSPACE_MARKER))).not.toMatch(/virtio/);
@@ -204,6 +206,7 @@ describe("Debian's Linux on the virt board", () => {
       });
       expect(r.result.kind, shellEnd(r)).toBe("system-off");
       expect(r.out).toContain("CPU: All CPU(s) started at EL2");
+      expect(r.out).toContain("CPU features: detected: RAS Extension Support"); // KVM's exits use ESB and DISR_EL1
       expect(r.out).toContain(m.kvm);
       if (m.kvm.includes("VHE")) expect(r.out).toContain("CPU features: detected: Virtualization Host Extensions");
       else expect(r.out).not.toContain("Virtualization Host Extensions");

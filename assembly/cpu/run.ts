@@ -26,6 +26,7 @@ import * as I from "../exec/dp_imm";
 import { execLogicalSR, execAddSubSR, execAddSubER, execAdc, execCcmp, execCsel, execDP1, execDP2, execMadd, execMadd32, execMsub, execMsub32, execDP3, execMovReg, execMovReg32, execSubsSR } from "../exec/dp_reg";
 import * as B from "../exec/branch";
 import * as S from "../exec/system";
+import { esbMayAct } from "../except/ras";
 import {
   execLdSt, execPair, execLdrLiteral, execLoadExclusive, execStoreExclusive, execLoadAcquire,
   execStoreRelease, execAtomic, execSwap, execCAS, execCASP,
@@ -370,6 +371,8 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_SEV: S.execSEV(); e += CODE_ENTRY_SIZE; continue;
       case O.OP_SEVL: S.execSEV(); e += CODE_ENTRY_SIZE; continue;
       case O.OP_CLREX: S.execCLREX(); e += CODE_ENTRY_SIZE; continue;
+      // ESB: a NOP unless an SError (physical or HCR_EL2.VSE) is pending.
+      case O.OP_ESB: if (!esbMayAct()) { e += CODE_ENTRY_SIZE; continue; } r = S.execESB(e); break;
       case O.OP_SYS: r = S.execSYS(w, e); break;
       // Data processing - register
       case O.OP_MOV_REG: execMovReg(w); e += CODE_ENTRY_SIZE; continue;

@@ -5,6 +5,7 @@ import { CODE_BASE, CODE_SLOT_SIZE, CODE_ENTRY_SIZE } from "../abi";
 import { signExtend } from "../util/bits";
 import { sysregLookup } from "../sysreg/table";
 import { sysOpLookup } from "../sysreg/sysops";
+import { rasImplemented } from "../cpu/config";
 
 // A direct branch: the in-page form when the target lies in the same 4 KiB
 // page (the entry delta is then known at decode time), else the general one.
@@ -85,6 +86,7 @@ export function decodeBranchSystem(insn: u32, e: usize): void {
           case 3: emit(e, O.OP_WFI, 0, 0, 0, 0, 0, 0); return;
           case 4: emit(e, O.OP_SEV, 0, 0, 0, 0, 0, 0); return;
           case 5: emit(e, O.OP_SEVL, 0, 0, 0, 0, 0, 0); return;
+          case 16: if (rasImplemented) { emit(e, O.OP_ESB, 0, 0, 0, 0, 0, 0); return; } break; // ESB
         }
         // NOP and every other hint (unallocated hints execute as NOP).
         emit(e, O.OP_NOP, 0, 0, 0, 0, 0, 0);

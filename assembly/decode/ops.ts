@@ -316,7 +316,10 @@ export const OP_CRYPTO_SHA_2 = OP_CRYPTO_FIRST + 6;    // c: 0 SHA1H, 1 SHA1SU1,
 export const OP_CRYPTO_END = OP_CRYPTO_FIRST + 7;
 // ---- end of group CRYPTO
 
-export const OP_COUNT = OP_CRYPTO_END;
+// ESB (FEAT_RAS; a NOP without it): see except/ras.ts.
+export const OP_ESB = OP_CRYPTO_END;
+
+export const OP_COUNT = OP_ESB + 1;
 
 // Handler results: what the run loop does after the instruction.
 export const R_NEXT = 0;    // fall through to the next entry

@@ -5,7 +5,7 @@ import {
   CNT_EXCEPTION, CNT_ERET,
 } from "../abi";
 import { currentEL, spSel, sysreg, setSysreg, setELAndSP } from "../cpu/state";
-import { highestEL, nvControls } from "../cpu/config";
+import { highestEL, nvControls, rasImplemented } from "../cpu/config";
 import { syndrome, VECT_SYNC, EC_UNKNOWN, EC_ILLEGAL_STATE, FSC_SYNC_EXTERNAL } from "./syndrome";
 import { branchAddr } from "../mmu/translate";
 
@@ -86,9 +86,21 @@ export function externalAbortToEL3(): bool {
   return highestEL() == 3 && (sysreg(SR_SCR_EL3) & SCR_EA) != 0;
 }
 
+export const HCR_TEA: u64 = <u64>1 << 37;
+
+// The EL a synchronous External abort (on an access or on a stage 1 walk) is
+// taken to (AArch64.Abort): EL3 under SCR_EL3.EA; else, from EL0/EL1 with
+// EL2 enabled, EL2 under HCR_EL2.TEA (FEAT_RAS; RES0 without it) or TGE;
+// else the default target.
+export function externalAbortTargetEL(): u32 {
+  if (externalAbortToEL3()) return 3;
+  if (rasImplemented && currentEL() <= 1 && el2Enabled() && (sysreg(SR_HCR_EL2) & HCR_TEA) != 0) return 2;
+  return syncTargetEL();
+}
+
 // The EL an abort with fault status code fsc is taken to, when not a stage 2 fault.
 export function abortTargetEL(fsc: u32): u32 {
-  return fsc == FSC_SYNC_EXTERNAL && externalAbortToEL3() ? 3 : syncTargetEL();
+  return fsc == FSC_SYNC_EXTERNAL ? externalAbortTargetEL() : syncTargetEL();
 }
 
 // PSTATE as it is saved in SPSR_ELx.

@@ -10,9 +10,11 @@
 //   always taken to EL1 (AArch64.TakeVirtualIRQException etc.).
 import {
   LINE_IRQ, LINE_FIQ, LINE_SERROR, LINE_VIRQ, LINE_VFIQ, SR_SCR_EL3, SR_HCR_EL2, PSTATE_DAIF, CONTROL_LINES,
+  SR_VSESR_EL2,
 } from "../abi";
 import { currentEL, sysreg, setSysreg } from "../cpu/state";
-import { highestEL } from "../cpu/config";
+import { highestEL, rasImplemented } from "../cpu/config";
+import { physicalSErrorSyndrome, VSESR_MASK } from "./ras";
 import { el2Enabled, takeException } from "./exception";
 import { VECT_IRQ, VECT_FIQ, VECT_SERROR, syndrome, EC_SERROR } from "./syndrome";
 
@@ -94,16 +96,18 @@ export function pendingInterrupt(lines: u32, returnPC: u64): u64 {
     if ((v & VIRT_FIQ) != 0 && (daif & DAIF_F) == 0) return takeException(1, VECT_FIQ, 0, 0, false, returnPC);
     if ((v & VIRT_IRQ) != 0 && (daif & DAIF_I) == 0) return takeException(1, VECT_IRQ, 0, 0, false, returnPC);
     if ((v & VIRT_SERROR) != 0 && (daif & DAIF_A) == 0) {
-      // AArch64.TakeVirtualSErrorException without FEAT_RAS (no VSESR_EL2):
-      // ESR_EL1.IDS = 0 and ISS = 0 (the IMPLEMENTATION DEFINED syndrome is
-      // not used); taking it clears HCR_EL2.VSE (ClearPendingVirtualSError).
+      // AArch64.TakeVirtualSErrorException: with FEAT_RAS, ESR_EL1.{IDS,
+      // ISS} = VSESR_EL2.{IDS, ISS}; without it (no VSESR_EL2), IDS = 0 and
+      // ISS = 0 (the IMPLEMENTATION DEFINED syndrome is not used). Taking it
+      // clears HCR_EL2.VSE (ClearPendingVirtualSError).
       setSysreg(SR_HCR_EL2, sysreg(SR_HCR_EL2) & ~HCR_VSE);
-      return takeException(1, VECT_SERROR, syndrome(EC_SERROR, 0), 0, false, returnPC);
+      let iss = rasImplemented ? <u32>(sysreg(SR_VSESR_EL2) & VSESR_MASK) : 0;
+      return takeException(1, VECT_SERROR, syndrome(EC_SERROR, iss), 0, false, returnPC);
     }
   }
   if (lines & LINE_SERROR) {
     let t = interruptTarget(1 << 3, HCR_AMO, DAIF_A);
-    if (t) return takeException(t, VECT_SERROR, syndrome(EC_SERROR, 0), 0, false, returnPC);
+    if (t) return takeException(t, VECT_SERROR, syndrome(EC_SERROR, physicalSErrorSyndrome(rasImplemented)), 0, false, returnPC);
   }
   if (lines & LINE_FIQ) {
     let t = interruptTarget(1 << 2, HCR_FMO, DAIF_F);

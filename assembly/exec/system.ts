@@ -9,6 +9,7 @@ import {
   CONTROL_LINES,
 } from "../abi";
 import { virtualPending } from "../except/interrupt";
+import { esbOperation } from "../except/ras";
 import { mrs, msr, msrImmediate, sysValue } from "../sysreg/access";
 import * as S from "../sysreg/sysops";
 import { sysOpTrapped } from "../sysreg/traps";
@@ -46,6 +47,15 @@ const SCR_TWE: u64 = 1 << 13;
 
 @inline export function execMSRImm(w: u64, e: usize): i32 {
   if (!msrImmediate(fF(w), fC(w), e)) return R_FAULT;
+  setNextPC(pcOf(e) + 4);
+  return R_SYNC;
+}
+
+// ESB with an SError pending (the caller checked esbMayAct): defer it if
+// masked (except/ras.ts), then end the block so that the boundary takes one
+// that is not (TakeUnmaskedSErrorInterrupts).
+export function execESB(e: usize): i32 {
+  esbOperation();
   setNextPC(pcOf(e) + 4);
   return R_SYNC;
 }

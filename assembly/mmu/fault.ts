@@ -7,7 +7,7 @@ import { SR_HPFAR_EL2, SLOT_SINK, EXIT_EXCEPTION, EXIT_PC } from "../abi";
 import { currentEL, setSysreg } from "../cpu/state";
 import { hostStage2 } from "../cpu/config";
 import { setNextPC, requestExit, exitSyndrome } from "../cpu/context";
-import { syncTargetEL, takeException, externalAbortToEL3 } from "../except/exception";
+import { syncTargetEL, takeException, externalAbortToEL3, externalAbortTargetEL } from "../except/exception";
 import { syndrome, hpfarOf, EC_DABT_LOW, EC_DABT_CUR, EC_IABT_LOW, EC_IABT_CUR, VECT_SYNC } from "../except/syndrome";
 import { fKind, fLevel, fStage2, fS1PTW, fIPA, AT_EXEC, AT_WRITE, FAULT_EXTERNAL_WALK } from "./translate";
 import * as O from "../decode/ops";
@@ -90,7 +90,8 @@ export function reportTranslationFault(va: u64, acc: u32, pc: u64, e: usize, byA
     return;
   }
   let wnr: u32 = acc == AT_WRITE || byAT ? 1 << 6 : 0;
-  let target: u32 = toEL3 ? 3 : syncTargetEL();
+  // A stage 1 walk's External abort: SCR_EL3.EA, HCR_EL2.TEA routing.
+  let target: u32 = fKind == FAULT_EXTERNAL_WALK ? externalAbortTargetEL() : syncTargetEL();
   let lower = target > currentEL();
   let ec = isExec ? (lower ? EC_IABT_LOW : EC_IABT_CUR) : (lower ? EC_DABT_LOW : EC_DABT_CUR);
   setNextPC(takeException(target, VECT_SYNC, syndrome(ec, fsc | (isExec ? 0 : wnr)), va, true, pc));

@@ -8,17 +8,18 @@ import {
   SR_TCR_EL2, SR_ESR_EL1, SR_ESR_EL2, SR_AFSR0_EL1, SR_AFSR0_EL2, SR_AFSR1_EL1, SR_AFSR1_EL2,
   SR_FAR_EL1, SR_FAR_EL2, SR_MAIR_EL1, SR_MAIR_EL2, SR_AMAIR_EL1, SR_AMAIR_EL2, SR_VBAR_EL1,
   SR_VBAR_EL2, SR_CONTEXTIDR_EL1, SR_CONTEXTIDR_EL2, SR_ELR_EL1, SR_ELR_EL2, SR_SPSR_EL1,
-  SR_SPSR_EL2, SR_VNCR_EL2, SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1,
+  SR_SPSR_EL2, SR_VNCR_EL2, SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1, SR_VDISR_EL2, SR_VSESR_EL2,
 } from "../abi";
 import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
   setELAndSP, getPAN, getUAO,
 } from "../cpu/state";
-import { highestEL, vheImplemented, nvControls } from "../cpu/config";
+import { highestEL, vheImplemented, nvControls, rasImplemented } from "../cpu/config";
+import { disrRegister, deferredValue, VSESR_MASK } from "../except/ras";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
 import {
-  takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0, nvControlsAtEL1, HCR_NV, HCR_NV1, HCR_NV2, HCR_AT,
+  takeSync, takeException, undefinedInstruction, el2Enabled, elIsInHost, sctlrForEL0, nvControlsAtEL1, HCR_NV, HCR_NV1, HCR_NV2, HCR_AT, HCR_TEA,
 } from "../except/exception";
 import { vncrAccess, vncrValue } from "../mmu/memory";
 import { HCR_FWB } from "../mmu/memattr";
@@ -26,7 +27,7 @@ import { issSysreg, syndrome, EC_SYSREG, VECT_SYNC } from "../except/syndrome";
 import { isrValue } from "../except/interrupt";
 import * as T from "./table";
 import * as ID from "./idregs";
-import { sysregTrapTarget, isLORegister, HCR_TDZ, HCR_TLOR } from "./traps";
+import { sysregTrapTarget, isLORegister, HCR_TDZ, HCR_TLOR, HCR_TERR, SCR_TERR } from "./traps";
 import { fpTrapEL, fpSysregTrap, FPCR_MASK, FPSR_MASK } from "../exec/simdfp";
 
 // The value an MRS read, when mrs() returns true.
@@ -58,7 +59,7 @@ const SCR_NS: u64 = 1;
 const SCR_RW: u64 = 1 << 10;
 // SCR_EL3's fields for this core: NS, IRQ, FIQ, EA, bits 5:4 (RES1, kept as
 // written), SMD, HCE, SIF, RW (RAO/WI: no AArch32), ST, TWI, TWE and TLOR
-// (FEAT_LOR). The rest, EEL2 (no FEAT_SEL2) included, is RES0.
+// (FEAT_LOR); TERR with FEAT_RAS. The rest, EEL2 (no FEAT_SEL2) included, is RES0.
 const SCR_WRITABLE: u64 = 0x7fbf;
 // FEAT_LOR (one LORegion, one descriptor, 48-bit PAs): the writable fields of
 // LORSA_EL1 (SA[47:16], Valid), LOREA_EL1 (EA[47:16]) and LORC_EL1 (EN; DS
@@ -150,6 +151,8 @@ function vncrOffset(key: u32, nv1: bool): i32 {
     case 0xe000: return 0x088; // VPIDR_EL2
     case 0xe682: return 0x090; // TPIDR_EL2
     case 0xe110: return 0x0b0; // VNCR_EL2
+    case 0xe609: return 0x500; // VDISR_EL2 (FEAT_RAS)
+    case 0xe293: return 0x508; // VSESR_EL2 (FEAT_RAS)
     case 0xe208: return 0x240; // SP_EL1
     // The GICv3 virtual interface's state (those the CPU interface implements
     // reach here): ICH_AP0R<n>_EL2, ICH_AP1R<n>_EL2, ICH_HCR_EL2, ICH_VMCR_EL2.
@@ -422,6 +425,9 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64MMFR1: v = ID.idAA64MMFR1(); break;
     case T.SPR_ID_AA64MMFR2: v = ID.idAA64MMFR2(); break;
     case T.SPR_ID_RAZ: v = 0; break;
+    case T.SPR_ERRIDR: v = ID.ERRIDR_EL1; break;
+    case T.SPR_ERX: v = 0; break;
+    case T.SPR_DISR: { let r = disrRegister(); v = r >= 0 ? sysreg(r) : 0; break; }
     default: v = isTimer(reg) ? readTimer(<u32>(reg - T.SPR_TIMER), now) : sysreg(reg);
   }
   sysValue = v;
@@ -451,15 +457,24 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     case SR_LORC_EL1: setSysreg(reg, v & LORC_MASK); break;
     // HCR_EL2: the Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE), with HCD
     // RES0 when EL3 is implemented; RW is RAO/WI, no lower EL can be AArch32.
-    // The fields of features this core lacks (TERR, TEA, APK, API, ...) are RES0.
+    // The fields of features this core lacks (APK, API, FIEN, ...) are RES0.
     case SR_HCR_EL2: {
       let w = vheImplemented ? HCR_WRITABLE : HCR_WRITABLE & ~HCR_E2H; // E2H is RES0 without FEAT_VHE
       // NV, NV1, AT (FEAT_NV) and NV2 (FEAT_NV2): with CONFIG_NV.
       if (nvControls) w |= HCR_NV | HCR_NV1 | HCR_AT | HCR_NV2;
+      // TERR and TEA (FEAT_RAS): with CONFIG_RAS.
+      if (rasImplemented) w |= HCR_TERR | HCR_TEA;
       setSysreg(reg, (v & (highestEL() == 3 ? w & ~HCR_HCD : w)) | HCR_RW);
       break;
     }
-    case SR_SCR_EL3: setSysreg(reg, (v & SCR_WRITABLE) | SCR_RW); break;
+    // SCR_EL3: TERR (FEAT_RAS) is RES0 without CONFIG_RAS.
+    case SR_SCR_EL3: setSysreg(reg, (v & (rasImplemented ? SCR_WRITABLE | SCR_TERR : SCR_WRITABLE)) | SCR_RW); break;
+    // FEAT_RAS: the error record registers are WI (no records); DISR_EL1
+    // writes reach VDISR_EL2, DISR_EL1 or nothing (ras.ts disrRegister).
+    case T.SPR_ERX: break;
+    case T.SPR_DISR: { let r = disrRegister(); if (r >= 0) setSysreg(r, deferredValue(v)); break; }
+    case SR_VDISR_EL2: setSysreg(reg, deferredValue(v)); break;
+    case SR_VSESR_EL2: setSysreg(reg, v & VSESR_MASK); break;
     // VNCR_EL2: BADDR (56:12); bits 63:57 RESS (read as the sign extension of bit 56), 11:0 RES0.
     case SR_VNCR_EL2: setSysreg(reg, <u64>(<i64>(v << 7) >> 7) & ~<u64>0xfff); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;

@@ -1,18 +1,20 @@
 // Identification registers. Each advertises exactly what this core implements.
 import { SR_MIDR_EL1, SR_MPIDR_EL1, SR_CSSELR_EL1 } from "../abi";
 import { sysreg } from "../cpu/state";
-import { gicSysregs, highestEL, fpEnabled, vheImplemented, nvControls } from "../cpu/config";
+import { gicSysregs, highestEL, fpEnabled, vheImplemented, nvControls, rasImplemented } from "../cpu/config";
 
 // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only (1); EL2/EL3 as configured;
 // FP and AdvSIMD: not implemented (0xF), or with CONFIG_FP implemented
 // without half-precision arithmetic (0: FEAT_FP16 absent; the two fields
-// must agree); no GIC system registers, RAS, SVE.
+// must agree); GIC = 1 with the GICv3 system-register interface; RAS = 1
+// (FEAT_RAS, CONFIG_RAS: ESB, DISR_EL1, no error records); no SVE.
 export function idAA64PFR0(): u64 {
   let el2: u64 = highestEL() >= 2 ? 1 : 0;
   let el3: u64 = highestEL() >= 3 ? 1 : 0;
   let fp: u64 = fpEnabled ? 0 : 0xf;
   let gic: u64 = gicSysregs ? 1 : 0; // GICv3 system-register interface
-  return 0x1 | (0x1 << 4) | (el2 << 8) | (el3 << 12) | (fp << 16) | (fp << 20) | (gic << 24);
+  let ras: u64 = rasImplemented ? 1 : 0;
+  return 0x1 | (0x1 << 4) | (el2 << 8) | (el3 << 12) | (fp << 16) | (fp << 20) | (gic << 24) | (ras << 28);
 }
 export const ID_AA64PFR1: u64 = 0;
 // ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug); BRPs = WRPs = 1 (two
@@ -57,11 +59,11 @@ export function idAA64MMFR2(): u64 {
 // bounds have no further effect.
 export const LORID_EL1: u64 = 1 | (1 << 16);
 
-// CTR_EL0: RES1 bit 31, IDC = 1 (no data cache clean to the PoU is needed
-// for instruction-to-data coherence, as CLIDR_EL1's LoUU = LoUIS = 0 says),
-// CWG = ERG = DminLine = IminLine = 64 bytes, L1Ip = PIPT. DIC = 0: IC IVAU is
-// how software tells the core that code changed.
-export const CTR_EL0: u64 = 0x9444_c004;
+// CTR_EL0: RES1 bit 31, CWG = ERG = DminLine = IminLine = 64 bytes, L1Ip =
+// PIPT. IDC = 0 is consistent with CLIDR_EL1.LoUU = LoUIS = 0, which already
+// say no data cache clean is needed for instruction fetches; DIC = 0: IC IVAU
+// is how software tells the core that code changed.
+export const CTR_EL0: u64 = 0x8444_c004;
 // DCZID_EL0.BS: DC ZVA zeroes 2^4 words = 64 bytes.
 export const DCZID_BS: u64 = 4;
 export const DC_ZVA_BYTES: u64 = 64;
@@ -83,3 +85,6 @@ export function midr(): u64 { return sysreg(SR_MIDR_EL1); }
 export function mpidr(): u64 { return sysreg(SR_MPIDR_EL1); }
 // MIDR: implementer 0x00 (reserved for software use), architecture 0xF, part 0xA64.
 export const MIDR_DEFAULT: u64 = 0x000f_a640;
+
+// ERRIDR_EL1.NUM: no error records are accessible through the ERX* registers.
+export const ERRIDR_EL1: u64 = 0;

@@ -2,7 +2,7 @@
 // Register numbers below 0x100 are storage indices (SR_* in abi.ts); the rest
 // are computed or special-purpose registers handled in access.ts.
 import * as SR from "../abi";
-import { gicSysregs } from "../cpu/config";
+import { gicSysregs, rasImplemented } from "../cpu/config";
 import { fpEnabled } from "../cpu/config";
 
 export const SPR_SP_EL0 = 0x100;
@@ -35,6 +35,14 @@ export const SPR_ISR = 0x118;   // ISR_EL1: pending interrupts (interrupt.ts isr
 // FEAT_LOR: LORN_EL1 (one LORegion, so Num has no bits: RAZ/WI) and LORID_EL1.
 export const SPR_LORN = 0x119;
 export const SPR_LORID = 0x11a;
+// FEAT_RAS (CONFIG_RAS) with no error records. ERRIDR_EL1 reads NUM = 0;
+// ERRSELR_EL1 and ERXFR, ERXCTLR, ERXSTATUS, ERXADDR, ERXMISC0, ERXMISC1_EL1
+// are RAZ/WI (the Arm ARM lets ERRSELR_EL1 be RES0 and the ERX* registers
+// RAZ/WI when ERRIDR_EL1.NUM is 0). DISR_EL1 is computed: VDISR_EL2 at EL1
+// under HCR_EL2.AMO, RAZ/WI below EL3 under SCR_EL3.EA (access.ts).
+export const SPR_ERRIDR = 0x11b;
+export const SPR_ERX = 0x11c;
+export const SPR_DISR = 0x11d;
 export const SPR_ID_AA64PFR0 = 0x120;
 export const SPR_ID_AA64PFR1 = 0x121;
 export const SPR_ID_AA64DFR0 = 0x122;
@@ -99,8 +107,24 @@ function vheAlias(key: u32): u32 {
   return 0;
 }
 
+// The FEAT_RAS encodings, or -1: ERRIDR_EL1 (3,0,5,3,0), ERRSELR_EL1
+// (3,0,5,3,1), ERXFR/CTLR/STATUS/ADDR_EL1 (3,0,5,4,0..3), ERXMISC0/1_EL1
+// (3,0,5,5,0..1; MISC2/3 are FEAT_RASv1p1's), DISR_EL1 (3,0,12,1,1),
+// VDISR_EL2 (3,4,12,1,1), VSESR_EL2 (3,4,5,2,3).
+function rasLookup(key: u32): i32 {
+  switch (key) {
+    case 0xc298: return SPR_ERRIDR;
+    case 0xc299: case 0xc2a0: case 0xc2a1: case 0xc2a2: case 0xc2a3: case 0xc2a8: case 0xc2a9: return SPR_ERX;
+    case 0xc609: return SPR_DISR;
+    case 0xe609: return SR.SR_VDISR_EL2;
+    case 0xe293: return SR.SR_VSESR_EL2;
+  }
+  return -1;
+}
+
 export function sysregLookup(key: u32): i32 {
   if (gicSysregs && isICC(key)) return SPR_ICC;
+  if (rasImplemented) { let r = rasLookup(key); if (r >= 0) return r; }
   if ((key & 0xf800) == 0xe800) { let k = vheAlias(key); return k != 0 ? sysregLookup(k) : -1; }
   switch (key) {
     case 0xc080: return SR.SR_SCTLR_EL1;
@@ -241,7 +265,7 @@ export function sysregLookup(key: u32): i32 {
 // Registers that software may only read.
 export function sysregReadOnly(reg: i32): bool {
   if (reg >= SPR_MIDR && reg <= SPR_CNTVCT) return true;
-  if (reg == SPR_CURRENTEL || reg == SPR_ISR || reg == SPR_LORID || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
+  if (reg == SPR_CURRENTEL || reg == SPR_ISR || reg == SPR_LORID || reg == SPR_ERRIDR || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
   return false;
 }
 

@@ -25,6 +25,10 @@
 // HCR_EL2.TLOR (FEAT_LOR): LORSA_EL1, LOREA_EL1, LORN_EL1, LORC_EL1, LORID_EL1 at EL1;
 // SCR_EL3.TLOR: the same at EL1 and EL2, to EL3.
 // CPTR_EL2.TCPAC: CPACR_EL1 at EL1. CPTR_EL2.TTA: no trace unit, nothing to trap.
+// FEAT_RAS: HCR_EL2.TERR traps EL1 accesses to the error record registers
+// (ERRIDR_EL1, ERRSELR_EL1, ERX*_EL1) to EL2, SCR_EL3.TERR those of EL1 and
+// EL2 to EL3, HCR_EL2's first (the Arm ARM's access pseudocode of each). Both
+// bits are RES0 without FEAT_RAS (access.ts), so they never trap then.
 // MDCR_EL3.TDA (debug registers and MDRAR_EL1) and TDOSA at EL0-EL2, CPTR_EL3.TCPAC
 // (CPACR_EL1 at EL1 and EL2, CPTR_EL2 at EL2): to EL3.
 import {
@@ -54,6 +58,8 @@ export const HCR_TDZ: u64 = 1 << 28;
 export const HCR_TRVM: u64 = 1 << 30;
 export const HCR_TLOR: u64 = <u64>1 << 35;
 const SCR_TLOR: u64 = 1 << 14;
+export const HCR_TERR: u64 = <u64>1 << 36;
+export const SCR_TERR: u64 = 1 << 15;
 const MDCR_TDE: u64 = 1 << 8;
 const MDCR_TDA: u64 = 1 << 9;     // MDCR_EL2 and MDCR_EL3
 const MDCR_TDOSA: u64 = 1 << 10;  // MDCR_EL2 and MDCR_EL3
@@ -89,6 +95,9 @@ function debugControl(reg: i32): u64 {
   return 0;
 }
 
+// ERRIDR_EL1, ERRSELR_EL1 and the ERX*_EL1 registers (FEAT_RAS).
+@inline function isErrorRecordReg(reg: i32): bool { return reg == T.SPR_ERRIDR || reg == T.SPR_ERX; }
+
 // The EL (2 or 3) that an access from `el` to `reg` is trapped to, or 0.
 export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
   let dbg = debugControl(reg);
@@ -97,11 +106,13 @@ export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
     if ((hcr & hcrControl(reg, isRead)) != 0) return 2;
     if (dbg != 0 && ((hcr & HCR_TGE) != 0 || (sysreg(SR_MDCR_EL2) & (dbg | MDCR_TDE)) != 0)) return 2;
     if (reg == SR_CPACR_EL1 && (sysreg(SR_CPTR_EL2) & CPTR_TCPAC) != 0) return 2;
+    if (isErrorRecordReg(reg) && (hcr & HCR_TERR) != 0) return 2;
   }
   if (el <= 2 && highestEL() == 3) {
     if (dbg != 0 && (sysreg(SR_MDCR_EL3) & (dbg == MDCR_TDOSA ? MDCR_TDOSA : MDCR_TDA)) != 0) return 3;
     if ((reg == SR_CPACR_EL1 || reg == SR_CPTR_EL2) && (sysreg(SR_CPTR_EL3) & CPTR_TCPAC) != 0) return 3;
     if ((sysreg(SR_SCR_EL3) & SCR_TLOR) != 0 && isLORegister(reg)) return 3;
+    if (isErrorRecordReg(reg) && (sysreg(SR_SCR_EL3) & SCR_TERR) != 0) return 3;
   }
   return 0;
 }

@@ -5,7 +5,7 @@
  * descriptions, PAR_EL1.ATTR/SH; the pseudocode's S2CombineS1MemAttrs,
  * S2ApplyFWBMemAttrs, S2CombineS1Shareability):
  *  - ID_AA64MMFR2_EL1.FWB = 1, HCR_EL2.FWB writable, CLIDR_EL1.{LoUU, LoUIS}
- *    = 0 as FEAT_S2FWB requires, CTR_EL0.IDC = 1 accordingly;
+ *    = 0 as FEAT_S2FWB requires;
  *  - FWB = 0: stage 2 MemAttr[3:2]/[1:0] are outer/inner cacheability or a
  *    Device type; the result is the more restrictive type and cacheability,
  *    stage 1's allocation hints and transience, the stronger shareability;
@@ -126,7 +126,6 @@ void fwb(void)
     u64 clidr = read_sysreg(clidr_el1);
     check("CLIDR_EL1.LoUU = 0 (required by FEAT_S2FWB)", (clidr >> 27) & 7, 0);
     check("CLIDR_EL1.LoUIS = 0 (required by FEAT_S2FWB)", (clidr >> 21) & 7, 0);
-    check("CTR_EL0.IDC = 1", (read_sysreg(ctr_el0) >> 28) & 1, 1);
     set_hcr(HCR_FWB);
     check("HCR_EL2.FWB writable", read_sysreg(hcr_el2) & HCR_FWB, HCR_FWB);
     set_hcr(0);

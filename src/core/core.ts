@@ -42,6 +42,10 @@ export interface CoreOptions {
   // FEAT_VHE, ID_AA64MMFR2_EL1.NV = 2); false hides them (no CLI option: the
   // board never asks for that).
   nv?: boolean;
+  // FEAT_RAS without error records (CONFIG_RAS; default on, as QEMU's -cpu
+  // max): ESB, DISR_EL1, ERRIDR_EL1.NUM = 0, HCR_EL2.{TERR, TEA},
+  // SCR_EL3.TERR, VDISR_EL2/VSESR_EL2, ID_AA64PFR0_EL1.RAS = 1; false hides it.
+  ras?: boolean;
 }
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
@@ -92,6 +96,7 @@ export class Core {
     core.setU32(ABI.CONFIG_HOST_STAGE2, options.hostStage2 ? 1 : 0);
     core.setU32(ABI.CONFIG_NO_VHE, options.vhe === false ? 1 : 0);
     core.setU32(ABI.CONFIG_NV, options.nv === false ? 0 : 1);
+    core.setU32(ABI.CONFIG_RAS, options.ras === false ? 0 : 1);
     exports.init();
     return core;
   }

@@ -10,6 +10,7 @@ import { Bytes, Op, I32, I64, buildModule } from "./wasm-writer";
 
 const ENTRIES = 1024;
 const MASK32 = 0xffff_ffffn;
+const HCR_VSE = 1n << 8n;
 
 // Locals: parameters first.
 const L_IDX = 0, L_N = 1, L_LIMIT = 2, L_PAGEVA = 3;
@@ -426,6 +427,15 @@ class PageCompiler {
     if (op === O.OP_DP2 || op === O.OP_DP2 + 1) return this.dataProcessing2(op - O.OP_DP2, a, b, c, d);
     switch (op) {
       case O.OP_NOP: return true;
+      // ESB (FEAT_RAS): stays in compiled code as a NOP unless an SError may
+      // be pending -- CONTROL_LINES.SError or HCR_EL2.VSE (esbMayAct in
+      // assembly/except/ras.ts) -- and leaves for the interpreter otherwise.
+      case O.OP_ESB:
+        this.i32(0); this.mem(Op.i32_load, 2, ABI.CONTROL_LINES); this.i32(ABI.LINE_SERROR); this.op(Op.i32_and);
+        this.i32(0); this.mem(Op.i64_load, 3, ABI.SYSREG_BASE + ABI.SR_HCR_EL2 * 8); this.i64(HCR_VSE); this.op(Op.i64_and);
+        this.i64(0n); this.op(Op.i64_ne, Op.i32_or);
+        this.op(Op.if, 0x40); this.toInterpreter(this.i); this.op(Op.end);
+        return true;
       case O.OP_MOVI: this.i64(imm); this.set(L_R); this.setX(a, L_R); return true;
       case O.OP_MOV_REG: rx(b); this.set(L_R); this.setX(a, L_R); return true;
       case O.OP_MOV_REG32: rx(b); this.zext32(); this.set(L_R); this.setX(a, L_R); return true;

@@ -615,8 +615,8 @@ describe("Exceptions with EL3 implemented", () => {
 
   it("SCR_EL3 keeps only the fields this core implements (EEL2 and the other RES0 bits read 0; RW reads 1)", async () => {
     const r = await runSnippet("mov x1, #-1\n  msr scr_el3, x1\n  mrs x0, scr_el3\n  msr scr_el3, xzr\n  mrs x2, scr_el3\n  hlt #0xf000", { el: 3, highestEL: 3 });
-    // NS IRQ FIQ EA, 5:4, SMD HCE SIF RW ST TWI TWE TLOR; not bit 6 nor 18 (EEL2) and up.
-    expect(r.core.x(0).toString(16)).toBe((0x7fbf).toString(16));
+    // NS IRQ FIQ EA, 5:4, SMD HCE SIF RW ST TWI TWE TLOR TERR; not bit 6 nor 18 (EEL2) and up.
+    expect(r.core.x(0).toString(16)).toBe((0xffbf).toString(16));
     expect(r.core.x(2)).toBe(1n << 10n);
   });
 });

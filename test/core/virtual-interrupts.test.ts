@@ -101,7 +101,7 @@ describe("HCR_EL2.VI / VF / VSE", () => {
     expect(smcImm(r.exit)).toBe(0);
   });
 
-  it("VSE with AMO: a virtual SError at EL1's SError vector, ESR_EL1 = EC 0x2F, IL 1, ISS 0 (no FEAT_RAS), and HCR_EL2.VSE is cleared", async () => {
+  it("VSE with AMO: a virtual SError at EL1's SError vector, ESR_EL1 = EC 0x2F, IL 1, ISS = VSESR_EL2 (0 here), and HCR_EL2.VSE is cleared", async () => {
     const r = await run(UNMASKED, { hcr: HCR_VSE | HCR_AMO });
     expect(smcImm(r.exit)).toBe(CUR_SERROR);
     expect(r.el).toBe(1);

@@ -69,6 +69,7 @@ function make(args: string[]): void {
 //   make -C guests BUILD=build-strict MMU_STRICT=1 build-strict/mmu.elf
 //   make -C guests BUILD=build-strict TRAPS_STRICT=1 build-strict/el2-traps.elf
 //   make -C guests BUILD=build-strict VHE_STRICT=1 build-strict/vhe.elf
+//   make -C guests BUILD=build-strict RAS_STRICT=1 build-strict/ras.elf
 //   make -C guests BUILD=build-small MIPS_ITERS=2 build-small/mips.elf
 export function buildGuests(): void {
   if (!existsSync(join(ROOT, "dist", "cli.js")) || !existsSync(join(ROOT, "build", "core.wasm"))) {
@@ -80,6 +81,7 @@ export function buildGuests(): void {
     make(["BUILD=build-strict", "MMU_STRICT=1", "build-strict/mmu.elf"]);
     make(["BUILD=build-strict", "TRAPS_STRICT=1", "build-strict/el2-traps.elf"]);
     make(["BUILD=build-strict", "VHE_STRICT=1", "build-strict/vhe.elf"]);
+    make(["BUILD=build-strict", "RAS_STRICT=1", "build-strict/ras.elf"]);
     make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips.elf"]);
     make(["BUILD=build-small", "MIPS_ITERS=2", "build-small/mips-mmu.elf"]);
   });

@@ -98,6 +98,9 @@ export const REASONS: Reason[] = [
     test: (x) => isSys(x) && (sysIs(x, 3, 0, 12, 0) && bits(x, 7, 5) === 1 || sysIs(x, 3, 0, 12, 1) && bits(x, 7, 5) === 0) },
   { why: "IMPLEMENTATION DEFINED registers (CRn = 11 or 15) of QEMU's Cortex-A57 model (L2CTLR_EL1, L2ECTLR_EL1, CPUACTLR_EL1, CBAR_EL1, ...): armvisor has none",
     test: (x) => isSys(x) && bits(x, 20, 19) === 3 && (bits(x, 15, 12) === 11 || bits(x, 15, 12) === 15) },
+  { why: "FEAT_LOR (ID_AA64MMFR1_EL1.LO = 1): LDLAR/STLLR are implemented on armvisor, as on QEMU max; the class's Armv8.0 reference (cortex-a57) makes them UNDEFINED",
+    test: (x, c, v) => c.name === "load-acquire/store-release" && bits(x, 23, 23) === 1 && bits(x, 21, 21) === 0 && bits(x, 15, 15) === 0 &&
+      v.armvisor !== 0 && v.ref["max"] !== undefined && v.ref["max"] !== 0 },
   { why: "FEAT_LRCPC not implemented: LDAPR{B,H} (in the atomic memory operations space) is UNDEFINED on armvisor; QEMU max implements it",
     test: (x, c, v) => c.name === "atomic memory operation" && bits(x, 15, 15) === 1 && bits(x, 14, 12) === 4 && bits(x, 23, 23) === 1 && v.armvisor === 0 },
   { why: "HVC/SMC at EL1: armvisor's host owns EL2/EL3 and answers them as PSCI calls; QEMU -M virt without EL2/EL3 makes them UNDEFINED (unless x0 is a PSCI function)",
