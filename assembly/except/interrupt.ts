@@ -15,7 +15,7 @@ import {
 import { currentEL, sysreg, setSysreg } from "../cpu/state";
 import { highestEL, rasImplemented } from "../cpu/config";
 import { physicalSErrorSyndrome, VSESR_MASK } from "./ras";
-import { el2Enabled, takeException } from "./exception";
+import { el2Enabled, elIsInHost, takeException } from "./exception";
 import { VECT_IRQ, VECT_FIQ, VECT_SERROR, syndrome, EC_SERROR } from "./syndrome";
 
 const HCR_FMO: u64 = 1 << 3;
@@ -80,7 +80,11 @@ function interruptTarget(scrBit: u64, hcrBit: u64, daifBit: u32): u32 {
   else if (el2Enabled() && (sysreg(SR_HCR_EL2) & (hcrBit | HCR_TGE)) != 0) target = 2;
   else target = 1;
   if (target < el) return 0;
-  if (target == el && (load<u32>(PSTATE_DAIF) & daifBit) != 0) return 0;
+  // PSTATE masks an interrupt taken at the current EL, and one taken from EL0
+  // to the EL0's own kernel: EL1, or EL2 when EL0 is the host's (HCR_EL2.{E2H,
+  // TGE} = {1, 1}). Only a target above that ignores the mask.
+  let masks = target == el || (el == 0 && (target == 1 || (target == 2 && elIsInHost(0))));
+  if (masks && (load<u32>(PSTATE_DAIF) & daifBit) != 0) return 0;
   return target;
 }
 

@@ -942,6 +942,26 @@ describe("Interrupts", () => {
     });
   }
 
+  // Arm ARM, "Asynchronous exception masking": an interrupt targeting EL1 is
+  // masked by PSTATE at EL0 as at EL1 (only a higher target than EL1 ignores
+  // the lower EL's mask); EL0 can hold I set with SCTLR_EL1.UMA.
+  it("an IRQ targeting EL1 is masked by PSTATE.I at EL0; unmasked, it is taken from EL0", async () => {
+    for (const masked of [true, false]) {
+      const { core, vcpu } = await loadSnippet(`
+        ${masked ? "" : "msr daifclr, #2"}
+        nop
+        nop
+        svc #0
+      `, { el: 0, setup: (c) => { c.setSysreg(ABI.SR_SCTLR_EL1, c.sysreg(ABI.SR_SCTLR_EL1) | (1n << 9n)); } });
+      expect(core.daif & 0x80).toBe(0x80); // reset enters EL0 with DAIF masked
+      core.setLine(ABI.LINE_IRQ, true);
+      const e = runLoaded(core, vcpu).exit;
+      core.setLine(ABI.LINE_IRQ, false);
+      // 0x108: lower EL synchronous (the SVC); 0x109: lower EL IRQ (+0x480).
+      expect(e, masked ? "masked" : "unmasked").toMatchObject({ kind: "hvc", imm: masked ? 0x108 : 0x109 });
+    }
+  });
+
   it("a masked IRQ is not taken", async () => {
     const { core, vcpu } = await loadSnippet(`
       nop
