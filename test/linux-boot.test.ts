@@ -79,6 +79,9 @@ const KERNEL_TROUBLE: RegExp[] = [
 ];
 const troubleIn = (out: string) => out.split(/\r?\n/).filter((l) => KERNEL_TROUBLE.some((re) => re.test(l)));
 
+// Linux's arm_pmu probe of the board's FEAT_PMUv3 (PMCR_EL0.N = 4, plus the cycle counter).
+const PMU_PROBED = /hw perfevents: enabled with armv8_pmuv3\S* PMU driver, 5 (\(\S+\) )?counters available/;
+
 const shellEnd = (r: Run) => `result ${r.result.kind}${"message" in r.result ? `: ${r.result.message}` : ""}`;
 
 describe("Debian's Linux on the virt board", () => {
@@ -89,6 +92,8 @@ describe("Debian's Linux on the virt board", () => {
     expect(r.out).toContain("Run /init as init process");
     expect(r.out).toMatch(/GICv3: CPU0: found redistributor 0 region/); // the board's GICv3, as Linux sees it
     expect(r.out).toContain("arch_timer: cp15 timer(s) running at 62.50MHz (virt)");
+    // The /pmu node's PMUv3: four event counters and the cycle counter.
+    expect(r.out).toMatch(PMU_PROBED);
     expect(troubleIn(r.out)).toEqual([]);
     // It powered off right after the marker: no modules were loaded.
     expect(r.out.slice(r.out.indexOf(USERSPACE_MARKER))).not.toMatch(/virtio/);
@@ -205,6 +210,7 @@ describe("Debian's Linux on the virt board", () => {
       expect(r.result.kind, shellEnd(r)).toBe("system-off");
       expect(r.out).toContain("CPU: All CPU(s) started at EL2");
       expect(r.out).toContain(m.kvm);
+      expect(r.out).toMatch(PMU_PROBED);
       if (m.kvm.includes("VHE")) expect(r.out).toContain("CPU features: detected: Virtualization Host Extensions");
       else expect(r.out).not.toContain("Virtualization Host Extensions");
       if (m.gic === 3) expect(r.out).toContain("kvm [1]: GIC system register CPU interface enabled");

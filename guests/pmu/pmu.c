@@ -18,7 +18,11 @@
  *     (UNDEFINED at EL1, not enabled by PMCR_EL0.E, not reset by its P from EL1);
  *   - the traps: PMUSERENR_EL0 (EN, SW, CR, ER) to EL1 or, with HCR_EL2.TGE, to
  *     EL2; MDCR_EL2.TPM and TPMCR to EL2; each with its ESR and ELR.
- * Run with `armvisor run --el 2`. One PASS/FAIL line per check, then "N passed, M failed".
+ * Booted at EL3 (`--el 3`) it first checks MDCR_EL3.TPM (to EL3, after
+ * MDCR_EL2.TPM) and Secure state's prohibition of event counting
+ * (MDCR_EL3.SPME; the cycle counter then counts unless PMCR_EL0.DP), then
+ * drops to EL2 for the rest.
+ * Run with `armvisor run --el 2` (or 3). One PASS/FAIL line per check, then "N passed, M failed".
  */
 #include "pmu.h"
 #include "esr.h"
@@ -32,6 +36,7 @@ PROBES(DECLARE)
 #define P(n) ((u64)p_##n)
 #define I(n) ((u64)p_##n##_i)
 
+#define SPSR_EL2H 0x3c9UL
 #define SPSR_EL1H 0x3c5UL
 #define SPSR_EL0T 0x3c0UL
 #define HCR_RW    (1UL << 31)
@@ -49,6 +54,11 @@ PROBES(DECLARE)
 #define F_P   (1UL << 31)
 #define F_U   (1UL << 30)
 #define F_NSH (1UL << 27)
+#define F_M   (1UL << 26)
+#define SCR_EL3_NS_HCE_RW ((1UL << 0) | (3UL << 4) | (1UL << 8) | (1UL << 10))
+#define MDCR3_TPM  (1UL << 6)
+#define MDCR3_SPME (1UL << 17)
+#define PMCR_DP (1UL << 5)
 #define AT_EL2 (F_P | F_U | F_NSH)   /* counts at EL2 only */
 #define AT_EL1 (F_U)                 /* at EL1 only */
 #define AT_EL0 (F_P)                 /* at EL0 only */
@@ -66,7 +76,7 @@ PROBES(DECLARE)
 
 /* ---- exceptions and interrupts seen by the handlers ---- */
 struct exc { u64 count, esr, elr, spsr, off; };
-static volatile struct exc g_exc[3];
+static volatile struct exc g_exc[4];
 static volatile u64 g_irqs, g_irq_intid, g_irq_ovs, g_irq_cnt;
 
 u64 pmu_handler(struct frame *f)
@@ -91,7 +101,7 @@ u64 pmu_handler(struct frame *f)
         semihosting_exit(98);
     }
     /* the return of a lower_call: SVC or HVC #RET_IMM from a lower EL */
-    if (from < to && imm == RET_IMM && (ec == 0x15 || ec == 0x16))
+    if (from < to && imm == RET_IMM && (ec == 0x15 || ec == 0x16 || ec == 0x17))
         return to == 1 ? 2 : 1;
     volatile struct exc *x = &g_exc[to];
     x->count++;
@@ -100,23 +110,25 @@ u64 pmu_handler(struct frame *f)
     x->spsr = f->spsr;
     x->off = f->off;
     /* SVC returns to the next instruction; traps report the instruction itself: skip it. */
-    if (ec != 0x15)
+    if (ec != 0x15 && ec != 0x16)
         f->elr += 4;
     return 0;
 }
 
 static u64 call_lower(u64 fn, u64 spsr, u64 arg)
 {
+    if (current_el() == 3)
+        return lower_call3(fn, spsr, arg, (u64)ret_smc);
     return lower_call(fn, spsr, arg, ((spsr >> 2) & 3) == 0 ? (u64)ret_svc : (u64)ret_hvc);
 }
 
-static u64 seen[3];
-static void snapshot(void) { for (int i = 0; i < 3; i++) seen[i] = g_exc[i].count; }
+static u64 seen[4];
+static void snapshot(void) { for (int i = 0; i < 4; i++) seen[i] = g_exc[i].count; }
 /* Which EL took the exceptions since the snapshot: 0 if none, 9 if several. */
 static u64 taken_by(void)
 {
     u64 el = 0, n = 0;
-    for (int i = 1; i < 3; i++) {
+    for (int i = 1; i < 4; i++) {
         n += g_exc[i].count - seen[i];
         if (g_exc[i].count != seen[i]) el = i;
     }
@@ -176,6 +188,8 @@ static void evtype(int n, u64 v) { write_sysreg(pmselr_el0, n); isb(); write_sys
 static u64 evcnt(int n) { write_sysreg(pmselr_el0, n); isb(); return read_sysreg(pmxevcntr_el0); }
 static void set_evcnt(int n, u64 v) { write_sysreg(pmselr_el0, n); isb(); write_sysreg(pmxevcntr_el0, v); isb(); }
 
+static int g_el3;   /* booted at EL3: PMEVTYPER/PMCCFILTR.M exist */
+
 static void check_registers(u64 mdcr_reset)
 {
     check("ID_AA64DFR0_EL1.PMUVer = 1 (FEAT_PMUv3)", (read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf, 1);
@@ -195,9 +209,9 @@ static void check_registers(u64 mdcr_reset)
     check("PMOVSSET_EL0: bits 3:0 and 31", read_sysreg(pmovsclr_el0), 0x8000000fUL);
     evtype(1, ~0UL);
     check("PMEVTYPER1_EL0: P, U, NSK, NSU, NSH, M (M RES0 without EL3), evtCount[9:0]",
-          read_sysreg(pmevtyper1_el0), 0xf80003ffUL);
+          read_sysreg(pmevtyper1_el0), 0xf80003ffUL | (g_el3 ? F_M : 0));
     write_sysreg(pmccfiltr_el0, ~0UL);
-    check("PMCCFILTR_EL0: the filter bits only", read_sysreg(pmccfiltr_el0), 0xf8000000UL);
+    check("PMCCFILTR_EL0: the filter bits only", read_sysreg(pmccfiltr_el0), 0xf8000000UL | (g_el3 ? F_M : 0));
     set_evcnt(3, ~0UL);
     check("PMEVCNTR3_EL0 is 32 bits", read_sysreg(pmevcntr3_el0), 0xffffffffUL);
     write_sysreg(pmcr_el0, PMCR_P);
@@ -464,18 +478,58 @@ static void check_traps(void)
     isb();
 }
 
-int main(void)
+/* At EL3: MDCR_EL3.TPM and counting in Secure state. */
+static void el3_checks(void)
 {
-    if (current_el() != 2) {
-        printf("pmu needs EL2 (entered at EL%u)\n", current_el());
-        return 1;
-    }
-    u64 mdcr_reset = read_sysreg(mdcr_el2);
+    write_sysreg(scr_el3, SCR_EL3_NS_HCE_RW);
+    write_sysreg(mdcr_el3, 0);
+    write_sysreg(vbar_el2, (u64)vectors_el2);
+    write_sysreg(vbar_el1, (u64)vectors_el1);
+    pmu_clear();
+    write_sysreg(mdcr_el3, MDCR3_TPM);
+    isb();
+    traps("EL2 MRS PMCR_EL0, MDCR_EL3.TPM", P(pmcr_r), SPSR_EL2H, 0, 3, RD(ENC(3, 3, 9, 12, 0), 5), I(pmcr_r));
+    traps("EL1 MRS PMCCNTR_EL0, MDCR_EL3.TPM", P(pmccntr_r), SPSR_EL1H, 0, 3, RD(ENC(3, 3, 9, 13, 0), 7), I(pmccntr_r));
+    traps("EL1 MRS PMINTENSET_EL1, MDCR_EL3.TPM", P(pmintenset_r), SPSR_EL1H, 0, 3, RD(ENC(3, 0, 9, 14, 1), 17), I(pmintenset_r));
+    write_sysreg(mdcr_el2, 4 | MDCR_TPM);
+    isb();
+    traps("EL1 MRS PMCCNTR_EL0, MDCR_EL3.TPM and MDCR_EL2.TPM: EL2 first", P(pmccntr_r), SPSR_EL1H, 0, 2, RD(ENC(3, 3, 9, 13, 0), 7), I(pmccntr_r));
+    write_sysreg(mdcr_el2, 4);
+    isb();
+    snapshot();
+    ((u64 (*)(u64))P(pmcr_r))(0);
+    check("EL3 MRS PMCR_EL0 with MDCR_EL3.TPM takes no exception", taken_by(), 0);
+    write_sysreg(mdcr_el3, 0);
+    isb();
+    no_trap("EL2 MRS PMCR_EL0 without MDCR_EL3.TPM", P(pmcr_r), SPSR_EL2H, 0);
+
+    /* Secure state: EL3 counts when M == P, but event counting is prohibited without SPME */
+    evtype(0, F_M | F_P | INST_RETIRED);
+    write_sysreg(pmccfiltr_el0, F_M | F_P);
+    write_sysreg(pmcntenset_el0, 1 | CCNT);
+    write_sysreg(pmcr_el0, PMCR_E | PMCR_LC);
+    isb();
+    check("EL3, MDCR_EL3.SPME = 0: event counting prohibited", nops100_evcnt0(), 0);
+    check("EL3, SPME = 0: the cycle counter still counts (PMCR_EL0.DP = 0)", nops100_ccnt(), 101);
+    write_sysreg(pmcr_el0, PMCR_E | PMCR_LC | PMCR_DP);
+    isb();
+    check("EL3, SPME = 0, PMCR_EL0.DP = 1: nor does the cycle counter", nops100_ccnt(), 0);
+    write_sysreg(mdcr_el3, MDCR3_SPME);
+    isb();
+    check("EL3, MDCR_EL3.SPME = 1: INST_RETIRED counts", nops100_evcnt0(), 101);
+    check("EL3, SPME = 1, DP = 1: so does the cycle counter", nops100_ccnt(), 101);
+    evtype(0, F_P | INST_RETIRED);
+    check("EL3, SPME = 1: M != P filters EL3 out", nops100_evcnt0(), 0);
+    write_sysreg(mdcr_el3, 0);
+    pmu_clear();
+}
+
+static u64 el2_checks(u64 mdcr_reset)
+{
     write_sysreg(vbar_el2, (u64)vectors_el2);
     write_sysreg(vbar_el1, (u64)vectors_el1);
     write_sysreg(hcr_el2, HCR_RW);
     isb();
-    printf("pmu at EL2\n");
     check_registers(mdcr_reset);
     check_counting();
     check_filtering();
@@ -485,5 +539,24 @@ int main(void)
     check_hpmn();
     check_traps();
     pmu_clear();
+    return 0;
+}
+
+int main(void)
+{
+    u64 mdcr_reset = read_sysreg(mdcr_el2);
+    if (current_el() == 3) {
+        g_el3 = 1;
+        write_sysreg(vbar_el3, (u64)vectors_el3);
+        printf("pmu at EL3\n");
+        el3_checks();
+        lower_call3((u64)el2_checks, SPSR_EL2H, mdcr_reset, (u64)ret_smc);
+    } else if (current_el() == 2) {
+        printf("pmu at EL2\n");
+        el2_checks(mdcr_reset);
+    } else {
+        printf("pmu needs EL2 or EL3 (entered at EL%u)\n", current_el());
+        return 1;
+    }
     return check_report();
 }

@@ -5,8 +5,9 @@
 #include "lower.h"
 
 #ifndef __ASSEMBLER__
-extern char vectors_el2[], vectors_el1[];
-extern char ret_hvc[], ret_svc[];
+extern char vectors_el3[], vectors_el2[], vectors_el1[];
+extern char ret_hvc[], ret_svc[], ret_smc[];
+u64 lower_call3(u64 fn, u64 spsr, u64 arg, u64 stub);
 u64 pmu_handler(struct frame *f);
 
 /* Straight-line sequences (pmu_asm.S): two reads of a counter around 100 NOPs. */
