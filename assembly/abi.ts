@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 13; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_PMUv3 (SR_PMCR_EL0..SR_PMU_PRESCALE, TIMER_PMU)
+export const ABI_VERSION = 13; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_PMUv3 (SR_PMCR_EL0..SR_PMU_SNAPSHOT, TIMER_PMU)
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -260,9 +260,8 @@ export const SR_CNTHV_CVAL_EL2 = 91;
 export const SR_VNCR_EL2 = 92;
 // FEAT_PMUv3 (cpu/pmu.ts): the PMU registers with state. The counters hold
 // their values as of the instruction count in SR_PMU_SNAPSHOT (counting is
-// folded in lazily, at changes of exception level and at PMU accesses);
-// SR_PMU_PRESCALE holds the cycles PMCR_EL0.D has not yet turned into a tick.
-export const SR_PMCR_EL0 = 93;       // E, D, X, DP, LC (P and C act on write, read as 0)
+// folded in lazily, at changes of exception level and at PMU accesses).
+export const SR_PMCR_EL0 = 93;       // E, DP (P and C act on write; LC reads 1)
 export const SR_PMCNTENSET_EL0 = 94;
 export const SR_PMINTENSET_EL1 = 95;
 export const SR_PMOVSSET_EL0 = 96;
@@ -273,8 +272,7 @@ export const SR_PMCCNTR_EL0 = 100;
 export const SR_PMEVCNTR0_EL0 = 101; // PMEVCNTR<n>_EL0 at 101 + n, n < 4 (PMCR_EL0.N)
 export const SR_PMEVTYPER0_EL0 = 105; // PMEVTYPER<n>_EL0 at 105 + n
 export const SR_PMU_SNAPSHOT = 109;
-export const SR_PMU_PRESCALE = 110;
-export const SR_COUNT = 111;
+export const SR_COUNT = 110;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

@@ -7,7 +7,7 @@
 //
 // The counting model. This core has no cycles: time is instructions retired.
 //   CPU_CYCLES (0x11) and the cycle counter count one cycle per instruction
-//     retired (CPI = 1); PMCR_EL0.D makes the cycle counter tick every 64.
+//     retired (CPI = 1).
 //   INST_RETIRED (0x08): instructions architecturally executed. An instruction
 //     that takes a synchronous exception (a fault, an UNDEFINED or trapped
 //     one) is not; SVC, HVC, SMC and ERET are, at the EL they execute at.
@@ -35,13 +35,18 @@
 // Overflow sets PMOVSSET_EL0; PMUIRQ (CheckForPMUOverflow) is published in
 // TIMER_LINES as TIMER_PMU and the host raises PPI 7 with it.
 //
+// PMCR_EL0 of a PE without AArch32 (the Arm ARM's PMCR_EL0 field
+// descriptions): LC is RES1 (the cycle counter overflows out of bit 63), D is
+// RES0 (no divider), X is RAZ/WI (no event export bus), and DP exists only
+// with EL3 (without FEAT_PMUv3p1 only Secure state prohibits counting).
+//
 // Not implemented (Armv8.1 and later, so not advertised): MDCR_EL2.HPMD
 // (FEAT_PMUv3p1), 16-bit event numbers and PMCEID's upper halves, PMMIR,
 // the 64-bit event counters of FEAT_PMUv3p5, PMUSERENR_EL0's and PMCR's later
-// fields. PMCR_EL0.X (export) has nothing to export to; it reads as written.
+// fields.
 import {
   SR_PMCR_EL0, SR_PMCNTENSET_EL0, SR_PMINTENSET_EL1, SR_PMOVSSET_EL0, SR_PMCCFILTR_EL0,
-  SR_PMCCNTR_EL0, SR_PMEVCNTR0_EL0, SR_PMEVTYPER0_EL0, SR_PMU_SNAPSHOT, SR_PMU_PRESCALE,
+  SR_PMCCNTR_EL0, SR_PMEVCNTR0_EL0, SR_PMEVTYPER0_EL0, SR_PMU_SNAPSHOT,
   SR_MDCR_EL2, SR_MDCR_EL3, SR_SCR_EL3, TIMER_LINES, TIMER_PMU, EXIT_TIMER,
 } from "../abi";
 import { sysreg, setSysreg, currentEL } from "./state";
@@ -56,11 +61,10 @@ export const PMU_COUNTER_BITS: u32 = ALL_EVENT_COUNTERS | (1 << CYCLE_COUNTER);
 export const PMCR_E: u64 = 1;
 export const PMCR_P: u64 = 2;
 export const PMCR_C: u64 = 4;
-const PMCR_D: u64 = 8;
 const PMCR_DP: u64 = 32;
-const PMCR_LC: u64 = 64;
-// The fields that hold state: E, D, X, DP, LC.
-export const PMCR_STORED: u64 = 0x79;
+export const PMCR_LC: u64 = 64; // RES1
+// The fields that hold state: E, and DP with EL3.
+export function pmcrWritable(): u64 { return highestEL() == 3 ? PMCR_E | PMCR_DP : PMCR_E; }
 const MDCR_HPMN: u64 = 0x1f;
 const MDCR_HPME: u64 = 1 << 7;
 const MDCR3_SPME: u64 = 1 << 17;
@@ -144,21 +148,12 @@ function addEvents(n: u32, d: u64): bool {
   return true;
 }
 
-// Adds d cycles to the cycle counter: overflow is a carry out of bit 31, or with
-// PMCR_EL0.LC of bit 63; PMCR_EL0.D divides by 64.
+// Adds d cycles to the cycle counter, which overflows out of bit 63 (PMCR_EL0.LC is RES1).
 function addCycles(d: u64): void {
-  let pmcr = sysreg(SR_PMCR_EL0);
-  if (pmcr & PMCR_D) {
-    let t = sysreg(SR_PMU_PRESCALE) + d;
-    setSysreg(SR_PMU_PRESCALE, t & 63);
-    d = t >> 6;
-    if (d == 0) return;
-  }
   let old = sysreg(SR_PMCCNTR_EL0);
   let v = old + d;
   setSysreg(SR_PMCCNTR_EL0, v);
-  let over = (pmcr & PMCR_LC) != 0 ? v < old : (old & 0xffff_ffff) + d > 0xffff_ffff;
-  if (over) setSysreg(SR_PMOVSSET_EL0, sysreg(SR_PMOVSSET_EL0) | (<u64>1 << CYCLE_COUNTER));
+  if (v < old) setSysreg(SR_PMOVSSET_EL0, sysreg(SR_PMOVSSET_EL0) | (<u64>1 << CYCLE_COUNTER));
 }
 
 // Counts the instructions retired since the snapshot into the counters
@@ -205,14 +200,8 @@ export function pmuRecompute(now: u64): void {
     countMask |= 1 << CYCLE_COUNTER;
     eventMask |= 1 << CYCLE_COUNTER;
     if (inten & (1 << CYCLE_COUNTER)) {
-      let pmcr = sysreg(SR_PMCR_EL0);
-      let c = sysreg(SR_PMCCNTR_EL0);
-      let left: u64 = (pmcr & PMCR_LC) != 0 ? (~c) + 1 : (<u64>1 << 32) - (c & 0xffff_ffff);
-      if (left == 0) left = NO_PMU_DEADLINE; // LC and a zero counter: 2^64 ticks away
-      // With D, a tick every 64 cycles, PMU_PRESCALE of them already run.
-      if ((pmcr & PMCR_D) != 0 && left < (<u64>1 << 57)) left = (left << 6) - sysreg(SR_PMU_PRESCALE);
-      let at = now + left;
-      if (at > now && at < pmuDeadline) pmuDeadline = at;
+      let at = now + (~sysreg(SR_PMCCNTR_EL0) + 1); // 2^64 - PMCCNTR_EL0
+      if (at > now && at < pmuDeadline) pmuDeadline = at; // (a zero counter: 2^64 away, none)
     }
   }
 }
@@ -261,8 +250,8 @@ export function pmuSoftwareIncrement(bits: u32): void {
 }
 
 // PMCR_EL0.P: resets the event counters (from EL0/EL1 with EL2 enabled, only
-// those below HPMN); PMCR_EL0.C: the cycle counter (and the prescaler).
+// those below HPMN); PMCR_EL0.C: the cycle counter.
 export function pmuReset(p: bool, c: bool, limit: u32): void {
   if (p) for (let n: u32 = 0; n < limit; n++) setSysreg(evcnt(n), 0);
-  if (c) { setSysreg(SR_PMCCNTR_EL0, 0); setSysreg(SR_PMU_PRESCALE, 0); }
+  if (c) setSysreg(SR_PMCCNTR_EL0, 0);
 }

@@ -9,7 +9,7 @@ import {
 import { sysreg, setSysreg } from "../cpu/state";
 import { highestEL } from "../cpu/config";
 import {
-  PMU_N, CYCLE_COUNTER, PMCR_P, PMCR_C, PMCR_STORED, PMCEID0, PMCEID1, PMCCFILTR_MASK,
+  PMU_N, CYCLE_COUNTER, PMCR_P, PMCR_C, PMCR_LC, pmcrWritable, PMCEID0, PMCEID1, PMCCFILTR_MASK,
   PMEVTYPER_MASK, countersAccessible, accessibleBits, pmuFold, pmuRecompute, pmuIrqCheck,
   pmuSoftwareIncrement, pmuReset,
 } from "../cpu/pmu";
@@ -19,7 +19,9 @@ const USERENR_EN: u64 = 1;
 const USERENR_SW: u64 = 2;
 const USERENR_CR: u64 = 4;
 const USERENR_ER: u64 = 8;
-// NSH exists with EL2, M with EL3 (RES0 otherwise).
+// NSH exists with EL2; NSK, NSU and M with EL3 (RES0 otherwise).
+const FLT_NSK: u64 = 1 << 29;
+const FLT_NSU: u64 = 1 << 28;
 const FLT_NSH: u64 = 1 << 27;
 const FLT_M: u64 = 1 << 26;
 
@@ -64,7 +66,7 @@ export function pmuRead(reg: i32, el: u32, el2On: bool, now: u64): u64 {
     case T.SPR_PMCR: {
       // N: the counters EL0/EL1 may use when EL2 reserves some (MDCR_EL2.HPMN).
       let n: u64 = el <= 1 && el2On ? sysreg(SR_MDCR_EL2) & 0x1f : <u64>PMU_N;
-      return (sysreg(SR_PMCR_EL0) & PMCR_STORED) | (n << 11); // IMP = 0, IDCODE = 0
+      return sysreg(SR_PMCR_EL0) | PMCR_LC | (n << 11); // IMP = 0, IDCODE = 0
     }
     case T.SPR_PMCNTENSET: case T.SPR_PMCNTENCLR: return sysreg(SR_PMCNTENSET_EL0) & bits;
     case T.SPR_PMINTENSET: case T.SPR_PMINTENCLR: return sysreg(SR_PMINTENSET_EL1) & bits;
@@ -85,10 +87,11 @@ export function pmuRead(reg: i32, el: u32, el2On: bool, now: u64): u64 {
 export function pmuWrite(reg: i32, v: u64, el: u32, el2On: bool, now: u64): void {
   pmuFold(now); // what counted so far counted under the old settings
   let bits = <u64>accessibleBits(el, el2On);
-  let fmask: u64 = (highestEL() >= 2 ? FLT_NSH : 0) | (highestEL() >= 3 ? FLT_M : 0) | ~(FLT_NSH | FLT_M);
+  let el3: u64 = FLT_NSK | FLT_NSU | FLT_M;
+  let fmask: u64 = (highestEL() >= 2 ? FLT_NSH : 0) | (highestEL() >= 3 ? el3 : 0) | ~(FLT_NSH | el3);
   switch (reg) {
     case T.SPR_PMCR:
-      setSysreg(SR_PMCR_EL0, v & PMCR_STORED);
+      setSysreg(SR_PMCR_EL0, v & pmcrWritable());
       pmuReset((v & PMCR_P) != 0, (v & PMCR_C) != 0, countersAccessible(el, el2On));
       break;
     case T.SPR_PMCNTENSET: setSysreg(SR_PMCNTENSET_EL0, sysreg(SR_PMCNTENSET_EL0) | (v & bits)); break;

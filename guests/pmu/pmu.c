@@ -7,7 +7,8 @@
  *
  *   - the register file: PMCR_EL0.N and IMP, PMCEID0/1_EL0, MDCR_EL2.HPMN's reset;
  *   - INST_RETIRED and the cycle counter over 100 NOPs (exactly 101 between
- *     the two reads), PMCR_EL0.D, the cycle counter's 32- and 64-bit overflow (LC);
+ *     the two reads); PMCR_EL0 of a PE without AArch32 (LC RES1, D RES0, X
+ *     RAZ/WI, DP only with EL3): the cycle counter overflows out of bit 63 only;
  *   - filtering by EL (PMEVTYPER<n>_EL0.P, U, NSH): a counter that sees only a
  *     known EL0 sequence, one that sees only an EL1 one;
  *   - EXC_TAKEN and EXC_RETURN over five SVCs from EL0, each at the EL it counts at;
@@ -47,18 +48,21 @@ PROBES(DECLARE)
 #define MDCR_HPME  (1UL << 7)
 
 #define PMCR_E  1UL
+#define PMCR_DP (1UL << 5)
 #define PMCR_P  2UL
 #define PMCR_C  4UL
 #define PMCR_D  8UL
+#define PMCR_X  16UL
 #define PMCR_LC (1UL << 6)
 #define F_P   (1UL << 31)
 #define F_U   (1UL << 30)
+#define F_NSK (1UL << 29)
+#define F_NSU (1UL << 28)
 #define F_NSH (1UL << 27)
 #define F_M   (1UL << 26)
 #define SCR_EL3_NS_HCE_RW ((1UL << 0) | (3UL << 4) | (1UL << 8) | (1UL << 10))
 #define MDCR3_TPM  (1UL << 6)
 #define MDCR3_SPME (1UL << 17)
-#define PMCR_DP (1UL << 5)
 #define AT_EL2 (F_P | F_U | F_NSH)   /* counts at EL2 only */
 #define AT_EL1 (F_U)                 /* at EL1 only */
 #define AT_EL0 (F_P)                 /* at EL0 only */
@@ -188,7 +192,7 @@ static void evtype(int n, u64 v) { write_sysreg(pmselr_el0, n); isb(); write_sys
 static u64 evcnt(int n) { write_sysreg(pmselr_el0, n); isb(); return read_sysreg(pmxevcntr_el0); }
 static void set_evcnt(int n, u64 v) { write_sysreg(pmselr_el0, n); isb(); write_sysreg(pmxevcntr_el0, v); isb(); }
 
-static int g_el3;   /* booted at EL3: PMEVTYPER/PMCCFILTR.M exist */
+static int g_el3;   /* booted at EL3: PMEVTYPER/PMCCFILTR.NSK, NSU, M and PMCR_EL0.DP exist */
 
 static void check_registers(u64 mdcr_reset)
 {
@@ -208,10 +212,10 @@ static void check_registers(u64 mdcr_reset)
     write_sysreg(pmovsset_el0, ~0UL);
     check("PMOVSSET_EL0: bits 3:0 and 31", read_sysreg(pmovsclr_el0), 0x8000000fUL);
     evtype(1, ~0UL);
-    check("PMEVTYPER1_EL0: P, U, NSK, NSU, NSH, M (M RES0 without EL3), evtCount[9:0]",
-          read_sysreg(pmevtyper1_el0), 0xf80003ffUL | (g_el3 ? F_M : 0));
+    check("PMEVTYPER1_EL0: P, U, NSH, evtCount[9:0] (NSK, NSU, M with EL3)",
+          read_sysreg(pmevtyper1_el0), 0xc80003ffUL | (g_el3 ? F_NSK | F_NSU | F_M : 0));
     write_sysreg(pmccfiltr_el0, ~0UL);
-    check("PMCCFILTR_EL0: the filter bits only", read_sysreg(pmccfiltr_el0), 0xf8000000UL | (g_el3 ? F_M : 0));
+    check("PMCCFILTR_EL0: the filter bits only", read_sysreg(pmccfiltr_el0), 0xc8000000UL | (g_el3 ? F_NSK | F_NSU | F_M : 0));
     set_evcnt(3, ~0UL);
     check("PMEVCNTR3_EL0 is 32 bits", read_sysreg(pmevcntr3_el0), 0xffffffffUL);
     write_sysreg(pmcr_el0, PMCR_P);
@@ -223,6 +227,11 @@ static void check_registers(u64 mdcr_reset)
     isb();
     check("PMCR_EL0.C resets the cycle counter", read_sysreg(pmccntr_el0), 0);
     check("PMCR_EL0.P and C read as 0", read_sysreg(pmcr_el0) & 6, 0);
+    write_sysreg(pmcr_el0, PMCR_D | PMCR_X | PMCR_DP);
+    isb();
+    check("PMCR_EL0 without AArch32: LC RES1, D RES0, X RAZ/WI, DP only with EL3",
+          read_sysreg(pmcr_el0) & 0xff, PMCR_LC | (g_el3 ? PMCR_DP : 0));
+    write_sysreg(pmcr_el0, 0);
     traps_here("MSR PMCEID0_EL0 (read-only)", P(pmceid0_w), 0, ESR_UNDEF, I(pmceid0_w));
     traps_here("MRS PMSWINC_EL0 (write-only)", P(pmswinc_r), 0, ESR_UNDEF, I(pmswinc_r));
     traps_here("MRS PMEVCNTR4_EL0 (n >= N)", P(pmevcntr4_r), 0, ESR_UNDEF, I(pmevcntr4_r));
@@ -261,25 +270,20 @@ static void check_counting(void)
     write_sysreg(pmcr_el0, PMCR_E | PMCR_LC);
     isb();
     check("PMCCNTR_EL0 over 100 NOPs", nops100_ccnt(), 101);
-    check("PMCR_EL0.D: one tick per 64 cycles (641 cycles after the MSR that resets it)",
-          ccnt_div64(PMCR_E | PMCR_D | PMCR_C | PMCR_LC), 10);
-    write_sysreg(pmcr_el0, PMCR_E);          /* LC = 0: overflow out of bit 31 */
+    check("PMCR_EL0.D is RES0: every cycle counts (the MSR that resets it and 640 NOPs)",
+          ccnt_640(PMCR_E | PMCR_D | PMCR_C), 641);
+    write_sysreg(pmcr_el0, PMCR_E);          /* LC is RES1: no overflow out of bit 31 */
     write_sysreg(pmovsclr_el0, ~0UL);
     write_sysreg(pmccntr_el0, 0xfffffff0UL);
     isb();
     nops100_ccnt();
-    check("PMCCNTR_EL0 overflow with LC = 0 sets PMOVSSET_EL0.C", read_sysreg(pmovsset_el0), CCNT);
-    check("... and the counter goes on in 64 bits", read_sysreg(pmccntr_el0) >> 32, 1);
-    write_sysreg(pmcr_el0, PMCR_E | PMCR_LC);
-    write_sysreg(pmovsclr_el0, ~0UL);
-    write_sysreg(pmccntr_el0, 0xfffffff0UL);
-    isb();
-    nops100_ccnt();
-    check("with LC = 1 the same carry is no overflow", read_sysreg(pmovsset_el0), 0);
+    u64 ovs32 = read_sysreg(pmovsset_el0), ccnt = read_sysreg(pmccntr_el0);
+    check("PMCCNTR_EL0 carrying out of bit 31 is no overflow (LC RES1)", ovs32, 0);
+    check("... the counter goes on in 64 bits", ccnt >> 32, 1);
     write_sysreg(pmccntr_el0, ~0UL - 50);
     isb();
     nops100_ccnt();
-    check("with LC = 1 the 64-bit wrap is", read_sysreg(pmovsset_el0), CCNT);
+    check("the 64-bit wrap is an overflow: PMOVSSET_EL0.C", read_sysreg(pmovsset_el0), CCNT);
     write_sysreg(pmcntenclr_el0, CCNT);
 
     /* an event counter's overflow */

@@ -14,7 +14,7 @@ u64 pmu_handler(struct frame *f);
 u64 nops100_evcnt0(void);
 u64 nops100_evcnt2(void);
 u64 nops100_ccnt(void);
-u64 ccnt_div64(u64 pmcr);   /* MSR PMCR_EL0 = pmcr, 640 NOPs, MRS PMCCNTR_EL0 */
+u64 ccnt_640(u64 pmcr);   /* MSR PMCR_EL0 = pmcr, 640 NOPs, MRS PMCCNTR_EL0 */
 void spin(u64 n);           /* n iterations of SUBS + B.NE */
 extern char el0_nops50[], el1_nops30[], el0_svc5[];
 #endif

@@ -101,8 +101,8 @@ ret_svc:
     NOPS100 nops100_evcnt2, pmevcntr2_el0
     NOPS100 nops100_ccnt, pmccntr_el0
 
-    .globl  ccnt_div64
-ccnt_div64:
+    .globl  ccnt_640
+ccnt_640:
     msr     pmcr_el0, x0
     .rept   640
     nop
