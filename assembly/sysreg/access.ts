@@ -284,10 +284,11 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
   if (reg == T.SPR_IMPDEF && el != 1) return undefined_(e);
   // HCR_EL2, MDCR_EL2, CPTR_EL2 controls (to EL2) and MDCR_EL3, CPTR_EL3 (to EL3): traps.ts.
   let target = sysregTrapTarget(reg, isRead, el);
-  if (target != 0) return trapSysregTo(target, key, rt, isRead, e);
   // PMU event counters EL2 reserves (MDCR_EL2.HPMN) at EL0/EL1, or that
-  // PMSELR_EL0.SEL does not name: UNDEFINED (after the traps).
-  if (T.isPMU(reg) && pmuIndexed(reg) && pmuCounterOf(reg, el, el2Enabled()) < 0) return undefined_(e);
+  // PMSELR_EL0.SEL does not name: CONSTRAINED UNPREDICTABLE, UNDEFINED here;
+  // checked after MDCR_EL2.TPM, before MDCR_EL3.TPM (PMEVCNTR<n>_EL0's pseudocode).
+  if (target != 2 && T.isPMU(reg) && pmuIndexed(reg) && pmuCounterOf(reg, el, el2Enabled()) < 0) return undefined_(e);
+  if (target != 0) return trapSysregTo(target, key, rt, isRead, e);
   // FEAT_NV2: the *_EL1 registers of the VNCR page (after their traps).
   let nvx = el == 1 ? nvControlsAtEL1() : 0;
   if ((nvx & HCR_NV2) != 0 && ((key >> 11) & 7) == 0) {

@@ -498,6 +498,9 @@ static void el3_checks(void)
     write_sysreg(mdcr_el2, 4 | MDCR_TPM);
     isb();
     traps("EL1 MRS PMCCNTR_EL0, MDCR_EL3.TPM and MDCR_EL2.TPM: EL2 first", P(pmccntr_r), SPSR_EL1H, 0, 2, RD(ENC(3, 3, 9, 13, 0), 7), I(pmccntr_r));
+    write_sysreg(mdcr_el2, 2);
+    isb();
+    traps("EL1 MRS PMEVCNTR2_EL0, HPMN = 2 and MDCR_EL3.TPM: UNDEFINED first", P(pmevcntr2_r), SPSR_EL1H, 0, 1, ESR_UNDEF, I(pmevcntr2_r));
     write_sysreg(mdcr_el2, 4);
     isb();
     snapshot();
