@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 14; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_LOR (SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1); 14: CONFIG_RAS, SR_DISR_EL1, SR_VDISR_EL2, SR_VSESR_EL2
+export const ABI_VERSION = 15; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_LOR (SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1); 14: CONFIG_RAS, SR_DISR_EL1, SR_VDISR_EL2, SR_VSESR_EL2; 15: FEAT_PMUv3 (SR_PMCR_EL0..SR_PMU_SNAPSHOT, TIMER_PMU)
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -101,6 +101,9 @@ export const TIMER_PHYS = 1;   // CNTP, PPI 14 (INTID 30)
 export const TIMER_VIRT = 2;   // CNTV, PPI 11 (INTID 27)
 export const TIMER_HYP = 4;    // CNTHP, PPI 10 (INTID 26)
 export const TIMER_HYPVIRT = 8; // CNTHV (FEAT_VHE's EL2 virtual timer), PPI 12 (INTID 28)
+// Not a timer: the PMU's overflow interrupt request (PMUIRQ, cpu/pmu.ts), PPI 7
+// (INTID 23) on the virt board, published and routed like the timer outputs.
+export const TIMER_PMU = 16;
 
 // ---- CONFIG block (host -> core) --------------------------------------------
 export const CONFIG_BASE = 0x1200;
@@ -270,7 +273,21 @@ export const SR_LORC_EL1 = 95;
 export const SR_DISR_EL1 = 96;
 export const SR_VDISR_EL2 = 97;
 export const SR_VSESR_EL2 = 98;
-export const SR_COUNT = 99;
+// FEAT_PMUv3 (cpu/pmu.ts): the PMU registers with state. The counters hold
+// their values as of the instruction count in SR_PMU_SNAPSHOT (counting is
+// folded in lazily, at changes of exception level and at PMU accesses).
+export const SR_PMCR_EL0 = 99;       // E, DP (P and C act on write; LC reads 1)
+export const SR_PMCNTENSET_EL0 = 100;
+export const SR_PMINTENSET_EL1 = 101;
+export const SR_PMOVSSET_EL0 = 102;
+export const SR_PMSELR_EL0 = 103;
+export const SR_PMUSERENR_EL0 = 104;
+export const SR_PMCCFILTR_EL0 = 105;
+export const SR_PMCCNTR_EL0 = 106;
+export const SR_PMEVCNTR0_EL0 = 107; // PMEVCNTR<n>_EL0 at 107 + n, n < 4 (PMCR_EL0.N)
+export const SR_PMEVTYPER0_EL0 = 111; // PMEVTYPER<n>_EL0 at 111 + n
+export const SR_PMU_SNAPSHOT = 115;
+export const SR_COUNT = 116;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

@@ -5,6 +5,7 @@ import { loadConfig } from "./cpu/config";
 import { updateTimers } from "./cpu/timer";
 import { setNextPC, clearExit, exitSyndrome } from "./cpu/context";
 import { syncContext } from "./cpu/sync";
+import { pmuResume, pmuSync, pmuDeadline } from "./cpu/pmu";
 import { runLoop } from "./cpu/run";
 import { resetVCPU } from "./cpu/reset";
 import { replayPush, replayReset, replayRestart, replayActive, abortMmioAccess, readSlow, writeSlow } from "./mmu/memory";
@@ -44,6 +45,7 @@ export function run(budget: u64): u32 {
   clearExit();
   setNextPC(load<u64>(PC));
   syncContext();
+  pmuResume(load<u64>(CNT_INSTRET)); // counting resumes here (other vCPUs may have run)
   let single = false;
   if (load<u32>(EXIT_REASON) == EXIT_MMIO) {
     // The host has answered the MMIO access: execute the instruction again,
@@ -51,6 +53,7 @@ export function run(budget: u64): u32 {
     if (load<u32>(EXIT_MMIO_STATUS) == MMIO_ABORT) {
       abortMmioAccess();
       syncContext();
+      pmuSync(load<u64>(CNT_INSTRET));
     } else {
       replayPush(load<u64>(EXIT_MMIO_DATA));
       replayRestart();
@@ -66,6 +69,8 @@ export function run(budget: u64): u32 {
   updateTimers(retired);
   let deadline = load<u64>(TIMER_DEADLINE);
   if (deadline > retired && deadline - retired < budget) budget = deadline - retired;
+  // And at the next PMU counter overflow whose interrupt is enabled.
+  if (pmuDeadline - retired < budget) budget = pmuDeadline - retired;
   return runLoop(budget, single);
 }
 

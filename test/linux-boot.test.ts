@@ -79,6 +79,9 @@ const KERNEL_TROUBLE: RegExp[] = [
 ];
 const troubleIn = (out: string) => out.split(/\r?\n/).filter((l) => KERNEL_TROUBLE.some((re) => re.test(l)));
 
+// Linux's arm_pmu probe of the board's FEAT_PMUv3 (PMCR_EL0.N = 4, plus the cycle counter).
+const PMU_PROBED = /hw perfevents: enabled with armv8_pmuv3\S* PMU driver, 5 (\(\S+\) )?counters available/;
+
 const shellEnd = (r: Run) => `result ${r.result.kind}${"message" in r.result ? `: ${r.result.message}` : ""}`;
 
 describe("Debian's Linux on the virt board", () => {
@@ -91,6 +94,8 @@ describe("Debian's Linux on the virt board", () => {
     expect(r.out).toContain("arch_timer: cp15 timer(s) running at 62.50MHz (virt)");
     // FEAT_RAS (ID_AA64PFR0_EL1.RAS = 1): the kernel enables it and puts ESB in its entry paths.
     expect(r.out).toContain("CPU features: detected: RAS Extension Support");
+    // The /pmu node's PMUv3: four event counters and the cycle counter.
+    expect(r.out).toMatch(PMU_PROBED);
     expect(troubleIn(r.out)).toEqual([]);
     // It powered off right after the marker: no modules were loaded.
     expect(r.out.slice(r.out.indexOf(USERSPACE_MARKER))).not.toMatch(/virtio/);
@@ -208,6 +213,7 @@ describe("Debian's Linux on the virt board", () => {
       expect(r.out).toContain("CPU: All CPU(s) started at EL2");
       expect(r.out).toContain("CPU features: detected: RAS Extension Support"); // KVM's exits use ESB and DISR_EL1
       expect(r.out).toContain(m.kvm);
+      expect(r.out).toMatch(PMU_PROBED);
       if (m.kvm.includes("VHE")) expect(r.out).toContain("CPU features: detected: Virtualization Host Extensions");
       else expect(r.out).not.toContain("Virtualization Host Extensions");
       if (m.gic === 3) expect(r.out).toContain("kvm [1]: GIC system register CPU interface enabled");

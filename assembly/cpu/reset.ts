@@ -3,11 +3,12 @@
 import {
   VCPU_BASE, SYSREG_BASE, SR_COUNT, PSTATE_DAIF, SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3,
   SR_MIDR_EL1, SR_MPIDR_EL1, SR_VPIDR_EL2, SR_VMPIDR_EL2, SR_CNTFRQ_EL0, SR_OSLSR_EL1, SR_SCR_EL3,
-  SR_HCR_EL2, SR_CNTHCTL_EL2, CONFIG_CPU_INDEX, PSTATE_EL, PSTATE_SP, SP_EL_BASE, V_BASE, V_END,
+  SR_HCR_EL2, SR_CNTHCTL_EL2, SR_MDCR_EL2, CONFIG_CPU_INDEX, PSTATE_EL, PSTATE_SP, SP_EL_BASE, V_BASE, V_END,
 } from "../abi";
 import { setSysreg } from "./state";
 import { highestEL } from "./config";
 import { MIDR_DEFAULT } from "../sysreg/idregs";
+import { PMU_N } from "./pmu";
 
 export const CNTFRQ_HZ: u64 = 62_500_000; // as QEMU's virt board reports
 
@@ -36,4 +37,6 @@ export function resetVCPU(el: u32): void {
   // EL1 may use the physical counter and timer (as booting.rst asks of an EL2
   // that enters the kernel at EL1); a guest hypervisor sets its own value.
   setSysreg(SR_CNTHCTL_EL2, 3);
+  // MDCR_EL2.HPMN resets to PMCR_EL0.N: EL2 reserves no PMU counter.
+  setSysreg(SR_MDCR_EL2, PMU_N);
 }

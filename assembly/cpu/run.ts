@@ -19,6 +19,7 @@ import { nextPC, setNextPC, curPageVA, curSlotBase, curHostPage, curSlotIndex, e
 import { attention, syncContext } from "./sync";
 import { fetchSlow } from "./fetch";
 import { updateTimers } from "./timer";
+import { pmuFold, pmuSync, pmuDeadline } from "./pmu";
 import { replayActive, replayReset } from "../mmu/memory";
 import { illegalState } from "../except/exception";
 import { pendingInterrupt, hcrVirtualPending, INTERRUPT_LINES } from "../except/interrupt";
@@ -225,6 +226,7 @@ const K_OP_FPAIR_POST_ST = O.OP_FPAIR + (O.MODE_POST << 1) + 1;
 function finish(reason: u32, n: u64): u32 {
   setPC(nextPC);
   store<u64>(CNT_INSTRET, n);
+  pmuFold(n); // the PMU counters as of this exit (and their overflow interrupt)
   updateTimers(n); // the host routes TIMER_LINES to its interrupt controller at every exit
   store<u32>(EXIT_REASON, reason);
   let a = CNT_EXIT + (<usize>reason << 3);
@@ -235,16 +237,16 @@ function finish(reason: u32, n: u64): u32 {
 
 // Block-boundary events other than the budget: stop requests, interrupts
 // (physical and virtual), PSTATE.IL. Returns an exit reason, or 0 to continue at nextPC.
-function boundaryEvents(): u32 {
+function boundaryEvents(n: u64): u32 {
   let lines = load<u32>(CONTROL_LINES);
   if (lines & LINE_STOP) return EXIT_STOP;
   if ((lines & INTERRUPT_LINES) != 0 || hcrVirtualPending()) {
     let pc = pendingInterrupt(lines, nextPC);
-    if (pc != 1) { setNextPC(pc); syncContext(); }
+    if (pc != 1) { setNextPC(pc); syncContext(); pmuSync(n); }
   }
   // PSTATE.IL: the Illegal Execution state exception, unless the PC is
   // misaligned -- the PC alignment fault has priority (taken at fetch).
-  if (getIL() && (nextPC & 3) == 0) { setNextPC(illegalState(nextPC)); syncContext(); }
+  if (getIL() && (nextPC & 3) == 0) { setNextPC(illegalState(nextPC)); syncContext(); pmuSync(n); }
   return 0;
 }
 
@@ -266,15 +268,16 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
     // interrupt is taken (a write that raises the device's interrupt would
     // otherwise be taken first, and the write done again after it).
     if ((load<u32>(CONTROL_LINES) != 0 || attention) && step != 1) {
-      let x = boundaryEvents();
+      let x = boundaryEvents(n);
       if (x) return finish(x, n);
+      if (pmuDeadline < limit) limit = pmuDeadline;
     }
     let pc = nextPC;
     if (((pc ^ curPageVA) & 0xffff_ffff_ffff_f003) == 0) {
       e = curSlotBase + (<usize>(pc & 0xfff) << 2);
     } else {
       e = fetchSlow(pc);
-      if (!e) { limit--; continue; } // fault on fetch: consumes budget so a fault loop ends
+      if (!e) { limit = pmuAt(n, limit - 1); continue; } // fault on fetch: consumes budget so a fault loop ends
     }
     eStart = e;
     if (step == 1) { patchStep(e + CODE_ENTRY_SIZE); step = 2; }
@@ -283,7 +286,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       let rj = callCompiled(e, n, limit);
       n = load<u64>(JIT_N);
       if (rj == JIT_LEAVE) { setNextPC(load<u64>(JIT_NEXTPC)); continue; }
-      if (rj < 0) { syncContext(); limit--; continue; }
+      if (rj < 0) { syncContext(); limit = pmuAt(n, limit - 1); continue; }
       e = curSlotBase + (<usize>rj << 4);
       eStart = e;
     } else if (heatUp()) {
@@ -638,7 +641,7 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
           let rj = callCompiled(t, n, limit);
           n = load<u64>(JIT_N);
           if (rj == JIT_LEAVE) { setNextPC(load<u64>(JIT_NEXTPC)); break; }
-          if (rj < 0) { syncContext(); limit--; break; }
+          if (rj < 0) { syncContext(); limit = pmuAt(n, limit - 1); break; }
           t = curSlotBase + (<usize>rj << 4);
         } else if (heatUp()) {
           setNextPC(pcOf(t));
@@ -663,10 +666,18 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
     // exception vector faults again cannot keep run() from returning.
     n += <u64>((e - eStart) >> 4) + <u64>(r & 1);
     if (r == O.R_FAULT) limit--;
-    if (r & 2) syncContext();
+    if (r & 2) { syncContext(); limit = pmuAt(n, limit); }
     break;
     }
   }
+}
+
+// After a change of state (exception entry or return, MSR, ...) with n
+// instructions retired: the PMU counts up to here in the old state, and the
+// budget ends no later than its next overflow.
+@inline function pmuAt(n: u64, limit: u64): u64 {
+  pmuSync(n);
+  return pmuDeadline < limit ? pmuDeadline : limit;
 }
 
 // Runs the compiled function of the current page from entry e.

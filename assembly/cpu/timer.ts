@@ -15,6 +15,8 @@ import {
 } from "../abi";
 import { sysreg } from "./state";
 import { highestEL } from "./config";
+import { pmuIrq } from "./pmu";
+import { TIMER_PMU } from "../abi";
 
 export const NO_DEADLINE: u64 = 0xffff_ffff_ffff_ffff;
 
@@ -61,6 +63,7 @@ export function updateTimers(retired: u64): void {
       if (at < deadline) deadline = at;
     }
   }
+  if (pmuIrq()) lines |= TIMER_PMU; // the PMU's overflow interrupt travels with the timers' outputs
   store<u32>(TIMER_LINES, lines);
   store<u64>(TIMER_DEADLINE, deadline);
 }

@@ -1,4 +1,5 @@
 // Exception entry and return: AArch64.TakeException and AArch64.ExceptionReturn.
+import { pmuEvent, EV_EXC_TAKEN, EV_EXC_RETURN } from "../cpu/pmu";
 import {
   PSTATE_NZCV, PSTATE_DAIF, PSTATE_PAN, PSTATE_UAO, PSTATE_SS, PSTATE_IL, EXCL_SIZE, EVENT_REGISTER,
   SR_SCTLR_EL1, SR_SCTLR_EL2, SR_HCR_EL2, SR_SCR_EL3, SR_MDCR_EL2, SR_VBAR_EL1, SR_ELR_EL1, SR_SPSR_EL1, SR_ESR_EL1, SR_FAR_EL1,
@@ -117,6 +118,7 @@ export function pstateToSPSR(): u64 {
 
 // AArch64.TakeException. Returns the PC to continue at (the vector).
 export function takeException(target: u32, vect: u32, esr: u64, far: u64, hasFar: bool, preferredReturn: u64): u64 {
+  pmuEvent(EV_EXC_TAKEN); // counted in the state it is taken from
   let from = currentEL();
   let offset: u32;
   if (target > from) offset = 0x400;         // lower EL, AArch64
@@ -163,6 +165,7 @@ export function undefinedInstruction(pc: u64): u64 { return takeSync(EC_UNKNOWN,
 
 // AArch64.ExceptionReturn. Returns the new PC.
 export function exceptionReturn(): u64 {
+  pmuEvent(EV_EXC_RETURN);
   let from = currentEL();
   let spsr = sysreg(banked(SR_SPSR_EL1, from));
   let elr = sysreg(banked(SR_ELR_EL1, from));

@@ -29,6 +29,9 @@ import * as T from "./table";
 import * as ID from "./idregs";
 import { sysregTrapTarget, isLORegister, HCR_TDZ, HCR_TLOR, HCR_TERR, SCR_TERR } from "./traps";
 import { fpTrapEL, fpSysregTrap, FPCR_MASK, FPSR_MASK } from "../exec/simdfp";
+import { pmuEL0Allowed, pmuIndexed, pmuCounterOf, pmuRead, pmuWrite } from "./pmu";
+import { pmuFold, pmuRecompute, pmuIrqCheck } from "../cpu/pmu";
+import { SR_MDCR_EL2, SR_MDCR_EL3 } from "../abi";
 
 // The value an MRS read, when mrs() returns true.
 export let sysValue: u64 = 0;
@@ -288,11 +291,20 @@ function accessAllowed(reg: i32, key: u32, rt: u32, isRead: bool, e: usize): boo
     // The EL1 timers at EL0: CNTKCTL_EL1.EL0PTEN (physical), EL0VTEN (virtual).
     if (isTimer(reg) && timerOf(reg) == 0 && (kctl & CNTKCTL_EL0PTEN) == 0) return trapSysreg(key, rt, isRead, e);
     if (isTimer(reg) && timerOf(reg) == 1 && (kctl & CNTKCTL_EL0VTEN) == 0) return trapSysreg(key, rt, isRead, e);
+    // The PMU at EL0: PMUSERENR_EL0.EN, SW, CR, ER; PMUSERENR_EL0 itself is read-only there.
+    if (T.isPMU(reg)) {
+      if (reg == T.SPR_PMUSERENR && !isRead) return undefined_(e);
+      if (!pmuEL0Allowed(reg, isRead)) return trapSysreg(key, rt, isRead, e);
+    }
   }
   // The IMPLEMENTATION DEFINED space: UNDEFINED unless HCR_EL2.TIDCP traps it at EL1.
   if (reg == T.SPR_IMPDEF && el != 1) return undefined_(e);
   // HCR_EL2, MDCR_EL2, CPTR_EL2 controls (to EL2) and MDCR_EL3, CPTR_EL3 (to EL3): traps.ts.
   let target = sysregTrapTarget(reg, isRead, el);
+  // PMU event counters EL2 reserves (MDCR_EL2.HPMN) at EL0/EL1, or that
+  // PMSELR_EL0.SEL does not name: CONSTRAINED UNPREDICTABLE, UNDEFINED here;
+  // checked after MDCR_EL2.TPM, before MDCR_EL3.TPM (PMEVCNTR<n>_EL0's pseudocode).
+  if (target != 2 && T.isPMU(reg) && pmuIndexed(reg) && pmuCounterOf(reg, el, el2Enabled()) < 0) return undefined_(e);
   if (target != 0) return trapSysregTo(target, key, rt, isRead, e);
   // FEAT_NV2: the *_EL1 registers of the VNCR page (after their traps).
   let nvx = el == 1 ? nvControlsAtEL1() : 0;
@@ -379,6 +391,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
   if (reg == T.SPR_ICC) { hostSysreg(key, rt, false, 0, e); sysValue = 0; return true; }
   let el = currentEL();
   reg = effectiveReg(reg, key, el);
+  if (T.isPMU(reg)) { sysValue = pmuRead(reg, el, el2Enabled(), now); return true; }
   let v: u64;
   switch (reg) {
     case T.SPR_SP_EL0: v = readSPEL(0); break;
@@ -441,6 +454,16 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
   reg = effectiveReg(reg, key, currentEL());
   if (isTimer(reg)) { writeTimer(<u32>(reg - T.SPR_TIMER), v, now); return true; }
   if (reg == T.SPR_ICC) { hostSysreg(key, rt, true, v, e); return true; }
+  if (T.isPMU(reg)) { pmuWrite(reg, v, currentEL(), el2Enabled(), now); return true; }
+  // MDCR_EL2 (HPMN, HPME) and MDCR_EL3 (SPME) change what the PMU counts:
+  // count up to here under the old values, and recompute after.
+  if (reg == SR_MDCR_EL2 || reg == SR_MDCR_EL3) {
+    pmuFold(now);
+    setSysreg(reg, v);
+    pmuRecompute(now);
+    pmuIrqCheck();
+    return true;
+  }
   switch (reg) {
     case T.SPR_SP_EL0: writeSPEL(0, v); break;
     case T.SPR_SP_EL1: writeSPEL(1, v); break;

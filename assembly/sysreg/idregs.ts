@@ -17,11 +17,11 @@ export function idAA64PFR0(): u64 {
   return 0x1 | (0x1 << 4) | (el2 << 8) | (el3 << 12) | (fp << 16) | (fp << 20) | (gic << 24) | (ras << 28);
 }
 export const ID_AA64PFR1: u64 = 0;
-// ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug); BRPs = WRPs = 1 (two
-// breakpoint and two watchpoint register pairs, the architectural minimum);
-// no PMU. The registers hold their values but never match (no hardware
-// breakpoint or watchpoint exceptions yet).
-export const ID_AA64DFR0: u64 = 0x6 | (1 << 12) | (1 << 20);
+// ID_AA64DFR0_EL1: DebugVer = 6 (Armv8.0 debug); PMUVer = 1 (FEAT_PMUv3,
+// Armv8.0: cpu/pmu.ts); BRPs = WRPs = 1 (two breakpoint and two watchpoint
+// register pairs, the architectural minimum). The debug registers hold their
+// values but never match (no hardware breakpoint or watchpoint exceptions yet).
+export const ID_AA64DFR0: u64 = 0x6 | (1 << 8) | (1 << 12) | (1 << 20);
 export const ID_AA64DFR1: u64 = 0;
 // ID_AA64ISAR0_EL1: CRC32 = 1 (CRC32 instructions), Atomic = 2 (FEAT_LSE).
 export const ID_AA64ISAR0: u64 = (1 << 16) | (2 << 20);

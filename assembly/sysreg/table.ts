@@ -4,6 +4,7 @@
 import * as SR from "../abi";
 import { gicSysregs, rasImplemented } from "../cpu/config";
 import { fpEnabled } from "../cpu/config";
+import { PMU_N } from "../cpu/pmu";
 
 export const SPR_SP_EL0 = 0x100;
 export const SPR_SP_EL1 = 0x101;
@@ -59,6 +60,41 @@ export const SPR_TIMER = 0x140;
 export const SPR_TIMER_END = 0x150;
 // The GICv3 CPU interface registers, implemented by the host (EXIT_SYSREG).
 export const SPR_ICC = 0x150;
+// FEAT_PMUv3 (sysreg/pmu.ts): in the order of their encodings' op2 where they share a CRm.
+export const SPR_PMCR = 0x160;        // PMCR_EL0 (3,3,9,12,0)
+export const SPR_PMCNTENSET = 0x161;  // (3,3,9,12,1)
+export const SPR_PMCNTENCLR = 0x162;  // (3,3,9,12,2)
+export const SPR_PMOVSCLR = 0x163;    // (3,3,9,12,3)
+export const SPR_PMSWINC = 0x164;     // (3,3,9,12,4)
+export const SPR_PMSELR = 0x165;      // (3,3,9,12,5)
+export const SPR_PMCEID0 = 0x166;     // (3,3,9,12,6)
+export const SPR_PMCEID1 = 0x167;     // (3,3,9,12,7)
+export const SPR_PMCCNTR = 0x168;     // (3,3,9,13,0)
+export const SPR_PMXEVTYPER = 0x169;  // (3,3,9,13,1)
+export const SPR_PMXEVCNTR = 0x16a;   // (3,3,9,13,2)
+export const SPR_PMUSERENR = 0x16b;   // (3,3,9,14,0)
+export const SPR_PMOVSSET = 0x16c;    // (3,3,9,14,3)
+export const SPR_PMINTENSET = 0x16d;  // PMINTENSET_EL1 (3,0,9,14,1)
+export const SPR_PMINTENCLR = 0x16e;  // PMINTENCLR_EL1 (3,0,9,14,2)
+export const SPR_PMCCFILTR = 0x16f;   // (3,3,14,15,7)
+export const SPR_PMEVCNTR = 0x170;    // + n: PMEVCNTR<n>_EL0 (3,3,14,8+n[4:3],n[2:0]), n < PMCR_EL0.N
+export const SPR_PMEVTYPER = 0x190;   // + n: PMEVTYPER<n>_EL0 (3,3,14,12+n[4:3],n[2:0])
+export const SPR_PMU_END = 0x1b0;
+@inline export function isPMU(reg: i32): bool { return reg >= SPR_PMCR && reg < SPR_PMU_END; }
+
+// The PMU register of an encoding, or -1. PMEVCNTR<n>, PMEVTYPER<n> with n >=
+// PMCR_EL0.N do not exist (UNDEFINED before any trap).
+function pmuLookup(key: u32): i32 {
+  if (key >= 0xdce0 && key <= 0xdcea) return SPR_PMCR + <i32>(key - 0xdce0);
+  if (key == 0xdcf0) return SPR_PMUSERENR;
+  if (key == 0xdcf3) return SPR_PMOVSSET;
+  if (key == 0xc4f1) return SPR_PMINTENSET;
+  if (key == 0xc4f2) return SPR_PMINTENCLR;
+  if (key == 0xdf7f) return SPR_PMCCFILTR;
+  if (key >= 0xdf40 && key < 0xdf40 + PMU_N) return SPR_PMEVCNTR + <i32>(key - 0xdf40);
+  if (key >= 0xdf60 && key < 0xdf60 + PMU_N) return SPR_PMEVTYPER + <i32>(key - 0xdf60);
+  return -1;
+}
 
 // ICC_*_EL1 encodings of a GICv3 CPU interface with 5 bits of priority:
 // PMR; IAR0, EOIR0, HPPIR0, BPR0, AP0R0; AP1R0; DIR, RPR, SGI1R, ASGI1R,
@@ -251,6 +287,8 @@ export function sysregLookup(key: u32): i32 {
   }
   // DBGBVR<n>_EL1, DBGBCR<n>_EL1, DBGWVR<n>_EL1, DBGWCR<n>_EL1 (2,0,0,n,4..7) for n = 0, 1.
   if ((key & 0xfff4) == 0x8004 && ((key >> 3) & 0xf) < 2) return SR.SR_DBG_BASE + (((key >> 3) & 1) << 2) + (key & 3);
+  // The PMU: op0 = 3, CRn = 9 (op1 = 0 or 3) or CRn = 14 with op1 = 3, CRm >= 8.
+  if ((key & 0xc780) == 0xc480 || (key & 0xffc0) == 0xdf40) return pmuLookup(key);
   // FPCR and FPSR exist only with FP/AdvSIMD (CONFIG_FP); otherwise UNDEFINED.
   if (key == 0xda20 && fpEnabled) return SR.SR_FPCR;
   if (key == 0xda21 && fpEnabled) return SR.SR_FPSR;
@@ -265,9 +303,10 @@ export function sysregLookup(key: u32): i32 {
 // Registers that software may only read.
 export function sysregReadOnly(reg: i32): bool {
   if (reg >= SPR_MIDR && reg <= SPR_CNTVCT) return true;
+  if (reg == SPR_PMCEID0 || reg == SPR_PMCEID1) return true;
   if (reg == SPR_CURRENTEL || reg == SPR_ISR || reg == SPR_LORID || reg == SPR_ERRIDR || reg == SPR_RVBAR_EL3 || reg == SPR_OSLSR || reg == SPR_MDRAR || (reg >= SPR_ID_AA64PFR0 && reg <= SPR_ID_RAZ)) return true;
   return false;
 }
 
 // Registers that software may only write.
-export function sysregWriteOnly(reg: i32): bool { return reg == SPR_OSLAR; }
+export function sysregWriteOnly(reg: i32): bool { return reg == SPR_OSLAR || reg == SPR_PMSWINC; }

@@ -20,8 +20,10 @@
 //          DCZID_EL0.DZP reads 1, see access.ts).
 // MDCR_EL2 (with TDE, or HCR_EL2.TGE, making TDA, TDOSA and TDRA behave as 1):
 //   TDA    MDSCR_EL1, DBGB{V,C}R<n>_EL1, DBGW{V,C}R<n>_EL1; TDOSA: OSLAR_EL1, OSLSR_EL1,
-//          OSDLR_EL1; TDRA: MDRAR_EL1. No PMU is implemented (ID_AA64DFR0_EL1.PMUVer = 0):
-//          the PMU encodings are UNDEFINED and TPM, TPMCR, HPMN have nothing to trap.
+//          OSDLR_EL1; TDRA: MDRAR_EL1.
+//   TPM    every PMU register (sysreg/pmu.ts) at EL0 and EL1; TPMCR: PMCR_EL0 there. (HPMN,
+//          HPME: cpu/pmu.ts, sysreg/pmu.ts.) Neither depends on TDE or TGE; at EL0 the
+//          PMUSERENR_EL0 controls (to EL1, or EL2 under TGE) take priority.
 // HCR_EL2.TLOR (FEAT_LOR): LORSA_EL1, LOREA_EL1, LORN_EL1, LORC_EL1, LORID_EL1 at EL1;
 // SCR_EL3.TLOR: the same at EL1 and EL2, to EL3.
 // CPTR_EL2.TCPAC: CPACR_EL1 at EL1. CPTR_EL2.TTA: no trace unit, nothing to trap.
@@ -29,7 +31,7 @@
 // (ERRIDR_EL1, ERRSELR_EL1, ERX*_EL1) to EL2, SCR_EL3.TERR those of EL1 and
 // EL2 to EL3, HCR_EL2's first (the Arm ARM's access pseudocode of each). Both
 // bits are RES0 without FEAT_RAS (access.ts), so they never trap then.
-// MDCR_EL3.TDA (debug registers and MDRAR_EL1) and TDOSA at EL0-EL2, CPTR_EL3.TCPAC
+// MDCR_EL3.TDA (debug registers and MDRAR_EL1) and TDOSA, MDCR_EL3.TPM (the PMU) at EL0-EL2, CPTR_EL3.TCPAC
 // (CPACR_EL1 at EL1 and EL2, CPTR_EL2 at EL2): to EL3.
 import {
   SR_HCR_EL2, SR_MDCR_EL2, SR_MDCR_EL3, SR_CPTR_EL2, SR_CPTR_EL3, SR_CPACR_EL1, SR_ACTLR_EL1,
@@ -65,6 +67,8 @@ const MDCR_TDA: u64 = 1 << 9;     // MDCR_EL2 and MDCR_EL3
 const MDCR_TDOSA: u64 = 1 << 10;  // MDCR_EL2 and MDCR_EL3
 const MDCR_TDRA: u64 = 1 << 11;   // MDCR_EL2 only: MDCR_EL3.TDA covers MDRAR_EL1
 const CPTR_TCPAC: u64 = <u64>1 << 31;
+const MDCR_TPMCR: u64 = 1 << 5;   // MDCR_EL2 only
+const MDCR_TPM: u64 = 1 << 6;     // MDCR_EL2 and MDCR_EL3
 
 // The HCR_EL2 control that traps an EL0/EL1 access to `reg`, or 0.
 function hcrControl(reg: i32, isRead: bool): u64 {
@@ -107,8 +111,13 @@ export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
     if (dbg != 0 && ((hcr & HCR_TGE) != 0 || (sysreg(SR_MDCR_EL2) & (dbg | MDCR_TDE)) != 0)) return 2;
     if (reg == SR_CPACR_EL1 && (sysreg(SR_CPTR_EL2) & CPTR_TCPAC) != 0) return 2;
     if (isErrorRecordReg(reg) && (hcr & HCR_TERR) != 0) return 2;
+    if (T.isPMU(reg)) {
+      let mdcr = sysreg(SR_MDCR_EL2);
+      if ((mdcr & MDCR_TPM) != 0 || (reg == T.SPR_PMCR && (mdcr & MDCR_TPMCR) != 0)) return 2;
+    }
   }
   if (el <= 2 && highestEL() == 3) {
+    if (T.isPMU(reg) && (sysreg(SR_MDCR_EL3) & MDCR_TPM) != 0) return 3;
     if (dbg != 0 && (sysreg(SR_MDCR_EL3) & (dbg == MDCR_TDOSA ? MDCR_TDOSA : MDCR_TDA)) != 0) return 3;
     if ((reg == SR_CPACR_EL1 || reg == SR_CPTR_EL2) && (sysreg(SR_CPTR_EL3) & CPTR_TCPAC) != 0) return 3;
     if ((sysreg(SR_SCR_EL3) & SCR_TLOR) != 0 && isLORegister(reg)) return 3;

@@ -5,8 +5,7 @@
 //
 // Nodes of QEMU's tree left out on purpose (armvisor has no such device):
 //   /flash@0 (cfi-flash), /fw-cfg@9020000, /pl061@9030000 and /gpio-keys
-//   (the power button), /pcie@10000000, /platform-bus@c000000, /pmu
-//   (no PMU is advertised), the MSI controllers under the GIC
+//   (the power button), /pcie@10000000, /platform-bus@c000000, the MSI controllers under the GIC
 //   (/intc@8000000/its@8080000 for GICv3, /intc@8000000/v2m@8020000 for
 //   GICv2) and /smmuv3@9050000.
 // Other deliberate differences from QEMU 7.2's tree:
@@ -46,6 +45,7 @@ export const VIRT_IRQ = {
   timerHypVirtPpi: 12,
   timerSecurePhysPpi: 13,
   timerPhysPpi: 14,
+  pmuPpi: 7, // VIRTUAL_PMU_IRQ
 } as const;
 
 export const GICV3_REDIST_FRAME_SIZE = 0x2_0000n; // RD_base + SGI_base, 64 KiB each
@@ -166,6 +166,12 @@ export function virtDeviceTreeNodes(config: VirtDtConfig): Fdt {
     .setStrings("compatible", "arm,armv8-timer", "arm,armv7-timer")
     .setEmpty("always-on")
     .setU32("interrupts", ...timerPpis.flatMap((ppi) => [GIC_PPI, ppi, ppiFlags]));
+
+  // The PMUv3 (FEAT_PMUv3, every vCPU has one) and its overflow interrupt, as
+  // QEMU's fdt_add_pmu_nodes writes them.
+  root.addNode("pmu")
+    .setString("compatible", "arm,armv8-pmuv3")
+    .setU32("interrupts", GIC_PPI, VIRT_IRQ.pmuPpi, ppiFlags);
 
   const intc = root.addNode(`intc@${hex(VIRT_MEMMAP.gicDist.base)}`)
     .setU32("phandle", gic)

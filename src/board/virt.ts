@@ -151,7 +151,7 @@ export class VirtBoard {
       },
       timerIntids: {
         phys: PPI_BASE + VIRT_IRQ.timerPhysPpi, virt: PPI_BASE + VIRT_IRQ.timerVirtPpi, hyp: PPI_BASE + VIRT_IRQ.timerHypPpi,
-        hypVirt: PPI_BASE + VIRT_IRQ.timerHypVirtPpi,
+        hypVirt: PPI_BASE + VIRT_IRQ.timerHypVirtPpi, pmu: PPI_BASE + VIRT_IRQ.pmuPpi,
       },
       poll: () => this.poll(),
     }, {

@@ -67,8 +67,9 @@ export interface VmDevices {
   bus: Bus;
   gic: InterruptController;
   // Timer outputs to PPI INTIDs (TIMER_PHYS, TIMER_VIRT, TIMER_HYP,
-  // TIMER_HYPVIRT bits); a board without hypVirt leaves the EL2 virtual timer unconnected.
-  timerIntids: { phys: number; virt: number; hyp: number; hypVirt?: number };
+  // TIMER_HYPVIRT bits) and the PMU's overflow interrupt (TIMER_PMU); a board
+  // without hypVirt or pmu leaves the EL2 virtual timer or the PMU unconnected.
+  timerIntids: { phys: number; virt: number; hyp: number; hypVirt?: number; pmu?: number };
   // Called between slices: devices flush output, accept console input.
   poll?(): void;
 }
@@ -344,6 +345,7 @@ export class Vm {
     if (changed & ABI.TIMER_VIRT) gic.setPpi(cpu, t.virt, (lines & ABI.TIMER_VIRT) !== 0);
     if (changed & ABI.TIMER_HYP) gic.setPpi(cpu, t.hyp, (lines & ABI.TIMER_HYP) !== 0);
     if ((changed & ABI.TIMER_HYPVIRT) && t.hypVirt !== undefined) gic.setPpi(cpu, t.hypVirt, (lines & ABI.TIMER_HYPVIRT) !== 0);
+    if ((changed & ABI.TIMER_PMU) && t.pmu !== undefined) gic.setPpi(cpu, t.pmu, (lines & ABI.TIMER_PMU) !== 0);
   }
 
   // WFI waits unless an interrupt is already pending at the PE, masked or
