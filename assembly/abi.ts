@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 12; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS
+export const ABI_VERSION = 13; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: CONFIG_PAUTH, SR_APIAKEYLO_EL1..SR_APGAKEYHI_EL1
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -134,6 +134,12 @@ export const CONFIG_NO_VHE = CONFIG_BASE + 0x28;
 // without CONFIG_NO_VHE): HCR_EL2.{NV, NV1, NV2, AT} and VNCR_EL2, and
 // ID_AA64MMFR2_EL1.NV = 2. The host writes 1 unless told otherwise.
 export const CONFIG_NV = CONFIG_BASE + 0x2c;
+// u32 1 = FEAT_PAuth with FEAT_PACQARMA5 (ID_AA64ISAR1_EL1.APA = GPA = 1):
+// the PAC/AUT/XPAC instructions, the key registers, HCR_EL2.{API, APK} and
+// SCR_EL3.{API, APK}; 0 = the hint-space PAC instructions are NOPs and the
+// others UNDEFINED. Read by the decoder: fixed for a machine's life. The
+// host writes 1 unless told otherwise.
+export const CONFIG_PAUTH = CONFIG_BASE + 0x30;
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;
@@ -255,7 +261,10 @@ export const SR_CNTHV_CTL_EL2 = 90;
 export const SR_CNTHV_CVAL_EL2 = 91;
 // FEAT_NV2: the VNCR page's address (BADDR, bits 56:12, sign-extended from bit 56).
 export const SR_VNCR_EL2 = 92;
-export const SR_COUNT = 93;
+// FEAT_PAuth keys, Lo then Hi of APIAKey, APIBKey, APDAKey, APDBKey, APGAKey.
+export const SR_APIAKEYLO_EL1 = 93;
+export const SR_APGAKEYLO_EL1 = 101;
+export const SR_COUNT = 103;
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;

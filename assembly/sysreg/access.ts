@@ -14,7 +14,8 @@ import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
   setELAndSP, getPAN, getUAO,
 } from "../cpu/state";
-import { highestEL, vheImplemented, nvControls } from "../cpu/config";
+import { highestEL, vheImplemented, nvControls, pauthImplemented } from "../cpu/config";
+import { HCR_APK, HCR_API, SCR_APK, SCR_API } from "../exec/pauth";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
 import {
@@ -401,7 +402,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64DFR0: v = ID.ID_AA64DFR0; break;
     case T.SPR_ID_AA64DFR1: v = ID.ID_AA64DFR1; break;
     case T.SPR_ID_AA64ISAR0: v = ID.idAA64ISAR0(); break;
-    case T.SPR_ID_AA64ISAR1: v = ID.ID_AA64ISAR1; break;
+    case T.SPR_ID_AA64ISAR1: v = ID.idAA64ISAR1(); break;
     case T.SPR_ID_AA64MMFR0: v = ID.ID_AA64MMFR0; break;
     case T.SPR_ID_AA64MMFR1: v = ID.idAA64MMFR1(); break;
     case T.SPR_ID_AA64MMFR2: v = ID.idAA64MMFR2(); break;
@@ -431,15 +432,18 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     case T.SPR_OSLAR: setSysreg(SR_OSLSR_EL1, v & 1); break;
     // HCR_EL2: the Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE), with HCD
     // RES0 when EL3 is implemented; RW is RAO/WI, no lower EL can be AArch32.
-    // The fields of features this core lacks (TLOR, TERR, TEA, APK, API, NV, ...) are RES0.
+    // The fields of features this core lacks (TLOR, TERR, TEA, ...) are RES0.
     case SR_HCR_EL2: {
       let w = vheImplemented ? HCR_WRITABLE : HCR_WRITABLE & ~HCR_E2H; // E2H is RES0 without FEAT_VHE
       // NV, NV1, AT (FEAT_NV) and NV2 (FEAT_NV2): with CONFIG_NV.
       if (nvControls) w |= HCR_NV | HCR_NV1 | HCR_AT | HCR_NV2;
+      // APK, API (FEAT_PAuth): with CONFIG_PAUTH.
+      if (pauthImplemented) w |= HCR_APK | HCR_API;
       setSysreg(reg, (v & (highestEL() == 3 ? w & ~HCR_HCD : w)) | HCR_RW);
       break;
     }
-    case SR_SCR_EL3: setSysreg(reg, v | SCR_RW); break;
+    // SCR_EL3: APK, API (bits 16, 17) are RES0 without FEAT_PAuth.
+    case SR_SCR_EL3: setSysreg(reg, (pauthImplemented ? v : v & ~(SCR_APK | SCR_API)) | SCR_RW); break;
     // VNCR_EL2: BADDR (56:12); bits 63:57 RESS (read as the sign extension of bit 56), 11:0 RES0.
     case SR_VNCR_EL2: setSysreg(reg, <u64>(<i64>(v << 7) >> 7) & ~<u64>0xfff); break;
     case SR_FPCR: setSysreg(reg, v & FPCR_MASK); break;

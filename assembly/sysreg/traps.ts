@@ -22,6 +22,7 @@
 //   TDA    MDSCR_EL1, DBGB{V,C}R<n>_EL1, DBGW{V,C}R<n>_EL1; TDOSA: OSLAR_EL1, OSLSR_EL1,
 //          OSDLR_EL1; TDRA: MDRAR_EL1. No PMU is implemented (ID_AA64DFR0_EL1.PMUVer = 0):
 //          the PMU encodings are UNDEFINED and TPM, TPMCR, HPMN have nothing to trap.
+// HCR_EL2.APK (FEAT_PAuth): the key registers at EL1; SCR_EL3.APK: at EL1 and EL2, to EL3.
 // CPTR_EL2.TCPAC: CPACR_EL1 at EL1. CPTR_EL2.TTA: no trace unit, nothing to trap.
 // MDCR_EL3.TDA (debug registers and MDRAR_EL1) and TDOSA at EL0-EL2, CPTR_EL3.TCPAC
 // (CPACR_EL1 at EL1 and EL2, CPTR_EL2 at EL2): to EL3.
@@ -29,7 +30,7 @@ import {
   SR_HCR_EL2, SR_MDCR_EL2, SR_MDCR_EL3, SR_CPTR_EL2, SR_CPTR_EL3, SR_CPACR_EL1, SR_ACTLR_EL1,
   SR_CSSELR_EL1, SR_SCTLR_EL1, SR_TTBR0_EL1, SR_TTBR1_EL1, SR_TCR_EL1, SR_ESR_EL1, SR_FAR_EL1,
   SR_AFSR0_EL1, SR_AFSR1_EL1, SR_MAIR_EL1, SR_AMAIR_EL1, SR_CONTEXTIDR_EL1, SR_MDSCR_EL1,
-  SR_OSDLR_EL1, SR_DBG_BASE,
+  SR_OSDLR_EL1, SR_DBG_BASE, SR_APIAKEYLO_EL1, SR_APGAKEYLO_EL1, SR_SCR_EL3,
 } from "../abi";
 import { sysreg } from "../cpu/state";
 import { highestEL } from "../cpu/config";
@@ -55,6 +56,11 @@ const MDCR_TDA: u64 = 1 << 9;     // MDCR_EL2 and MDCR_EL3
 const MDCR_TDOSA: u64 = 1 << 10;  // MDCR_EL2 and MDCR_EL3
 const MDCR_TDRA: u64 = 1 << 11;   // MDCR_EL2 only: MDCR_EL3.TDA covers MDRAR_EL1
 const CPTR_TCPAC: u64 = <u64>1 << 31;
+const HCR_APK: u64 = <u64>1 << 40;
+const SCR_APK: u64 = 1 << 16;
+
+// APIAKeyLo_EL1 .. APGAKeyHi_EL1 (FEAT_PAuth).
+@inline function isPAuthKey(reg: i32): bool { return reg >= SR_APIAKEYLO_EL1 && reg <= SR_APGAKEYLO_EL1 + 1; }
 
 // The HCR_EL2 control that traps an EL0/EL1 access to `reg`, or 0.
 function hcrControl(reg: i32, isRead: bool): u64 {
@@ -87,8 +93,12 @@ export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
     if ((hcr & hcrControl(reg, isRead)) != 0) return 2;
     if (dbg != 0 && ((hcr & HCR_TGE) != 0 || (sysreg(SR_MDCR_EL2) & (dbg | MDCR_TDE)) != 0)) return 2;
     if (reg == SR_CPACR_EL1 && (sysreg(SR_CPTR_EL2) & CPTR_TCPAC) != 0) return 2;
+    // HCR_EL2.APK = 0: the FEAT_PAuth key registers at EL1.
+    if (isPAuthKey(reg) && el == 1 && (hcr & HCR_APK) == 0) return 2;
   }
   if (el <= 2 && highestEL() == 3) {
+    // SCR_EL3.APK = 0: the key registers at EL1 and EL2.
+    if (isPAuthKey(reg) && (sysreg(SR_SCR_EL3) & SCR_APK) == 0) return 3;
     if (dbg != 0 && (sysreg(SR_MDCR_EL3) & (dbg == MDCR_TDOSA ? MDCR_TDOSA : MDCR_TDA)) != 0) return 3;
     if ((reg == SR_CPACR_EL1 || reg == SR_CPTR_EL2) && (sysreg(SR_CPTR_EL3) & CPTR_TCPAC) != 0) return 3;
   }

@@ -18,6 +18,9 @@ export interface CoreExports {
   timerUpdate(): void;
   jitReadSlow: (...args: never[]) => number;
   jitWriteSlow: (...args: never[]) => number;
+  jitPAC: (...args: never[]) => number;
+  jitBranchAuth: (...args: never[]) => number;
+  pauthComputePAC(data: bigint, modifier: bigint, key0: bigint, key1: bigint): bigint;
 }
 
 export interface CoreOptions {
@@ -42,6 +45,10 @@ export interface CoreOptions {
   // FEAT_VHE, ID_AA64MMFR2_EL1.NV = 2); false hides them (no CLI option: the
   // board never asks for that).
   nv?: boolean;
+  // FEAT_PAuth with QARMA5 (CONFIG_PAUTH; default on): the PAC/AUT/XPAC
+  // instructions, the key registers, HCR_EL2.{API, APK}, SCR_EL3.{API, APK}.
+  // false: the hint-space PAC instructions are NOPs, the others UNDEFINED.
+  pauth?: boolean;
 }
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
@@ -92,6 +99,7 @@ export class Core {
     core.setU32(ABI.CONFIG_HOST_STAGE2, options.hostStage2 ? 1 : 0);
     core.setU32(ABI.CONFIG_NO_VHE, options.vhe === false ? 1 : 0);
     core.setU32(ABI.CONFIG_NV, options.nv === false ? 0 : 1);
+    core.setU32(ABI.CONFIG_PAUTH, options.pauth === false ? 0 : 1);
     exports.init();
     return core;
   }
