@@ -4,7 +4,8 @@
 // (those QEMU 7.2 -cpu max computes, PACGA the QARMA paper's vector), AUT*
 // success and failure codes, XPAC*, TBI/TBID, BRAA/BLRAA/RETAA/LDRAA/LDRAB
 // and their faults, SCTLR_EL2.EnIA/EnDB, and the HCR_EL2.API (EC 0x09) and
-// APK (EC 0x18) traps. QEMU 7.2 implements FEAT_PAuth (QARMA5, Armv8.3
+// APK (EC 0x18) traps; booted at EL3 first the SCR_EL3.API/APK traps of EL2
+// to EL3, then the same EL2 checks. QEMU 7.2 implements FEAT_PAuth (QARMA5, Armv8.3
 // scheme): the whole console output is compared with QEMU's line by line.
 import { describe, it, expect, beforeAll } from "vitest";
 import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, report } from "./helpers/guests";
@@ -15,6 +16,7 @@ beforeAll(() => {
 
 const ENGINES = [["jit", []], ["interpreter", ["--no-jit"]]] as const;
 const CHECKS = 120;
+const CHECKS_EL3 = 148;
 
 describe.each(ENGINES)("pauth (%s)", (_engine, flags) => {
   it("passes every check: PAC values, AUT, XPAC, TBI/TBID, BRAA/RETAA/LDRAA, enables, API/APK traps", () => {
@@ -26,6 +28,18 @@ describe.each(ENGINES)("pauth (%s)", (_engine, flags) => {
     expect(rep, describeRun(r)).toBeDefined();
     expect(rep!.failed).toBe(0);
     expect(rep!.passed).toBe(CHECKS);
+    expect(r.status, describeRun(r)).toBe(0);
+  });
+});
+
+describe.each(ENGINES)("pauth booted at EL3 (%s)", (_engine, flags) => {
+  it("passes every check: SCR_EL3.API/APK traps to EL3, then the EL2 checks", () => {
+    const r = armvisor(["run", ...flags, "--el", "3", guest("pauth")]);
+    const out = lines(r.stdout);
+    expect(out[0], describeRun(r)).toBe("pauth at EL3");
+    expect(out).toContain("pauth at EL2");
+    expect(out.filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED")), describeRun(r)).toEqual([]);
+    expect(report(r.stdout), describeRun(r)).toEqual({ passed: CHECKS_EL3, failed: 0 });
     expect(r.status, describeRun(r)).toBe(0);
   });
 });
@@ -54,6 +68,17 @@ describe.skipIf(!qemuPresent)(`pauth differential against QEMU (-cpu max)${qemuP
     expect(report(q.stdout), `QEMU: ${describeRun(q)}`).toEqual({ passed: CHECKS, failed: 0 });
     for (const flags of [[], ["--no-jit"]]) {
       const a = armvisor(["run", ...flags, "--el", "2", guest("pauth")]);
+      expect(lines(a.stdout)).toEqual(lines(q.stdout));
+      expect(a.status).toBe(q.status);
+      expect(a.status).toBe(0);
+    }
+  }, 60_000);
+  it("booted at EL3: same console output and exit status as QEMU (secure=on)", () => {
+    const q = qemu(guest("pauth"), 3);
+    expect(q.signal, `QEMU: ${describeRun(q)}`).toBeNull();
+    expect(report(q.stdout), `QEMU: ${describeRun(q)}`).toEqual({ passed: CHECKS_EL3, failed: 0 });
+    for (const flags of [[], ["--no-jit"]]) {
+      const a = armvisor(["run", ...flags, "--el", "3", guest("pauth")]);
       expect(lines(a.stdout)).toEqual(lines(q.stdout));
       expect(a.status).toBe(q.status);
       expect(a.status).toBe(0);

@@ -22,6 +22,9 @@
  * key, same VA size); with API = 0 PACIA, PACGA and AUTIASP trap to EL2 with
  * EC 0x09 (ISS 0), but not with SCTLR_EL1.EnIA = 0 (PACIA, checked first),
  * and never XPACI; with HCR_EL2.APK = 0 the key registers trap with EC 0x18.
+ * Booted at EL3 (first): SCR_EL3.API = 0 traps EL2's PACIA and PACGA to EL3
+ * (EC 0x09), not XPACI and nothing at EL3; SCR_EL3.APK = 0 traps EL2's key
+ * register accesses (EC 0x18); then the EL2 checks run at EL2.
  * Without FEAT_PAuth (armvisor --no-pauth) the fields read 0 and PACIASP is a NOP.
  * One PASS/FAIL line per check, then `N passed, M failed`.
  */
@@ -54,6 +57,7 @@ u64 pauth_handler(struct frame *f)
     u64 ec = f->esr >> 26;
     int sync = (f->off & 0x180) == 0;
     if (sync && ec == 0x16 && (f->esr & 0xffff) == RET_IMM && f->el == 2 && (f->spsr & 0xc) != 0x8) return 1;
+    if (sync && ec == 0x17 && (f->esr & 0xffff) == RET_IMM && f->el == 3) return 1;
     last.count++;
     last.esr = sync ? f->esr : 0;
     last.elr = f->elr;
@@ -276,10 +280,54 @@ static void el1(void)
     set_hcr(0);
 }
 
+/* SCR_EL3.API = 0 traps PAC instructions at EL2 to EL3 (EC 0x09), APK = 0
+ * the key registers (EC 0x18); at EL3 nothing traps. Then the EL2 checks. */
+#define SCR_BASE ((1UL << 0) | (3UL << 4) | (1UL << 8) | (1UL << 10))  /* NS, RES1, HCE, RW */
+#define SCR_APK  (1UL << 16)
+#define SCR_API  (1UL << 17)
+#define SPSR_EL2H 0x3c9UL
+#define SCTLR_EL2_RES1 0x30c50830UL
+static void set_scr(u64 v) { write_sysreg(scr_el3, v); isb(); }
+static u64 call_el2_from_el3(void *fn, u64 arg) { clear_last(); return lower_call3((u64)fn, SPSR_EL2H, arg, (u64)ret_smc); }
+static u64 el2_main(void);
+
+static int el3(void)
+{
+    write_sysreg(vbar_el3, (u64)vectors_el3);
+    set_scr(SCR_BASE);
+    if (((read_sysreg(id_aa64isar1_el1) >> 4) & 0xf) == 0) { printf("pauth at EL2\n"); return (int)call_el2_from_el3(el2_main, 0); }
+    write_sysreg(tcr_el3, TCR_T0SZ_25);
+    write_sysreg(tcr_el2, TCR_T0SZ_25);
+    write_sysreg(sctlr_el3, read_sysreg(sctlr_el3) | EN_IA);
+    write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | EN_IA);
+    set_keys();
+    set_scr(SCR_BASE | SCR_API | SCR_APK);
+    check("SCR_EL3.{API, APK} writable", read_sysreg(scr_el3) & (SCR_API | SCR_APK), SCR_API | SCR_APK);
+    u64 want = pacia(PTR, 0x1234), r;
+    r = call_el2_from_el3(el1_pacia, PTR); chk_none("SCR_EL3.API = 1: EL2 PACIA gives the EL3 value", r, want);
+    set_scr(SCR_BASE);
+    check("SCR_EL3.API = 0: EL3 PACIA does not trap", pacia(PTR, 0x1234), want);
+    r = call_el2_from_el3(el1_pacia, PTR); chk_exc("SCR_EL3.API = 0: EL2 PACIA traps to EL3", r, 3, ESR_PAC, (u64)el1_pacia_i);
+    r = call_el2_from_el3(el1_pacga, PTR); chk_exc("SCR_EL3.API = 0: EL2 PACGA traps to EL3", r, 3, ESR_PAC, (u64)el1_pacga_i);
+    r = call_el2_from_el3(el1_xpaci, want); chk_none("SCR_EL3.API = 0: EL2 XPACI does not trap", r, PTR);
+    r = call_el2_from_el3(el1_rd_apiakeylo, 0); chk_exc("SCR_EL3.APK = 0: EL2 MRS APIAKeyLo_EL1 traps to EL3", r, 3, RD(ENC(3, 0, 2, 1, 0), 0), (u64)el1_rd_apiakeylo_i);
+    r = call_el2_from_el3(el1_wr_apdbkeyhi, 1); chk_exc("SCR_EL3.APK = 0: EL2 MSR APDBKeyHi_EL1 traps to EL3", r, 3, WR(ENC(3, 0, 2, 2, 3), 1), (u64)el1_wr_apdbkeyhi_i);
+    set_scr(SCR_BASE | SCR_API | SCR_APK);
+    r = call_el2_from_el3(el1_rd_apiakeylo, 0); chk_none("SCR_EL3.APK = 1: EL2 MRS APIAKeyLo_EL1", r, 0x0123456789abcdefUL);
+    printf("pauth at EL2\n");
+    return (int)call_el2_from_el3(el2_main, 0);
+}
+
 int main(void)
 {
     printf("pauth at EL%u\n", current_el());
-    if (current_el() != 2) { printf("FAIL pauth runs at EL2\n"); return 1; }
+    if (current_el() == 3) return el3();
+    if (current_el() != 2) { printf("FAIL pauth runs at EL2 or EL3\n"); return 1; }
+    return (int)el2_main();
+}
+
+static u64 el2_main(void)
+{
     write_sysreg(vbar_el2, (u64)vectors_el2);
     isb();
     u64 isar1 = read_sysreg(id_aa64isar1_el1);
@@ -301,5 +349,5 @@ int main(void)
     branches();
     enables();
     el1();
-    return check_report();
+    return (u64)check_report();
 }

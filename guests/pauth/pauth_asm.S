@@ -6,12 +6,17 @@
 #include "pauth.h"
 #include "frame.h"
 
+    HANDLER_VECTORS 3, FRAME_SIZE, pauth_handler, jb3, RET_IMM
     HANDLER_VECTORS 2, FRAME_SIZE, pauth_handler, jb, RET_IMM
     HANDLER_VECTORS 1, FRAME_SIZE, pauth_handler, jb, RET_IMM
 
     .bss
     .balign 16
 jb:     .skip 112
+jb3:    .skip 112
+    .balign 16
+el2_stack: .skip 16384
+el2_stack_top:
     .balign 16
 el1_stack: .skip 4096
 el1_stack_top:
@@ -34,6 +39,31 @@ lower_call:
     isb
     eret
     .size   lower_call, . - lower_call
+
+/* u64 lower_call3(u64 fn, u64 spsr, u64 arg, u64 stub): lower_call at EL3 (its own jump buffer, EL2's stack). */
+    .globl  lower_call3
+    .type   lower_call3, %function
+lower_call3:
+    adrp    x9, jb3
+    add     x9, x9, :lo12:jb3
+    JB_SAVE x9, x10
+    adrp    x10, el2_stack_top
+    add     x10, x10, :lo12:el2_stack_top
+    msr     sp_el2, x10
+    msr     elr_el3, x0
+    msr     spsr_el3, x1
+    mov     x0, x2
+    mov     x30, x3
+    isb
+    eret
+    .size   lower_call3, . - lower_call3
+
+    .globl  ret_smc
+ret_smc:
+    mov     x1, x0
+    mov     x0, xzr
+    smc     #RET_IMM
+    b       .
 
     .globl  ret_hvc
 ret_hvc:
