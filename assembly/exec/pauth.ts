@@ -20,6 +20,29 @@ import { regimeOf, branchAddr, REGIME_EL10, REGIME_EL20, REGIME_EL3 } from "../m
 import { readHost, spMisaligned, spAlignmentFault } from "./ldst";
 import { computePAC } from "./qarma";
 
+// A direct-mapped memo of ComputePAC results. A kernel built with
+// return-address signing computes the same PACs over and over: PACIASP and
+// AUTIASP see the same return address and SP whenever a function is called
+// from the same place at the same stack depth. The tag is all four inputs,
+// so a hit is exact whatever keys the guest (or the vCPU swapped in) uses;
+// an entry whose result is 0 counts as empty (a PAC of 0 is recomputed).
+const MEMO_ENTRIES: u64 = 1024;
+const MEMO_STRIDE: usize = 40; // data, modifier, key0, key1, PAC
+const MEMO: usize = memory.data(<i32>(MEMO_ENTRIES * MEMO_STRIDE), 8);
+function computePACMemo(data: u64, modifier: u64, key0: u64, key1: u64): u64 {
+  let h = (data >> 2) ^ (modifier >> 4) ^ ((data ^ modifier) >> 14) ^ key1;
+  let p = MEMO + <usize>(h & (MEMO_ENTRIES - 1)) * MEMO_STRIDE;
+  let pac = load<u64>(p, 32);
+  if (pac != 0 && load<u64>(p) == data && load<u64>(p, 8) == modifier && load<u64>(p, 16) == key0 && load<u64>(p, 24) == key1) return pac;
+  pac = computePAC(data, modifier, key0, key1);
+  store<u64>(p, data);
+  store<u64>(p, modifier, 8);
+  store<u64>(p, key0, 16);
+  store<u64>(p, key1, 24);
+  store<u64>(p, pac, 32);
+  return pac;
+}
+
 export const HCR_APK: u64 = <u64>1 << 40;
 export const HCR_API: u64 = <u64>1 << 41;
 export const SCR_APK: u64 = 1 << 16;
@@ -94,7 +117,7 @@ export function addPAC(ptr: u64, modifier: u64, keyLo: u64, keyHi: u64, data: bo
   let top: u32 = tbi ? 55 : 63;
   let extfield = (tbi ? (<u64>1 << 56) : 0) - (<u64>1 << bottom);
   let extPtr = selbit != 0 ? ptr | extfield : ptr & ~extfield;
-  let pac = computePAC(extPtr, modifier, keyHi, keyLo);
+  let pac = computePACMemo(extPtr, modifier, keyHi, keyLo);
   // A pointer whose extension bits are not all the same gets a PAC with
   // bit top-1 flipped, so that it never authenticates.
   let ext = (ptr >> bottom) & ((<u64>1 << (top - bottom + 1)) - 1);
@@ -113,7 +136,7 @@ export function auth(ptr: u64, modifier: u64, keyLo: u64, keyHi: u64, data: bool
   let tbi = effectiveTBI(ptr, data);
   let bottom = bottomPACBit((ptr >> 55) & 1);
   let original = extend(ptr, bottom, tbi);
-  let pac = computePAC(original, modifier, keyHi, keyLo);
+  let pac = computePACMemo(original, modifier, keyHi, keyLo);
   let mask = (<u64>1 << 55) - (<u64>1 << bottom);
   if (!tbi) mask |= 0xff00_0000_0000_0000;
   if (((pac ^ ptr) & mask) == 0) return original;

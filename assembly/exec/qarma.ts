@@ -5,24 +5,33 @@
 // no tables in memory, no allocation; this runs twice per signed function
 // call of a kernel built with return-address signing.
 
-// The 4-bit S-boxes (PRINCE's sigma and its inverse), packed: the output
-// for input n is bits 4n+3:4n.
-const SBOX: u64 = 0xa12d_5473_e90c_f86b;     // B 6 8 F C 0 9 E 3 7 4 5 D 2 1 A
-const SBOX_INV: u64 = 0x37c4_0f62_91ba_8de5; // 5 E D 8 A B 1 9 2 6 F 0 4 C 7 3
-
 const CELL_LO1: u64 = 0x1111_1111_1111_1111;
 const CELL_LO3: u64 = 0x7777_7777_7777_7777;
 const CELL_HI3: u64 = 0xeeee_eeee_eeee_eeee;
-const CELL_HI1: u64 = 0x8888_8888_8888_8888;
+const M1 = CELL_LO1;
 
-@inline function sub(x: u64, box: u64): u64 {
-  let r: u64 = 0;
-  for (let i: u64 = 0; i < 64; i += 4) r |= ((box >> (((x >> i) & 0xf) << 2)) & 0xf) << i;
-  return r;
+// PACSub and PACInvSub, the 4-bit S-box sigma_2 (PRINCE's: B 6 8 F C 0 9 E
+// 3 7 4 5 D 2 1 A) and its inverse on all 16 cells at once: bit plane i
+// holds bit i of every cell, and each output bit is its algebraic normal
+// form (an XOR of AND-products of the input bits; M1 is the constant 1).
+export function pacSub(w: u64): u64 {
+  let x0 = w & M1, x1 = (w >> 1) & M1, x2 = (w >> 2) & M1, x3 = (w >> 3) & M1;
+  let x01 = x0 & x1, x02 = x0 & x2, x12 = x1 & x2, x03 = x0 & x3, x13 = x1 & x3, x23 = x2 & x3, x012 = x01 & x2, x013 = x01 & x3, x023 = x02 & x3, x123 = x12 & x3;
+  let y0 = M1 ^ x0 ^ x1 ^ x2 ^ x02 ^ x012 ^ x03 ^ x013 ^ x23 ^ x123;
+  let y1 = M1 ^ x1 ^ x01 ^ x2 ^ x12 ^ x013 ^ x023;
+  let y2 = x0 ^ x2 ^ x12 ^ x13 ^ x013 ^ x123;
+  let y3 = M1 ^ x0 ^ x01 ^ x3 ^ x03 ^ x013 ^ x23 ^ x023 ^ x123;
+  return y0 | (y1 << 1) | (y2 << 2) | (y3 << 3);
 }
-// PACSub, PACInvSub.
-export function pacSub(x: u64): u64 { return sub(x, SBOX); }
-export function pacInvSub(x: u64): u64 { return sub(x, SBOX_INV); }
+export function pacInvSub(w: u64): u64 {
+  let x0 = w & M1, x1 = (w >> 1) & M1, x2 = (w >> 2) & M1, x3 = (w >> 3) & M1;
+  let x01 = x0 & x1, x02 = x0 & x2, x12 = x1 & x2, x03 = x0 & x3, x13 = x1 & x3, x23 = x2 & x3, x012 = x01 & x2, x013 = x01 & x3, x023 = x02 & x3, x123 = x12 & x3;
+  let y0 = M1 ^ x0 ^ x2 ^ x12 ^ x012 ^ x3 ^ x03 ^ x13 ^ x013 ^ x23 ^ x123;
+  let y1 = x0 ^ x01 ^ x2 ^ x02 ^ x12 ^ x012 ^ x3 ^ x03 ^ x023;
+  let y2 = M1 ^ x01 ^ x2 ^ x012 ^ x3 ^ x03 ^ x13 ^ x013 ^ x023 ^ x123;
+  let y3 = x0 ^ x1 ^ x01 ^ x2 ^ x02 ^ x03 ^ x23 ^ x123;
+  return y0 | (y1 << 1) | (y2 << 2) | (y3 << 3);
+}
 
 // RotCell(cell, r) applied to every cell: rotate each 4-bit cell left by r.
 @inline function rotCells(x: u64, r: u64): u64 {
