@@ -61,14 +61,23 @@ export const KEY_DB: u32 = 3;
   return key == KEY_IA ? <u64>1 << 31 : key == KEY_IB ? <u64>1 << 30 : key == KEY_DA ? <u64>1 << 27 : <u64>1 << 13;
 }
 
-// The translation controls of the current regime that pointer authentication
-// reads: the TCR, and whether it has two VA ranges (EL1&0, EL2&0).
+// What pointer authentication reads of the current context, cached by
+// updatePAuthContext() (syncContext: exception entry and return, MSR, run()
+// entry): the TCR of the current regime and whether it has two VA ranges
+// (EL1&0, EL2&0), the SCTLR_ELx.EnIA/EnIB/EnDA/EnDB bits in force, and
+// where a PAC instruction traps (pacTrapEL).
 let tcr: u64 = 0;
 let twoRanges = false;
-@inline function loadRegime(): void {
-  let regime = regimeOf(currentEL());
+let enables: u64 = 0;
+let trapEL: u32 = 0;
+export function updatePAuthContext(): void {
+  let el = currentEL();
+  let regime = regimeOf(el);
   twoRanges = regime == REGIME_EL10 || regime == REGIME_EL20;
   tcr = sysreg(regime == REGIME_EL10 ? SR_TCR_EL1 : regime == REGIME_EL3 ? SR_TCR_EL3 : SR_TCR_EL2);
+  let sctlr = regime == REGIME_EL3 ? SR_SCTLR_EL3 : regime == REGIME_EL10 ? SR_SCTLR_EL1 : SR_SCTLR_EL2;
+  enables = sysreg(sctlr);
+  trapEL = pacTrapEL();
 }
 
 // EffectiveTBI(ptr, IsInstr, el) for the current EL: TBIx, unless TBIDx
@@ -101,7 +110,6 @@ let twoRanges = false;
 
 // AddPAC(ptr, modifier, K, data).
 export function addPAC(ptr: u64, modifier: u64, keyLo: u64, keyHi: u64, data: bool): u64 {
-  loadRegime();
   let tbi = effectiveTBI(ptr, data);
   let selbit: u64;
   if (twoRanges) {
@@ -132,7 +140,6 @@ export function addPAC(ptr: u64, modifier: u64, keyLo: u64, keyHi: u64, data: bo
 // matches, else it with the error code key_number:NOT(key_number) in bits
 // 54:53 (TBI) or 62:61.
 export function auth(ptr: u64, modifier: u64, keyLo: u64, keyHi: u64, data: bool, keyB: bool): u64 {
-  loadRegime();
   let tbi = effectiveTBI(ptr, data);
   let bottom = bottomPACBit((ptr >> 55) & 1);
   let original = extend(ptr, bottom, tbi);
@@ -146,7 +153,6 @@ export function auth(ptr: u64, modifier: u64, keyLo: u64, keyHi: u64, data: bool
 
 // Strip(A, data): XPACI, XPACD.
 export function strip(ptr: u64, data: bool): u64 {
-  loadRegime();
   let tbi = effectiveTBI(ptr, data);
   return extend(ptr, bottomPACBit((ptr >> 55) & 1), tbi);
 }
@@ -166,17 +172,6 @@ export function pacTrapEL(): u32 {
   return 0;
 }
 
-// SCTLR_ELx.EnIA/EnIB/EnDA/EnDB of the current regime for `key`.
-export function pacEnabled(key: u32): bool {
-  let el = currentEL();
-  let sctlr: u64;
-  if (el == 3) sctlr = sysreg(SR_SCTLR_EL3);
-  else if (el == 2) sctlr = sysreg(SR_SCTLR_EL2);
-  else if (el == 1) sctlr = sysreg(SR_SCTLR_EL1);
-  else sctlr = sysreg(regimeOf(0) == REGIME_EL20 ? SR_SCTLR_EL2 : SR_SCTLR_EL1);
-  return (sctlr & enableBit(key)) != 0;
-}
-
 // TrapPACUse(target): EC 0x09, ISS 0, the instruction's own address.
 function trapPACUse(target: u32, e: usize): void {
   setNextPC(takeException(target, VECT_SYNC, syndrome(EC_PAC_TRAP, 0), 0, false, pcOf(e)));
@@ -190,9 +185,8 @@ function trapPACUse(target: u32, e: usize): void {
 // disabled, a trap (returns false, nothing written) when trapped.
 let pacResult: u64 = 0;
 function pacOperation(ptr: u64, modifier: u64, key: u32, authenticate: bool, e: usize): bool {
-  if (!pacEnabled(key)) { pacResult = ptr; return true; }
-  let trap = pacTrapEL();
-  if (trap != 0) { trapPACUse(trap, e); return false; }
+  if ((enables & enableBit(key)) == 0) { pacResult = ptr; return true; }
+  if (trapEL != 0) { trapPACUse(trapEL, e); return false; }
   let data = key >= KEY_DA;
   pacResult = authenticate
     ? auth(ptr, modifier, keyLo(key), keyHi(key), data, (key & 1) != 0)
@@ -214,8 +208,7 @@ export function execPAC(w: u64, e: usize): i32 {
 
 // PACGA Xd, Xn, Xm|SP: a = Rd (write slot), b = Rn, c = Rm|SP. Not gated by an enable.
 export function execPACGA(w: u64, e: usize): i32 {
-  let trap = pacTrapEL();
-  if (trap != 0) { trapPACUse(trap, e); return O.R_FAULT; }
+  if (trapEL != 0) { trapPACUse(trapEL, e); return O.R_FAULT; }
   let pac = computePAC(getX(fB(w)), getX(fC(w)), sysreg(SR_APGAKEYLO_EL1 + 1), sysreg(SR_APGAKEYLO_EL1));
   setX(fA(w), pac & 0xffff_ffff_0000_0000);
   return O.R_NEXT;
