@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 13; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: CONFIG_PAUTH, SR_APIAKEYLO_EL1..SR_APGAKEYHI_EL1
+export const ABI_VERSION = 13; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: CONFIG_PAUTH, SR_APIAKEYLO_EL1..SR_APGAKEYHI_EL1, JIT_PAC_KEYS
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -331,6 +331,10 @@ export const JIT_TLBCTX = JIT_BASE + 0x10;     // u64 the TLB context bits (mirr
 export const JIT_SPALIGN = JIT_BASE + 0x18;    // u32 SP alignment checking in force (mirrored by the core)
 export const JIT_REQUEST_SLOT = JIT_BASE + 0x1c; // u32 slot to compile (with EXIT_JIT)
 export const JIT_ENABLED = JIT_BASE + 0x20;    // u32 host -> core: 0 = never ask; n = ask for a page once it has been entered n times (its heat)
+// u32 bit k set when PAC key k (0 IA, 1 IB, 2 DA, 3 DB) is enabled by the
+// current regime's SCTLR_ELx.EnXX (mirrored by the core): compiled code
+// skips a disabled PAC*/AUT* without calling the core.
+export const JIT_PAC_KEYS = JIT_BASE + 0x24;
 export const JIT_LEAVE = -1;
 export const JIT_FAULT = -2;
 export const JIT_HEAT_THRESHOLD = 64;         // the hosts' default heat for JIT_ENABLED

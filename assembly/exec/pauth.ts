@@ -11,7 +11,7 @@ import { pcOf, setNextPC } from "../cpu/context";
 import * as O from "../decode/ops";
 import {
   SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, SR_HCR_EL2, SR_SCR_EL3, SR_TCR_EL1, SR_TCR_EL2, SR_TCR_EL3,
-  SR_APIAKEYLO_EL1, SR_APGAKEYLO_EL1, SR_ELR_EL1, SLOT_SP, JIT_NEXTPC,
+  SR_APIAKEYLO_EL1, SR_APGAKEYLO_EL1, SR_ELR_EL1, SLOT_SP, JIT_NEXTPC, JIT_PAC_KEYS,
 } from "../abi";
 import { highestEL } from "../cpu/config";
 import { takeException, el2Enabled, exceptionReturn, nvControlsAtEL1, HCR_NV, undefinedInstruction } from "../except/exception";
@@ -26,12 +26,12 @@ import { computePAC } from "./qarma";
 // from the same place at the same stack depth. The tag is all four inputs,
 // so a hit is exact whatever keys the guest (or the vCPU swapped in) uses;
 // an entry whose result is 0 counts as empty (a PAC of 0 is recomputed).
-const MEMO_ENTRIES: u64 = 1024;
+const MEMO_ENTRIES: u64 = 4096;
 const MEMO_STRIDE: usize = 40; // data, modifier, key0, key1, PAC
 const MEMO: usize = memory.data(<i32>(MEMO_ENTRIES * MEMO_STRIDE), 8);
 function computePACMemo(data: u64, modifier: u64, key0: u64, key1: u64): u64 {
-  let h = (data >> 2) ^ (modifier >> 4) ^ ((data ^ modifier) >> 14) ^ key1;
-  let p = MEMO + <usize>(h & (MEMO_ENTRIES - 1)) * MEMO_STRIDE;
+  let h = ((data ^ key1) * 0x9e37_79b9_7f4a_7c15 + modifier) * 0xbf58_476d_1ce4_e5b9;
+  let p = MEMO + <usize>(h >> 52) * MEMO_STRIDE;
   let pac = load<u64>(p, 32);
   if (pac != 0 && load<u64>(p) == data && load<u64>(p, 8) == modifier && load<u64>(p, 16) == key0 && load<u64>(p, 24) == key1) return pac;
   pac = computePAC(data, modifier, key0, key1);
@@ -78,6 +78,9 @@ export function updatePAuthContext(): void {
   let sctlr = regime == REGIME_EL3 ? SR_SCTLR_EL3 : regime == REGIME_EL10 ? SR_SCTLR_EL1 : SR_SCTLR_EL2;
   enables = sysreg(sctlr);
   trapEL = pacTrapEL();
+  let keys: u32 = 0;
+  for (let k: u32 = 0; k < 4; k++) if ((enables & enableBit(k)) != 0) keys |= 1 << k;
+  store<u32>(JIT_PAC_KEYS, keys);
 }
 
 // EffectiveTBI(ptr, IsInstr, el) for the current EL: TBIx, unless TBIDx

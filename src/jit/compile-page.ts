@@ -535,7 +535,12 @@ class PageCompiler {
       // FEAT_PAuth: PAC*, AUT*, XPAC* (the hint forms in every signed
       // function's prologue and epilogue) run in the core without leaving
       // the compiled code; so does the authentication of BRA*, BLRA*, RETA*.
-      case O.OP_PAC: this.callEntry(F_PAC); return true;
+      case O.OP_PAC:
+        if (d === O.PAC_STRIP) { this.callEntry(F_PAC); return true; }
+        // A disabled key (SCTLR_ELx.EnXX = 0, JIT_PAC_KEYS) leaves the pointer alone: no call.
+        this.i32(0); this.mem(Op.i32_load, 2, ABI.JIT_PAC_KEYS); this.i32(1 << c); this.op(Op.i32_and);
+        this.op(Op.if, 0x40); this.callEntry(F_PAC); this.op(Op.end);
+        return true;
       case O.OP_BRA:
         this.callEntry(F_BRANCH_AUTH);
         this.i32(0); this.mem(Op.i64_load, 3, ABI.JIT_NEXTPC); this.set(L_R); this.untagged();
