@@ -89,6 +89,9 @@ describe("Debian's Linux on the virt board", () => {
     expect(r.out).toContain("Run /init as init process");
     expect(r.out).toMatch(/GICv3: CPU0: found redistributor 0 region/); // the board's GICv3, as Linux sees it
     expect(r.out).toContain("arch_timer: cp15 timer(s) running at 62.50MHz (virt)");
+    // FEAT_PAuth (on by default): the kernel (CONFIG_ARM64_PTR_AUTH) finds it and signs its return addresses.
+    expect(r.out).toContain("CPU features: detected: Address authentication (architected QARMA5 algorithm)");
+    expect(r.out).toContain("CPU features: detected: Generic authentication (architected QARMA5 algorithm)");
     expect(troubleIn(r.out)).toEqual([]);
     // It powered off right after the marker: no modules were loaded.
     expect(r.out.slice(r.out.indexOf(USERSPACE_MARKER))).not.toMatch(/virtio/);
@@ -205,6 +208,8 @@ describe("Debian's Linux on the virt board", () => {
       expect(r.result.kind, shellEnd(r)).toBe("system-off");
       expect(r.out).toContain("CPU: All CPU(s) started at EL2");
       expect(r.out).toContain(m.kvm);
+      // KVM with FEAT_PAuth: its guests' key registers and PAC instructions go through HCR_EL2.{APK, API}.
+      expect(r.out).toContain("CPU features: detected: Address authentication (architected QARMA5 algorithm)");
       if (m.kvm.includes("VHE")) expect(r.out).toContain("CPU features: detected: Virtualization Host Extensions");
       else expect(r.out).not.toContain("Virtualization Host Extensions");
       if (m.gic === 3) expect(r.out).toContain("kvm [1]: GIC system register CPU interface enabled");

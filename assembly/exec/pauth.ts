@@ -26,12 +26,13 @@ import { computePAC } from "./qarma";
 // from the same place at the same stack depth. The tag is all four inputs,
 // so a hit is exact whatever keys the guest (or the vCPU swapped in) uses;
 // an entry whose result is 0 counts as empty (a PAC of 0 is recomputed).
-const MEMO_ENTRIES: u64 = 4096;
+const MEMO_BITS: u64 = 12;
+const MEMO_ENTRIES: u64 = 1 << MEMO_BITS;
 const MEMO_STRIDE: usize = 40; // data, modifier, key0, key1, PAC
 const MEMO: usize = memory.data(<i32>(MEMO_ENTRIES * MEMO_STRIDE), 8);
 function computePACMemo(data: u64, modifier: u64, key0: u64, key1: u64): u64 {
   let h = ((data ^ key1) * 0x9e37_79b9_7f4a_7c15 + modifier) * 0xbf58_476d_1ce4_e5b9;
-  let p = MEMO + <usize>(h >> 52) * MEMO_STRIDE;
+  let p = MEMO + <usize>(h >> (64 - MEMO_BITS)) * MEMO_STRIDE;
   let pac = load<u64>(p, 32);
   if (pac != 0 && load<u64>(p) == data && load<u64>(p, 8) == modifier && load<u64>(p, 16) == key0 && load<u64>(p, 24) == key1) return pac;
   pac = computePAC(data, modifier, key0, key1);
