@@ -14,6 +14,7 @@ export interface Probe {
 
 const CODE_SLOTS = 1024;
 const CONFIG_FP = 0x1200 + 0x1c; // assembly/abi.ts CONFIG_FP
+const CONFIG_PAUTH = 0x1200 + 0x30; // assembly/abi.ts CONFIG_PAUTH
 
 export function instantiateProbe(wasm: Uint8Array, source: string): Probe {
   const mod = new WebAssembly.Module(wasm as BufferSource);
@@ -29,11 +30,13 @@ export function instantiateProbe(wasm: Uint8Array, source: string): Probe {
   const inst = new WebAssembly.Instance(mod, { env: env as WebAssembly.ModuleImports });
   const x = inst.exports as Record<string, unknown>;
   if (!memory) memory = x.memory as WebAssembly.Memory;
-  // Decode as the sweep's armvisor runs: with FP/AdvSIMD (CONFIG_FP = 1).
-  // core.wasm reads its CONFIG block in init(); the stand-alone probe has configureFp().
+  // Decode as the sweep's armvisor runs: with FP/AdvSIMD (CONFIG_FP = 1) and
+  // FEAT_PAuth (CONFIG_PAUTH = 1, the default). core.wasm reads its CONFIG
+  // block in init(); the stand-alone probe has configureFp() (which sets both).
   if (typeof x.configureFp === "function") (x.configureFp as (on: number) => void)(1);
   else if (typeof x.init === "function") {
     new DataView(memory!.buffer).setUint32(CONFIG_FP, 1, true);
+    new DataView(memory!.buffer).setUint32(CONFIG_PAUTH, 1, true);
     (x.init as () => void)();
   }
   const decodeProbe = x.decodeProbe as (i: number) => number;
