@@ -30,17 +30,31 @@ const MEMO_BITS: u64 = 12;
 const MEMO_ENTRIES: u64 = 1 << MEMO_BITS;
 const MEMO_STRIDE: usize = 40; // data, modifier, key0, key1, PAC
 const MEMO: usize = memory.data(<i32>(MEMO_ENTRIES * MEMO_STRIDE), 8);
-function computePACMemo(data: u64, modifier: u64, key0: u64, key1: u64): u64 {
-  let h = ((data ^ key1) * 0x9e37_79b9_7f4a_7c15 + modifier) * 0xbf58_476d_1ce4_e5b9;
-  let p = MEMO + <usize>(h >> (64 - MEMO_BITS)) * MEMO_STRIDE;
-  let pac = load<u64>(p, 32);
-  if (pac != 0 && load<u64>(p) == data && load<u64>(p, 8) == modifier && load<u64>(p, 16) == key0 && load<u64>(p, 24) == key1) return pac;
-  pac = computePAC(data, modifier, key0, key1);
+// In front of it, a small one indexed by the modifier alone: the SP of
+// PACIASP/AUTIASP tells the frames of a call chain apart, and the pair of a
+// function's prologue and epilogue meets in the same entry (this one stays
+// in the host's L1 cache; the big one is for the call sites).
+const NEAR_BITS: u64 = 6;
+const NEAR: usize = memory.data(<i32>((<usize>1 << <usize>NEAR_BITS) * MEMO_STRIDE), 8);
+@inline function memoHit(p: usize, data: u64, modifier: u64, key0: u64, key1: u64): bool {
+  return load<u64>(p, 32) != 0 && load<u64>(p) == data && load<u64>(p, 8) == modifier && load<u64>(p, 16) == key0 && load<u64>(p, 24) == key1;
+}
+@inline function memoFill(p: usize, data: u64, modifier: u64, key0: u64, key1: u64, pac: u64): void {
   store<u64>(p, data);
   store<u64>(p, modifier, 8);
   store<u64>(p, key0, 16);
   store<u64>(p, key1, 24);
   store<u64>(p, pac, 32);
+}
+function computePACMemo(data: u64, modifier: u64, key0: u64, key1: u64): u64 {
+  let n = NEAR + <usize>((modifier >> 4) & ((1 << NEAR_BITS) - 1)) * MEMO_STRIDE;
+  if (memoHit(n, data, modifier, key0, key1)) return load<u64>(n, 32);
+  let h = ((data ^ key1) * 0x9e37_79b9_7f4a_7c15 + modifier) * 0xbf58_476d_1ce4_e5b9;
+  let p = MEMO + <usize>(h >> (64 - MEMO_BITS)) * MEMO_STRIDE;
+  let pac: u64;
+  if (memoHit(p, data, modifier, key0, key1)) pac = load<u64>(p, 32);
+  else { pac = computePAC(data, modifier, key0, key1); memoFill(p, data, modifier, key0, key1, pac); }
+  memoFill(n, data, modifier, key0, key1, pac);
   return pac;
 }
 
