@@ -138,7 +138,7 @@ export const CONFIG_NV = CONFIG_BASE + 0x2c;
 // the PAC/AUT/XPAC instructions, the key registers, HCR_EL2.{API, APK} and
 // SCR_EL3.{API, APK}; 0 = the hint-space PAC instructions are NOPs and the
 // others UNDEFINED. Read by the decoder: fixed for a machine's life. The
-// host writes 1 unless told otherwise.
+// host's default is src/core/core.ts PAUTH_DEFAULT.
 export const CONFIG_PAUTH = CONFIG_BASE + 0x30;
 
 // ---- MESSAGE ----------------------------------------------------------------

@@ -7,8 +7,11 @@
 // APK (EC 0x18) traps; booted at EL3 first the SCR_EL3.API/APK traps of EL2
 // to EL3, then the same EL2 checks. QEMU 7.2 implements FEAT_PAuth (QARMA5, Armv8.3
 // scheme): the whole console output is compared with QEMU's line by line.
+// armvisor has it with --pauth (PAUTH_DEFAULT in src/core/core.ts says
+// whether it is the default); the default run must match one of the two.
 import { describe, it, expect, beforeAll } from "vitest";
 import { armvisor, buildGuests, describeRun, guest, hasQemu, lines, qemu, report } from "./helpers/guests";
+import { PAUTH_DEFAULT } from "../src/core/core";
 
 beforeAll(() => {
   buildGuests();
@@ -20,7 +23,7 @@ const CHECKS_EL3 = 148;
 
 describe.each(ENGINES)("pauth (%s)", (_engine, flags) => {
   it("passes every check: PAC values, AUT, XPAC, TBI/TBID, BRAA/RETAA/LDRAA, enables, API/APK traps", () => {
-    const r = armvisor(["run", ...flags, "--el", "2", guest("pauth")]);
+    const r = armvisor(["run", ...flags, "--pauth", "--el", "2", guest("pauth")]);
     const out = lines(r.stdout);
     expect(out[0], describeRun(r)).toBe("pauth at EL2");
     expect(out.filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED")), describeRun(r)).toEqual([]);
@@ -34,13 +37,21 @@ describe.each(ENGINES)("pauth (%s)", (_engine, flags) => {
 
 describe.each(ENGINES)("pauth booted at EL3 (%s)", (_engine, flags) => {
   it("passes every check: SCR_EL3.API/APK traps to EL3, then the EL2 checks", () => {
-    const r = armvisor(["run", ...flags, "--el", "3", guest("pauth")]);
+    const r = armvisor(["run", ...flags, "--pauth", "--el", "3", guest("pauth")]);
     const out = lines(r.stdout);
     expect(out[0], describeRun(r)).toBe("pauth at EL3");
     expect(out).toContain("pauth at EL2");
     expect(out.filter((l) => l.startsWith("FAIL") || l.startsWith("UNEXPECTED")), describeRun(r)).toEqual([]);
     expect(report(r.stdout), describeRun(r)).toEqual({ passed: CHECKS_EL3, failed: 0 });
     expect(r.status, describeRun(r)).toBe(0);
+  });
+});
+
+describe("pauth with the default configuration (PAUTH_DEFAULT)", () => {
+  it("is the --pauth or the --no-pauth run, as PAUTH_DEFAULT says", () => {
+    const r = armvisor(["run", "--el", "2", guest("pauth")]);
+    const want = armvisor(["run", PAUTH_DEFAULT ? "--pauth" : "--no-pauth", "--el", "2", guest("pauth")]);
+    expect(lines(r.stdout), describeRun(r)).toEqual(lines(want.stdout));
   });
 });
 
@@ -67,7 +78,7 @@ describe.skipIf(!qemuPresent)(`pauth differential against QEMU (-cpu max)${qemuP
     expect(q.signal, `QEMU: ${describeRun(q)}`).toBeNull();
     expect(report(q.stdout), `QEMU: ${describeRun(q)}`).toEqual({ passed: CHECKS, failed: 0 });
     for (const flags of [[], ["--no-jit"]]) {
-      const a = armvisor(["run", ...flags, "--el", "2", guest("pauth")]);
+      const a = armvisor(["run", ...flags, "--pauth", "--el", "2", guest("pauth")]);
       expect(lines(a.stdout)).toEqual(lines(q.stdout));
       expect(a.status).toBe(q.status);
       expect(a.status).toBe(0);
@@ -78,7 +89,7 @@ describe.skipIf(!qemuPresent)(`pauth differential against QEMU (-cpu max)${qemuP
     expect(q.signal, `QEMU: ${describeRun(q)}`).toBeNull();
     expect(report(q.stdout), `QEMU: ${describeRun(q)}`).toEqual({ passed: CHECKS_EL3, failed: 0 });
     for (const flags of [[], ["--no-jit"]]) {
-      const a = armvisor(["run", ...flags, "--el", "3", guest("pauth")]);
+      const a = armvisor(["run", ...flags, "--pauth", "--el", "3", guest("pauth")]);
       expect(lines(a.stdout)).toEqual(lines(q.stdout));
       expect(a.status).toBe(q.status);
       expect(a.status).toBe(0);

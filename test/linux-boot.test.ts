@@ -43,12 +43,12 @@ function theGuest(): LinuxGuest {
   return guest;
 }
 
-async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; vhe?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
+async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; vhe?: boolean; pauth?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
   const g = theGuest();
   return runWithConsole(async (con, waitForInput) => {
     const board = await VirtBoard.create({
       wasm: wasm as BufferSource, ramMiB: 512, cpus: opts.cpus ?? 1, console: con, fp: true, drives: opts.drives,
-      gic: opts.gic, virtualization: opts.virtualization, vhe: opts.vhe, waitForInput,
+      gic: opts.gic, virtualization: opts.virtualization, vhe: opts.vhe, pauth: opts.pauth, waitForInput,
     });
     await board.bootLinux({
       kernel: new Uint8Array(readFileSync(g.kernel)), kernelName: g.kernel,
@@ -82,14 +82,14 @@ const troubleIn = (out: string) => out.split(/\r?\n/).filter((l) => KERNEL_TROUB
 const shellEnd = (r: Run) => `result ${r.result.kind}${"message" in r.result ? `: ${r.result.message}` : ""}`;
 
 describe("Debian's Linux on the virt board", () => {
-  it("boots to userspace and powers off (armvisor.poweroff) with no kernel warnings", async () => {
-    const r = await bootLinux({ append: `${DEFAULT_APPEND} ${POWEROFF_PARAM}` });
+  it("boots to userspace and powers off (armvisor.poweroff) with no kernel warnings, with FEAT_PAuth (--pauth)", async () => {
+    const r = await bootLinux({ append: `${DEFAULT_APPEND} ${POWEROFF_PARAM}`, pauth: true });
     expect(r.out).toContain(`${USERSPACE_MARKER}\r\n`);
     expect(r.result.kind, shellEnd(r)).toBe("system-off");
     expect(r.out).toContain("Run /init as init process");
     expect(r.out).toMatch(/GICv3: CPU0: found redistributor 0 region/); // the board's GICv3, as Linux sees it
     expect(r.out).toContain("arch_timer: cp15 timer(s) running at 62.50MHz (virt)");
-    // FEAT_PAuth (on by default): the kernel (CONFIG_ARM64_PTR_AUTH) finds it and signs its return addresses.
+    // FEAT_PAuth: the kernel (CONFIG_ARM64_PTR_AUTH) finds it and signs its return addresses.
     expect(r.out).toContain("CPU features: detected: Address authentication (architected QARMA5 algorithm)");
     expect(r.out).toContain("CPU features: detected: Generic authentication (architected QARMA5 algorithm)");
     expect(troubleIn(r.out)).toEqual([]);
@@ -196,10 +196,10 @@ describe("Debian's Linux on the virt board", () => {
     { name: "nVHE (kvm-arm.mode=nvhe), GICv2", gic: 2, vhe: true, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe`, kvm: "kvm [1]: Hyp mode initialized successfully" },
   ] as const;
   for (const m of MODES) {
-    it(`boots at EL2 with --virtualization (${m.name}): KVM runs kvm-hello's nested guest, PSCI by SMC powers off`, async () => {
+    it(`boots at EL2 with --virtualization --pauth (${m.name}): KVM runs kvm-hello's nested guest, PSCI by SMC powers off`, async () => {
       let from = 0;
       const r = await bootLinux({
-        gic: m.gic, virtualization: true, vhe: m.vhe, append: m.append,
+        gic: m.gic, virtualization: true, vhe: m.vhe, append: m.append, pauth: true,
         session: async (sh) => {
           from = await sh.type("kvm-hello; echo status=$?");
           await sh.type("poweroff -f");

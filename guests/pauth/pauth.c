@@ -25,7 +25,7 @@
  * Booted at EL3 (first): SCR_EL3.API = 0 traps EL2's PACIA and PACGA to EL3
  * (EC 0x09), not XPACI and nothing at EL3; SCR_EL3.APK = 0 traps EL2's key
  * register accesses (EC 0x18); then the EL2 checks run at EL2.
- * Without FEAT_PAuth (armvisor --no-pauth) the fields read 0 and PACIASP is a NOP.
+ * Without FEAT_PAuth (armvisor without --pauth) the fields read 0 and PACIASP is a NOP.
  * One PASS/FAIL line per check, then `N passed, M failed`.
  */
 #include "pauth.h"

@@ -37,7 +37,7 @@ export interface VirtBoardOptions {
   // FEAT_VHE when the CPU has EL2 (default true); false hides it from the ID
   // registers and makes it absent, as on a Cortex-A57 (`--no-vhe`).
   vhe?: boolean;
-  // FEAT_PAuth (default true; `--no-pauth`): see CoreOptions.pauth.
+  // FEAT_PAuth (default PAUTH_DEFAULT; `--pauth`, `--no-pauth`): see CoreOptions.pauth.
   pauth?: boolean;
   // A bare-metal program (`armvisor run`, hv/machine.ts) rather than a
   // kernel: the CPU implements EL1 up to `el`, the program is entered there

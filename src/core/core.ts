@@ -45,11 +45,19 @@ export interface CoreOptions {
   // FEAT_VHE, ID_AA64MMFR2_EL1.NV = 2); false hides them (no CLI option: the
   // board never asks for that).
   nv?: boolean;
-  // FEAT_PAuth with QARMA5 (CONFIG_PAUTH; default on): the PAC/AUT/XPAC
-  // instructions, the key registers, HCR_EL2.{API, APK}, SCR_EL3.{API, APK}.
-  // false: the hint-space PAC instructions are NOPs, the others UNDEFINED.
+  // FEAT_PAuth with QARMA5 (CONFIG_PAUTH; default PAUTH_DEFAULT): the
+  // PAC/AUT/XPAC instructions, the key registers, HCR_EL2.{API, APK},
+  // SCR_EL3.{API, APK}. false: the hint-space PAC instructions are NOPs, the
+  // others UNDEFINED.
   pauth?: boolean;
 }
+
+// Whether the CPU has FEAT_PAuth when nothing says (CoreOptions.pauth, the
+// CLI's --pauth / --no-pauth). Off: a kernel built with return-address
+// signing (Debian's) then boots without it, which is faster (PACIASP and
+// AUTIASP in every non-leaf function cost a QARMA5 computation or a memo
+// lookup each: `npm run bench -- boot --pauth` against `--no-pauth`).
+export const PAUTH_DEFAULT = false;
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
 export class Core {
@@ -99,7 +107,7 @@ export class Core {
     core.setU32(ABI.CONFIG_HOST_STAGE2, options.hostStage2 ? 1 : 0);
     core.setU32(ABI.CONFIG_NO_VHE, options.vhe === false ? 1 : 0);
     core.setU32(ABI.CONFIG_NV, options.nv === false ? 0 : 1);
-    core.setU32(ABI.CONFIG_PAUTH, options.pauth === false ? 0 : 1);
+    core.setU32(ABI.CONFIG_PAUTH, options.pauth ?? PAUTH_DEFAULT ? 1 : 0);
     exports.init();
     return core;
   }

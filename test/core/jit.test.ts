@@ -587,8 +587,8 @@ describe("FEAT_PAuth in compiled code", () => {
     core.setSysreg(ABI.SR_TCR_EL1, 25n);
   };
   it("the same state as the interpreter, the loop page compiled, the bad RETAA an Instruction Abort (Address size, MMU off) at the corrupted address", async () => {
-    const j = await runSnippet(SRC, { jit: true, regs: { 12: 0x77n }, setup, maxInsns: 1_000_000n });
-    const i = await runSnippet(SRC, { jit: false, regs: { 12: 0x77n }, setup, maxInsns: 1_000_000n });
+    const j = await runSnippet(SRC, { jit: true, pauth: true, regs: { 12: 0x77n }, setup, maxInsns: 1_000_000n });
+    const i = await runSnippet(SRC, { jit: false, pauth: true, regs: { 12: 0x77n }, setup, maxInsns: 1_000_000n });
     expect(compiled(j.core)).toBeGreaterThan(0);
     for (const n of [0, 5, 6, 11, 30]) expect(hex(j.core.x(n)), `x${n}`).toBe(hex(i.core.x(n)));
     expect(j.core.x(0)).toBe(300n);

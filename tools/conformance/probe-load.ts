@@ -30,8 +30,8 @@ export function instantiateProbe(wasm: Uint8Array, source: string): Probe {
   const inst = new WebAssembly.Instance(mod, { env: env as WebAssembly.ModuleImports });
   const x = inst.exports as Record<string, unknown>;
   if (!memory) memory = x.memory as WebAssembly.Memory;
-  // Decode as the sweep's armvisor runs: with FP/AdvSIMD (CONFIG_FP = 1) and
-  // FEAT_PAuth (CONFIG_PAUTH = 1, the default). core.wasm reads its CONFIG
+  // Decode as the sweep's armvisor runs (targets.ts runArmvisor): with
+  // FP/AdvSIMD (CONFIG_FP = 1) and FEAT_PAuth (CONFIG_PAUTH = 1). core.wasm reads its CONFIG
   // block in init(); the stand-alone probe has configureFp() (which sets both).
   if (typeof x.configureFp === "function") (x.configureFp as (on: number) => void)(1);
   else if (typeof x.init === "function") {

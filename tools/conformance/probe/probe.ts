@@ -38,5 +38,5 @@ export function decodeProbeRange(start: u32, count: u32, hist: usize, groups: us
 export function opCount(): u32 { return <u32>OP_COUNT; }
 
 // Decode with FP/AdvSIMD (CONFIG_FP) on or off, as the core does after
-// loadConfig(); with FEAT_PAuth (CONFIG_PAUTH), as armvisor runs by default.
+// loadConfig(); with FEAT_PAuth (CONFIG_PAUTH), as the sweep runs armvisor.
 export function configureFp(on: u32): void { store<u32>(CONFIG_FP, on); store<u32>(CONFIG_PAUTH, 1); loadConfig(); }
