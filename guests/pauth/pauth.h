@@ -13,6 +13,7 @@ extern char el1_pacia[], el1_pacga[], el1_autiasp[], el1_xpaci[], el1_rd_apiakey
 extern char do_braa[], do_blraa[], do_retaa[], do_retaa_bad[], do_ldraa[], do_ldraa_wb[], do_ldrab[];
 u64 pauth_handler(struct frame *f);
 u64 el2_call(void *fn, u64 arg0, u64 arg1);
+u64 lower_call_eretaa(u64 fn, u64 spsr, u64 arg, u64 stub, u64 corrupt);
 #endif
 
 #endif

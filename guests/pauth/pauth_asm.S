@@ -40,6 +40,29 @@ lower_call:
     eret
     .size   lower_call, . - lower_call
 
+/* u64 lower_call_eretaa(u64 fn, u64 spsr, u64 arg, u64 stub, u64 corrupt):
+ * lower_call by ERETAA: ELR_EL2 = fn signed with key IA and SP as the
+ * modifier (PACIA), its PAC XORed with `corrupt`. */
+    .globl  lower_call_eretaa
+    .type   lower_call_eretaa, %function
+lower_call_eretaa:
+    adrp    x9, jb
+    add     x9, x9, :lo12:jb
+    JB_SAVE x9, x10
+    adrp    x10, el1_stack_top
+    add     x10, x10, :lo12:el1_stack_top
+    msr     sp_el1, x10
+    mov     x10, sp
+    pacia   x0, x10
+    eor     x0, x0, x4
+    msr     elr_el2, x0
+    msr     spsr_el2, x1
+    mov     x0, x2
+    mov     x30, x3
+    isb
+    eretaa
+    .size   lower_call_eretaa, . - lower_call_eretaa
+
 /* u64 lower_call3(u64 fn, u64 spsr, u64 arg, u64 stub): lower_call at EL3 (its own jump buffer, EL2's stack). */
     .globl  lower_call3
     .type   lower_call3, %function
