@@ -21,7 +21,7 @@
 //   0x0120_0000  page -> slot map   (u16 per 4 KiB page of guest RAM)
 //   0x0140_0000  guest RAM          (RAM_HOST_BASE; host grows memory to fit)
 
-export const ABI_VERSION = 15; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_LOR (SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1); 14: CONFIG_RAS, SR_DISR_EL1, SR_VDISR_EL2, SR_VSESR_EL2; 15: FEAT_PMUv3 (SR_PMCR_EL0..SR_PMU_SNAPSHOT, TIMER_PMU)
+export const ABI_VERSION = 16; // 2: V0..V31, FPCR/FPSR storage, CONFIG_FP; 3: generic timers, TIMER block; 4: CONFIG_GIC, EXIT_SYSREG record; 5: debug breakpoint/watchpoint registers; 6: JIT_ENABLED holds the heat threshold; 7: ESR/FAR/HPFAR in the exit record, CONFIG_HOST_STAGE2, EXIT_EXCEPTION, LINE_VIRQ/LINE_VFIQ; 8: FEAT_VHE (TTBR1_EL2, CONTEXTIDR_EL2, CNTHV_*, TIMER_HYPVIRT); 9: CONFIG_NO_VHE; 10: CONFIG_NV; 11: SR_VNCR_EL2; 12: ICH_TRAPS; 13: FEAT_LOR (SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1); 14: CONFIG_RAS, SR_DISR_EL1, SR_VDISR_EL2, SR_VSESR_EL2; 15: FEAT_PMUv3 (SR_PMCR_EL0..SR_PMU_SNAPSHOT, TIMER_PMU); 16: CONFIG_PAUTH, SR_APIAKEYLO_EL1..SR_APGAKEYHI_EL1, JIT_PAC_KEYS
 
 // ---- EXIT record -----------------------------------------------------------
 export const EXIT_BASE = 0x1000;
@@ -144,6 +144,12 @@ export const CONFIG_NV = CONFIG_BASE + 0x2c;
 // that defers a pending physical SError (LINE_SERROR) into DISR_EL1 clears
 // LINE_SERROR in CONTROL_LINES: the SError is consumed.
 export const CONFIG_RAS = CONFIG_BASE + 0x30;
+// u32 1 = FEAT_PAuth with FEAT_PACQARMA5 (ID_AA64ISAR1_EL1.APA = GPA = 1):
+// the PAC/AUT/XPAC instructions, the key registers, HCR_EL2.{API, APK} and
+// SCR_EL3.{API, APK}; 0 = the hint-space PAC instructions are NOPs and the
+// others UNDEFINED. Read by the decoder: fixed for a machine's life. The
+// host's default is src/core/core.ts PAUTH_DEFAULT.
+export const CONFIG_PAUTH = CONFIG_BASE + 0x34;
 
 // ---- MESSAGE ----------------------------------------------------------------
 export const MESSAGE_BASE = 0x1400;
@@ -287,7 +293,10 @@ export const SR_PMCCNTR_EL0 = 106;
 export const SR_PMEVCNTR0_EL0 = 107; // PMEVCNTR<n>_EL0 at 107 + n, n < 4 (PMCR_EL0.N)
 export const SR_PMEVTYPER0_EL0 = 111; // PMEVTYPER<n>_EL0 at 111 + n
 export const SR_PMU_SNAPSHOT = 115;
-export const SR_COUNT = 116;
+// FEAT_PAuth keys, Lo then Hi of APIAKey, APIBKey, APDAKey, APDBKey, APGAKey.
+export const SR_APIAKEYLO_EL1 = 116;
+export const SR_APGAKEYLO_EL1 = 124;
+export const SR_COUNT = 126; // at most 128: SYSREG_BASE + 8 * SR_COUNT <= V_BASE
 // SIMD&FP registers V0..V31, 16 bytes each (little-endian: D[0] at +0, D[1] at +8).
 export const V_BASE = VCPU_BASE + 0x800;
 export const V_END = V_BASE + 32 * 16;
@@ -354,6 +363,10 @@ export const JIT_TLBCTX = JIT_BASE + 0x10;     // u64 the TLB context bits (mirr
 export const JIT_SPALIGN = JIT_BASE + 0x18;    // u32 SP alignment checking in force (mirrored by the core)
 export const JIT_REQUEST_SLOT = JIT_BASE + 0x1c; // u32 slot to compile (with EXIT_JIT)
 export const JIT_ENABLED = JIT_BASE + 0x20;    // u32 host -> core: 0 = never ask; n = ask for a page once it has been entered n times (its heat)
+// u32 bit k set when PAC key k (0 IA, 1 IB, 2 DA, 3 DB) is enabled by the
+// current regime's SCTLR_ELx.EnXX (mirrored by the core): compiled code
+// skips a disabled PAC*/AUT* without calling the core.
+export const JIT_PAC_KEYS = JIT_BASE + 0x24;
 export const JIT_LEAVE = -1;
 export const JIT_FAULT = -2;
 export const JIT_HEAT_THRESHOLD = 64;         // the hosts' default heat for JIT_ENABLED

@@ -99,3 +99,8 @@ export function decodeProbe(insn: u32): u32 {
 // Whether this build counts TLB fast-path hits (build/core.stats.wasm does);
 // compiled code then counts them too.
 export function countsTlbHits(): bool { return countsHits(); }
+
+// QARMA5 ComputePAC, for the unit test against the QARMA paper's test vectors.
+import { computePAC } from "./exec/qarma";
+export function pauthComputePAC(data: u64, modifier: u64, key0: u64, key1: u64): u64 { return computePAC(data, modifier, key0, key1); }
+export { jitBranchAuth, jitPAC } from "./exec/pauth";

@@ -72,12 +72,12 @@ export function fetchedLinux() {
   return { kernel: join(dir, "vmlinuz"), initramfs: join(dir, "initramfs.cpio.gz") };
 }
 
-export async function run({ reps = 3 } = {}) {
+export async function run({ reps = 3, armvisorArgs = [] } = {}) {
   const guest = fetchedLinux();
   await compareBoots({
     name: "boot", reps,
-    armvisorArgs: ["boot", "--kernel", guest.kernel, "--initrd", guest.initramfs, "-m", "512", "--append", APPEND],
-    armvisorLabel: "armvisor (virt, 1 vCPU, 512 MiB, FP/AdvSIMD)",
+    armvisorArgs: ["boot", "--kernel", guest.kernel, "--initrd", guest.initramfs, "-m", "512", "--append", APPEND, ...armvisorArgs],
+    armvisorLabel: `armvisor (virt, 1 vCPU, 512 MiB, FP/AdvSIMD${armvisorArgs.length ? " " + armvisorArgs.join(" ") : ""})`,
     qemuArgs: ["-M", "virt", "-cpu", "cortex-a57", "-smp", "1", "-m", "512", "-nographic", "-no-reboot",
       "-kernel", guest.kernel, "-initrd", guest.initramfs, "-append", APPEND],
     qemuLabel: "qemu-system-aarch64 -M virt -cpu cortex-a57 (TCG)",

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// armvisor benchmarks: `node bin/bench.js <name> [--reps N]` (or `npm run bench -- <name>`,
+// armvisor benchmarks: `node bin/bench.js <name> [--reps N] [--pauth | --no-pauth]` (or `npm run bench -- <name>`,
 // which builds first). Each benchmark lives in bench/<name>.js and exports run(options);
 // it ends its output with one `RESULT <name> ...` line.
 const BENCHMARKS = {
@@ -11,7 +11,7 @@ const BENCHMARKS = {
 };
 
 function usageError(message, listBenchmarks = true) {
-  const tail = listBenchmarks ? `; valid benchmarks: ${Object.keys(BENCHMARKS).join(", ")}` : "; usage: bench <benchmark> [--reps N]";
+  const tail = listBenchmarks ? `; valid benchmarks: ${Object.keys(BENCHMARKS).join(", ")}` : "; usage: bench <benchmark> [--reps N] [--pauth | --no-pauth]";
   process.stderr.write(`bench: ${message}${tail}\n`);
   process.exit(2);
 }
@@ -28,6 +28,9 @@ while (args.length) {
     const n = Number(args.shift());
     if (!Number.isInteger(n) || n < 1) usageError("--reps needs a positive integer", false);
     options.reps = n;
+  } else if (a === "--pauth" || a === "--no-pauth") {
+    // `boot`: boot with or without FEAT_PAuth (armvisor's own option; QEMU's run is unchanged).
+    options.armvisorArgs = [...(options.armvisorArgs ?? []), a];
   } else {
     usageError(`unknown argument '${a}'`, false);
   }

@@ -43,12 +43,12 @@ function theGuest(): LinuxGuest {
   return guest;
 }
 
-async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; vhe?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
+async function bootLinux(opts: { append?: string; cpus?: number; drives?: VirtDrive[]; gic?: 2 | 3; virtualization?: boolean; vhe?: boolean; pauth?: boolean; session?: (sh: Shell) => Promise<void> } = {}): Promise<Run> {
   const g = theGuest();
   return runWithConsole(async (con, waitForInput) => {
     const board = await VirtBoard.create({
       wasm: wasm as BufferSource, ramMiB: 512, cpus: opts.cpus ?? 1, console: con, fp: true, drives: opts.drives,
-      gic: opts.gic, virtualization: opts.virtualization, vhe: opts.vhe, waitForInput,
+      gic: opts.gic, virtualization: opts.virtualization, vhe: opts.vhe, pauth: opts.pauth, waitForInput,
     });
     await board.bootLinux({
       kernel: new Uint8Array(readFileSync(g.kernel)), kernelName: g.kernel,
@@ -85,8 +85,8 @@ const PMU_PROBED = /hw perfevents: enabled with armv8_pmuv3\S* PMU driver, 5 (\(
 const shellEnd = (r: Run) => `result ${r.result.kind}${"message" in r.result ? `: ${r.result.message}` : ""}`;
 
 describe("Debian's Linux on the virt board", () => {
-  it("boots to userspace and powers off (armvisor.poweroff) with no kernel warnings", async () => {
-    const r = await bootLinux({ append: `${DEFAULT_APPEND} ${POWEROFF_PARAM}` });
+  it("boots to userspace and powers off (armvisor.poweroff) with no kernel warnings, with FEAT_PAuth (--pauth)", async () => {
+    const r = await bootLinux({ append: `${DEFAULT_APPEND} ${POWEROFF_PARAM}`, pauth: true });
     expect(r.out).toContain(`${USERSPACE_MARKER}\r\n`);
     expect(r.result.kind, shellEnd(r)).toBe("system-off");
     expect(r.out).toContain("Run /init as init process");
@@ -96,6 +96,9 @@ describe("Debian's Linux on the virt board", () => {
     expect(r.out).toContain("CPU features: detected: RAS Extension Support");
     // The /pmu node's PMUv3: four event counters and the cycle counter.
     expect(r.out).toMatch(PMU_PROBED);
+    // FEAT_PAuth: the kernel (CONFIG_ARM64_PTR_AUTH) finds it and signs its return addresses.
+    expect(r.out).toContain("CPU features: detected: Address authentication (architected QARMA5 algorithm)");
+    expect(r.out).toContain("CPU features: detected: Generic authentication (architected QARMA5 algorithm)");
     expect(troubleIn(r.out)).toEqual([]);
     // It powered off right after the marker: no modules were loaded.
     expect(r.out.slice(r.out.indexOf(USERSPACE_MARKER))).not.toMatch(/virtio/);
@@ -200,10 +203,10 @@ describe("Debian's Linux on the virt board", () => {
     { name: "nVHE (kvm-arm.mode=nvhe), GICv2", gic: 2, vhe: true, append: `${DEFAULT_APPEND} kvm-arm.mode=nvhe`, kvm: "kvm [1]: Hyp mode initialized successfully" },
   ] as const;
   for (const m of MODES) {
-    it(`boots at EL2 with --virtualization (${m.name}): KVM runs kvm-hello's nested guest, PSCI by SMC powers off`, async () => {
+    it(`boots at EL2 with --virtualization --pauth (${m.name}): KVM runs kvm-hello's nested guest, PSCI by SMC powers off`, async () => {
       let from = 0;
       const r = await bootLinux({
-        gic: m.gic, virtualization: true, vhe: m.vhe, append: m.append,
+        gic: m.gic, virtualization: true, vhe: m.vhe, append: m.append, pauth: true,
         session: async (sh) => {
           from = await sh.type("kvm-hello; echo status=$?");
           await sh.type("poweroff -f");
@@ -214,6 +217,8 @@ describe("Debian's Linux on the virt board", () => {
       expect(r.out).toContain("CPU features: detected: RAS Extension Support"); // KVM's exits use ESB and DISR_EL1
       expect(r.out).toContain(m.kvm);
       expect(r.out).toMatch(PMU_PROBED);
+      // KVM with FEAT_PAuth: its guests' key registers and PAC instructions go through HCR_EL2.{APK, API}.
+      expect(r.out).toContain("CPU features: detected: Address authentication (architected QARMA5 algorithm)");
       if (m.kvm.includes("VHE")) expect(r.out).toContain("CPU features: detected: Virtualization Host Extensions");
       else expect(r.out).not.toContain("Virtualization Host Extensions");
       if (m.gic === 3) expect(r.out).toContain("kvm [1]: GIC system register CPU interface enabled");

@@ -2,7 +2,7 @@
 // globals at run() entry so the hot path never re-reads it.
 import {
   CONFIG_RAM_BASE, CONFIG_RAM_SIZE, CONFIG_HIGHEST_EL, CONFIG_SEMIHOSTING, CONFIG_FP, CONFIG_GIC,
-  CONFIG_HOST_STAGE2, CONFIG_NO_VHE, CONFIG_NV, CONFIG_RAS,
+  CONFIG_HOST_STAGE2, CONFIG_NO_VHE, CONFIG_NV, CONFIG_RAS, CONFIG_PAUTH,
 } from "../abi";
 
 export let ramBase: u64 = 0x4000_0000;
@@ -28,6 +28,8 @@ export let nvControls: bool = false;
 // FEAT_RAS implemented (CONFIG_RAS): read by the decoder (ESB, the RAS
 // registers), so fixed for a machine's life.
 export let rasImplemented: bool = false;
+// FEAT_PAuth implemented (CONFIG_PAUTH). Read by the decoder, so fixed for a machine's life.
+export let pauthImplemented: bool = false;
 
 export function loadConfig(): void {
   ramBase = load<u64>(CONFIG_RAM_BASE);
@@ -41,6 +43,7 @@ export function loadConfig(): void {
   vheImplemented = highest >= 2 && load<u32>(CONFIG_NO_VHE) == 0;
   nvControls = vheImplemented && load<u32>(CONFIG_NV) != 0;
   rasImplemented = load<u32>(CONFIG_RAS) != 0;
+  pauthImplemented = load<u32>(CONFIG_PAUTH) != 0;
 }
 
 // The highest exception level implemented for guest software. Levels above

@@ -57,6 +57,7 @@ import * as SL from "../exec/simd_ldst";
 
 // ---- imports of group CRYPTO
 import * as CR from "../exec/crypto";
+import * as PA from "../exec/pauth";
 // ---- end of imports of group CRYPTO
 
 const R_REDO = 4;                            // entry was just decoded: dispatch it again
@@ -628,6 +629,14 @@ export function runLoop(budget: u64, singleStep: bool): u32 {
       case O.OP_CRYPTO_SHA256_3: if (CR.execSha256Three(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       case O.OP_CRYPTO_SHA_2: if (CR.execShaTwo(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
       // ---- end of cases of group CRYPTO
+
+      // ---- cases of group PAUTH
+      case O.OP_PAC: if (PA.execPAC(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_PACGA: if (PA.execPACGA(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      case O.OP_BRA: r = PA.execBRA(w, e); break;
+      case O.OP_ERETA: r = PA.execERETA(w, e); break;
+      case O.OP_LDRA: if (PA.execLDRA(w, e) == O.R_NEXT) { e += CODE_ENTRY_SIZE; continue; } r = O.R_FAULT; break;
+      // ---- end of cases of group PAUTH
       default: setNextPC(undefinedInstruction(pcOf(e))); r = O.R_FAULT;
     }
     if (r >= R_LOCAL) {

@@ -1,7 +1,8 @@
 // Recomputes what the hot path caches about the translation and checking
 // context. Called whenever an instruction may have changed it (exception
 // entry and return, MSR, TLB and cache maintenance) and at run() entry.
-// Besides translation: SP alignment checking and the FP/AdvSIMD enable check.
+// Besides translation: SP alignment checking, the FP/AdvSIMD enable check
+// and what pointer authentication reads.
 import { currentEL, sysreg, getIL, getPAN } from "./state";
 import { sctlrForEL0, nv1DescriptorsInEffect } from "../except/exception";
 import { hcrVirtualPending } from "../except/interrupt";
@@ -12,6 +13,8 @@ import { invalidateFetchPage } from "./context";
 import { setTranslationContext, tlbCtx, contextFor } from "../mmu/tlb";
 import { updateSPAlignCheck, spAlignCheckOn } from "../exec/ldst";
 import { updateFPTrap } from "../exec/simdfp";
+import { updatePAuthContext } from "../exec/pauth";
+import { pauthImplemented } from "./config";
 import { SR_SCTLR_EL1, SR_SCTLR_EL2, SR_SCTLR_EL3, JIT_TLBCTX, JIT_SPALIGN } from "../abi";
 
 const SCTLR_A: u64 = 1 << 1;
@@ -48,6 +51,7 @@ export function syncContext(): void {
   setTranslationContext(contextFor(contextKey(el)), (sctlr & SCTLR_A) != 0 ? 0xf : 0);
   updateSPAlignCheck();
   updateFPTrap(); // CPACR_EL1.FPEN, CPTR_EL2/EL3.TFP for the current EL
+  if (pauthImplemented) updatePAuthContext(); // the regime's TCR, SCTLR.EnXX, HCR_EL2/SCR_EL3.API
   // What compiled code needs of the context, mirrored where it can read it.
   store<u64>(JIT_TLBCTX, tlbCtx);
   store<u32>(JIT_SPALIGN, spAlignCheckOn() ? 1 : 0);

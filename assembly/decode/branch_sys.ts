@@ -6,6 +6,7 @@ import { signExtend } from "../util/bits";
 import { sysregLookup } from "../sysreg/table";
 import { sysOpLookup } from "../sysreg/sysops";
 import { rasImplemented } from "../cpu/config";
+import { decodePAuthHint, decodePAuthBranch } from "./pauth";
 
 // A direct branch: the in-page form when the target lies in the same 4 KiB
 // page (the entry delta is then known at decode time), else the general one.
@@ -67,11 +68,12 @@ export function decodeBranchSystem(insn: u32, e: usize): void {
   if ((insn & 0xfe00_0000) == 0xd600_0000) {
     let opc = bits(insn, 24, 21), op2 = bits(insn, 20, 16), op3 = bits(insn, 15, 10);
     let rn = bits(insn, 9, 5), op4 = bits(insn, 4, 0);
+    if (op2 == 31 && decodePAuthBranch(opc, op3, rn, op4, e)) return;
     if (op2 != 31 || op3 != 0 || op4 != 0) { undef(e); return; }
     if (opc == 0 || opc == 2) emit(e, O.OP_BR, 0, rZ(rn), 0, 0, 0, 0);        // BR, RET
     else if (opc == 1) emit(e, O.OP_BLR, 0, rZ(rn), 0, 0, 0, 0);
     else if (opc == 4 && rn == 31) emit(e, O.OP_ERET, 0, 0, 0, 0, 0, 0);
-    else undef(e); // DRPS (Debug state only), PAuth forms
+    else undef(e); // DRPS (Debug state only)
     return;
   }
   // System: 1101010100
@@ -88,7 +90,9 @@ export function decodeBranchSystem(insn: u32, e: usize): void {
           case 5: emit(e, O.OP_SEVL, 0, 0, 0, 0, 0, 0); return;
           case 16: if (rasImplemented) { emit(e, O.OP_ESB, 0, 0, 0, 0, 0, 0); return; } break; // ESB
         }
-        // NOP and every other hint (unallocated hints execute as NOP).
+        if (decodePAuthHint(hint, e)) return;
+        // NOP and every other hint (unallocated hints execute as NOP; so do
+        // the FEAT_PAuth ones when it is not implemented).
         emit(e, O.OP_NOP, 0, 0, 0, 0, 0, 0);
         return;
       }

@@ -4,6 +4,7 @@ import * as O from "./ops";
 import { extendField } from "../exec/flags";
 import { fusibleBranch } from "./fusion";
 import { NO_NEXT } from "./decoder";
+import { decodePAuthDP1, decodePACGA } from "./pauth";
 
 export function decodeDataProcessingRegister(insn: u32, e: usize): void {
   let sf = bit(insn, 31), op0 = bit(insn, 30), op1 = bit(insn, 28), op2 = bits(insn, 24, 21);
@@ -69,12 +70,14 @@ export function decodeDataProcessingRegister(insn: u32, e: usize): void {
       let s = bit(insn, 29), opcode = imm6;
       if (s != 0) { undef(e); return; }
       if (op0 == 1) { // Data-processing (1 source)
-        if (rm != 0 || opcode > 5) { undef(e); return; } // opcode2 != 0: PAuth
+        if (rm == 1 && sf && decodePAuthDP1(opcode, rn, rd, e)) return; // opcode2 = 00001: FEAT_PAuth
+        if (rm != 0 || opcode > 5) { undef(e); return; }
         if (opcode == 3 && !sf) { undef(e); return; }     // REV (64-bit) only with sf = 1
         emit(e, O.OP_DP1 + sf, wZ(rd), rZ(rn), 0, opcode, 0, 0);
         return;
       }
       // Data-processing (2 source)
+      if (opcode == 12 && sf && decodePACGA(rm, rn, rd, e)) return;
       let ok = opcode == 2 || opcode == 3 || (opcode >= 8 && opcode <= 11);
       if (opcode >= 16 && opcode <= 23) ok = ((opcode & 3) == 3) == (sf == 1); // CRC32{C}X needs sf = 1, B/H/W sf = 0
       if (!ok) { undef(e); return; }

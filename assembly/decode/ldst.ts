@@ -7,6 +7,7 @@ import { signExtend } from "../util/bits";
 import { extendField } from "../exec/flags";
 import { fpEnabled } from "../cpu/config";
 import { decodeLoadStoreStructure } from "./simd_ldst";
+import { decodeLDRA } from "./pauth";
 
 // The memop for size:opc of a single-register load/store; -1 if unallocated.
 function memopFor(size: u32, opc: u32, allowPrfm: bool): i32 {
@@ -39,6 +40,7 @@ export function decodeLoadStore(insn: u32, e: usize): void {
     if (fpEnabled) decodeLoadStoreFP(insn, e); else undef(e);
     return;
   }
+  if (decodeLDRA(insn, e)) return;
   let size = bits(insn, 31, 30), rt = bits(insn, 4, 0), rn = bits(insn, 9, 5);
 
   // Load/store exclusive, acquire/release, CAS: size 001000 o2 L o1 Rs o0 Rt2 Rn Rt

@@ -319,7 +319,24 @@ export const OP_CRYPTO_END = OP_CRYPTO_FIRST + 7;
 // ESB (FEAT_RAS; a NOP without it): see except/ras.ts.
 export const OP_ESB = OP_CRYPTO_END;
 
-export const OP_COUNT = OP_ESB + 1;
+// ---- Group PAUTH (decode/pauth.ts): FEAT_PAuth, decoded only with CONFIG_PAUTH.
+export const OP_PAUTH_FIRST = OP_ESB + 1;
+// PAC*, AUT*, XPAC* and their hint forms: a = the pointer's slot (read and
+// written), b = the modifier's slot, c = key (0 IA, 1 IB, 2 DA, 3 DB), d = PAC_*.
+export const OP_PAC = OP_PAUTH_FIRST + 0;
+export const OP_PACGA = OP_PAUTH_FIRST + 1;  // a = Rd, b = Rn, c = Rm|SP
+// BRA*, BLRA*, RETA*: a = 1 for BLRA*, b = the target's slot, c = the modifier's slot, d = key (0 IA, 1 IB).
+export const OP_BRA = OP_PAUTH_FIRST + 2;
+export const OP_ERETA = OP_PAUTH_FIRST + 3;  // d = key (0 IA, 1 IB)
+// LDRAA, LDRAB: a = Rt, b = Rn|SP, d = key (2 DA, 3 DB) | writeback << 2, imm = offset.
+export const OP_LDRA = OP_PAUTH_FIRST + 4;
+export const OP_PAUTH_END = OP_PAUTH_FIRST + 5;
+export const PAC_ADD = 0;
+export const PAC_AUTH = 1;
+export const PAC_STRIP = 2;
+// ---- end of group PAUTH
+
+export const OP_COUNT = OP_PAUTH_END;
 
 // Handler results: what the run loop does after the instruction.
 export const R_NEXT = 0;    // fall through to the next entry

@@ -163,12 +163,13 @@ export function takeSync(ec: u32, iss: u32, pc: u64): u64 {
 
 export function undefinedInstruction(pc: u64): u64 { return takeSync(EC_UNKNOWN, 0, pc); }
 
-// AArch64.ExceptionReturn. Returns the new PC.
-export function exceptionReturn(): u64 {
+// AArch64.ExceptionReturn. Returns the new PC. ERETAA/ERETAB pass the
+// authenticated ELR (given = true).
+export function exceptionReturn(authElr: u64 = 0, given: bool = false): u64 {
   pmuEvent(EV_EXC_RETURN);
   let from = currentEL();
   let spsr = sysreg(banked(SR_SPSR_EL1, from));
-  let elr = sysreg(banked(SR_ELR_EL1, from));
+  let elr = given ? authElr : sysreg(banked(SR_ELR_EL1, from));
   let m = <u32>spsr & 0x1f;
   let target = (m >> 2) & 3;
   let illegal = false;

@@ -2,6 +2,7 @@
 export const EC_UNKNOWN = 0x00;
 export const EC_WFX_TRAP = 0x01;
 export const EC_FP_ACCESS_TRAP = 0x07;
+export const EC_PAC_TRAP = 0x09; // FEAT_PAuth instruction trapped by HCR_EL2.API or SCR_EL3.API
 export const EC_ILLEGAL_STATE = 0x0e;
 export const EC_SVC64 = 0x15;
 export const EC_HVC64 = 0x16;

@@ -10,7 +10,7 @@ import {
   SR_MAIR_EL2, SR_MAIR_EL3, RAM_HOST_BASE, PSTATE_PAN, PSTATE_UAO, CNT_TLB_WALKS, CNT_TLB_WALK_READS,
 } from "../abi";
 import { sysreg } from "../cpu/state";
-import { ramBase, ramSize, hostStage2 } from "../cpu/config";
+import { ramBase, ramSize, hostStage2, pauthImplemented } from "../cpu/config";
 import { stage2IsDevice } from "./memattr";
 import { el2Enabled, elIsInHost, nv1DescriptorsInEffect, nvControlsAtEL1, HCR_NV, HCR_NV1 } from "../except/exception";
 
@@ -450,14 +450,18 @@ export function unprivilegedIsPrivileged(): bool {
 
 // AArch64.BranchAddr: a branch target with a tagged top byte (TBI in effect
 // for its half of the address space) has bits 63:56 replaced by bit 55.
+// With FEAT_PAuth, TCR_ELx.TBIDn = 1 makes TBIn apply to data addresses
+// only (EffectiveTBI with IsInstr), and the tag stays.
 export function branchAddr(target: u64, el: u32): u64 {
   let tbi: bool;
   let regime = regimeOf(el);
   if (hasTwoRanges(regime)) {
     let tcr = sysreg(regime == REGIME_EL20 ? SR_TCR_EL2 : SR_TCR_EL1);
-    tbi = (tcr & (<u64>1 << ((target & (<u64>1 << 55)) != 0 ? 38 : 37))) != 0;
+    let upper: u64 = (target >> 55) & 1;
+    tbi = (tcr & (<u64>1 << (37 + upper))) != 0 && !(pauthImplemented && (tcr & (<u64>1 << (51 + upper))) != 0);
   } else {
-    tbi = (sysreg(el == 3 ? SR_TCR_EL3 : SR_TCR_EL2) & (1 << 20)) != 0;
+    let tcr = sysreg(el == 3 ? SR_TCR_EL3 : SR_TCR_EL2);
+    tbi = (tcr & (1 << 20)) != 0 && !(pauthImplemented && (tcr & (1 << 29)) != 0);
   }
   return tbi ? <u64>(<i64>(target << 8) >> 8) : target;
 }

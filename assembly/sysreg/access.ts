@@ -14,8 +14,9 @@ import {
   currentEL, spSel, sysreg, setSysreg, getNZCV, setNZCV, getDAIF, setDAIF, readSPEL, writeSPEL,
   setELAndSP, getPAN, getUAO,
 } from "../cpu/state";
-import { highestEL, vheImplemented, nvControls, rasImplemented } from "../cpu/config";
+import { highestEL, vheImplemented, nvControls, rasImplemented, pauthImplemented } from "../cpu/config";
 import { disrRegister, deferredValue, VSESR_MASK } from "../except/ras";
+import { HCR_APK, HCR_API, SCR_APK, SCR_API } from "../exec/pauth";
 import { pcOf, setNextPC, requestExit, exitSyndrome } from "../cpu/context";
 import { physicalCount, timerCount, readTimerCtl, ctlOf, cvalOf } from "../cpu/timer";
 import {
@@ -433,7 +434,7 @@ export function mrs(reg: i32, key: u32, rt: u32, e: usize, now: u64): bool {
     case T.SPR_ID_AA64DFR0: v = ID.ID_AA64DFR0; break;
     case T.SPR_ID_AA64DFR1: v = ID.ID_AA64DFR1; break;
     case T.SPR_ID_AA64ISAR0: v = ID.idAA64ISAR0(); break;
-    case T.SPR_ID_AA64ISAR1: v = ID.ID_AA64ISAR1; break;
+    case T.SPR_ID_AA64ISAR1: v = ID.idAA64ISAR1(); break;
     case T.SPR_ID_AA64MMFR0: v = ID.ID_AA64MMFR0; break;
     case T.SPR_ID_AA64MMFR1: v = ID.idAA64MMFR1(); break;
     case T.SPR_ID_AA64MMFR2: v = ID.idAA64MMFR2(); break;
@@ -480,18 +481,26 @@ export function msr(reg: i32, key: u32, rt: u32, v: u64, e: usize, now: u64): bo
     case SR_LORC_EL1: setSysreg(reg, v & LORC_MASK); break;
     // HCR_EL2: the Armv8.0 fields (bits 33:0) and E2H (FEAT_VHE), with HCD
     // RES0 when EL3 is implemented; RW is RAO/WI, no lower EL can be AArch32.
-    // The fields of features this core lacks (APK, API, FIEN, ...) are RES0.
+    // The fields of features this core lacks (FIEN, ...) are RES0.
     case SR_HCR_EL2: {
       let w = vheImplemented ? HCR_WRITABLE : HCR_WRITABLE & ~HCR_E2H; // E2H is RES0 without FEAT_VHE
       // NV, NV1, AT (FEAT_NV) and NV2 (FEAT_NV2): with CONFIG_NV.
       if (nvControls) w |= HCR_NV | HCR_NV1 | HCR_AT | HCR_NV2;
       // TERR and TEA (FEAT_RAS): with CONFIG_RAS.
       if (rasImplemented) w |= HCR_TERR | HCR_TEA;
+      // APK, API (FEAT_PAuth): with CONFIG_PAUTH.
+      if (pauthImplemented) w |= HCR_APK | HCR_API;
       setSysreg(reg, (v & (highestEL() == 3 ? w & ~HCR_HCD : w)) | HCR_RW);
       break;
     }
-    // SCR_EL3: TERR (FEAT_RAS) is RES0 without CONFIG_RAS.
-    case SR_SCR_EL3: setSysreg(reg, (v & (rasImplemented ? SCR_WRITABLE | SCR_TERR : SCR_WRITABLE)) | SCR_RW); break;
+    // SCR_EL3: TERR (FEAT_RAS) and APK, API (FEAT_PAuth) are RES0 without them.
+    case SR_SCR_EL3: {
+      let w = SCR_WRITABLE;
+      if (rasImplemented) w |= SCR_TERR;
+      if (pauthImplemented) w |= SCR_APK | SCR_API;
+      setSysreg(reg, (v & w) | SCR_RW);
+      break;
+    }
     // FEAT_RAS: the error record registers are WI (no records); DISR_EL1
     // writes reach VDISR_EL2, DISR_EL1 or nothing (ras.ts disrRegister).
     case T.SPR_ERX: break;

@@ -1,7 +1,7 @@
 // Identification registers. Each advertises exactly what this core implements.
 import { SR_MIDR_EL1, SR_MPIDR_EL1, SR_CSSELR_EL1 } from "../abi";
 import { sysreg } from "../cpu/state";
-import { gicSysregs, highestEL, fpEnabled, vheImplemented, nvControls, rasImplemented } from "../cpu/config";
+import { gicSysregs, highestEL, fpEnabled, vheImplemented, nvControls, rasImplemented, pauthImplemented } from "../cpu/config";
 
 // ID_AA64PFR0_EL1: EL0 and EL1 AArch64 only (1); EL2/EL3 as configured;
 // FP and AdvSIMD: not implemented (0xF), or with CONFIG_FP implemented
@@ -32,6 +32,10 @@ export function idAA64ISAR0(): u64 {
   return fpEnabled ? ID_AA64ISAR0 | (2 << 4) | (1 << 8) | (1 << 12) : ID_AA64ISAR0;
 }
 export const ID_AA64ISAR1: u64 = 0;
+// With CONFIG_PAUTH: APA = 1, GPA = 1 (FEAT_PAuth with the QARMA5 algorithm,
+// the Armv8.3 scheme: no EPAC, PAuth2 or FPAC); API = GPI = 0 (no
+// IMPLEMENTATION DEFINED algorithm).
+export function idAA64ISAR1(): u64 { return pauthImplemented ? ID_AA64ISAR1 | (1 << 4) | (1 << 24) : ID_AA64ISAR1; }
 // ID_AA64MMFR0_EL1: PARange = 48 bits, ASIDBits = 16, all three granules
 // (TGran4 = 0, TGran64 = 0, TGran16 = 1) at stage 1 and stage 2.
 export const ID_AA64MMFR0: u64 = 0x5 | (0x2 << 4) | (0x1 << 20);

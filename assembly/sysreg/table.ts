@@ -3,7 +3,7 @@
 // are computed or special-purpose registers handled in access.ts.
 import * as SR from "../abi";
 import { gicSysregs, rasImplemented } from "../cpu/config";
-import { fpEnabled } from "../cpu/config";
+import { fpEnabled, pauthImplemented } from "../cpu/config";
 import { PMU_N } from "../cpu/pmu";
 
 export const SPR_SP_EL0 = 0x100;
@@ -289,6 +289,12 @@ export function sysregLookup(key: u32): i32 {
   if ((key & 0xfff4) == 0x8004 && ((key >> 3) & 0xf) < 2) return SR.SR_DBG_BASE + (((key >> 3) & 1) << 2) + (key & 3);
   // The PMU: op0 = 3, CRn = 9 (op1 = 0 or 3) or CRn = 14 with op1 = 3, CRm >= 8.
   if ((key & 0xc780) == 0xc480 || (key & 0xffc0) == 0xdf40) return pmuLookup(key);
+  // APIAKeyLo_EL1 .. APGAKeyHi_EL1 (3,0,2,1..3,0..3): FEAT_PAuth (CONFIG_PAUTH).
+  // Lo, Hi of IA, IB at CRm = 1, of DA, DB at CRm = 2, of GA at CRm = 3.
+  if (pauthImplemented && (key & 0xffe4) == 0xc100) {
+    let crm = (key >> 3) & 3, op2 = key & 3;
+    if (crm != 0 && (crm < 3 || op2 < 2)) return SR.SR_APIAKEYLO_EL1 + <i32>((crm - 1) * 4 + op2);
+  }
   // FPCR and FPSR exist only with FP/AdvSIMD (CONFIG_FP); otherwise UNDEFINED.
   if (key == 0xda20 && fpEnabled) return SR.SR_FPCR;
   if (key == 0xda21 && fpEnabled) return SR.SR_FPSR;

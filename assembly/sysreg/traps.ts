@@ -26,6 +26,7 @@
 //          PMUSERENR_EL0 controls (to EL1, or EL2 under TGE) take priority.
 // HCR_EL2.TLOR (FEAT_LOR): LORSA_EL1, LOREA_EL1, LORN_EL1, LORC_EL1, LORID_EL1 at EL1;
 // SCR_EL3.TLOR: the same at EL1 and EL2, to EL3.
+// HCR_EL2.APK (FEAT_PAuth): the key registers at EL1; SCR_EL3.APK: at EL1 and EL2, to EL3.
 // CPTR_EL2.TCPAC: CPACR_EL1 at EL1. CPTR_EL2.TTA: no trace unit, nothing to trap.
 // FEAT_RAS: HCR_EL2.TERR traps EL1 accesses to the error record registers
 // (ERRIDR_EL1, ERRSELR_EL1, ERX*_EL1) to EL2, SCR_EL3.TERR those of EL1 and
@@ -37,7 +38,7 @@ import {
   SR_HCR_EL2, SR_MDCR_EL2, SR_MDCR_EL3, SR_CPTR_EL2, SR_CPTR_EL3, SR_CPACR_EL1, SR_ACTLR_EL1,
   SR_CSSELR_EL1, SR_SCTLR_EL1, SR_TTBR0_EL1, SR_TTBR1_EL1, SR_TCR_EL1, SR_ESR_EL1, SR_FAR_EL1,
   SR_AFSR0_EL1, SR_AFSR1_EL1, SR_MAIR_EL1, SR_AMAIR_EL1, SR_CONTEXTIDR_EL1, SR_MDSCR_EL1,
-  SR_OSDLR_EL1, SR_DBG_BASE, SR_SCR_EL3, SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1,
+  SR_OSDLR_EL1, SR_DBG_BASE, SR_SCR_EL3, SR_LORSA_EL1, SR_LOREA_EL1, SR_LORC_EL1, SR_APIAKEYLO_EL1, SR_APGAKEYLO_EL1,
 } from "../abi";
 import { sysreg } from "../cpu/state";
 import { highestEL } from "../cpu/config";
@@ -69,6 +70,11 @@ const MDCR_TDRA: u64 = 1 << 11;   // MDCR_EL2 only: MDCR_EL3.TDA covers MDRAR_EL
 const CPTR_TCPAC: u64 = <u64>1 << 31;
 const MDCR_TPMCR: u64 = 1 << 5;   // MDCR_EL2 only
 const MDCR_TPM: u64 = 1 << 6;     // MDCR_EL2 and MDCR_EL3
+const HCR_APK: u64 = <u64>1 << 40;
+const SCR_APK: u64 = 1 << 16;
+
+// APIAKeyLo_EL1 .. APGAKeyHi_EL1 (FEAT_PAuth).
+@inline function isPAuthKey(reg: i32): bool { return reg >= SR_APIAKEYLO_EL1 && reg <= SR_APGAKEYLO_EL1 + 1; }
 
 // The HCR_EL2 control that traps an EL0/EL1 access to `reg`, or 0.
 function hcrControl(reg: i32, isRead: bool): u64 {
@@ -115,9 +121,13 @@ export function sysregTrapTarget(reg: i32, isRead: bool, el: u32): u32 {
       let mdcr = sysreg(SR_MDCR_EL2);
       if ((mdcr & MDCR_TPM) != 0 || (reg == T.SPR_PMCR && (mdcr & MDCR_TPMCR) != 0)) return 2;
     }
+    // HCR_EL2.APK = 0: the FEAT_PAuth key registers at EL1.
+    if (isPAuthKey(reg) && el == 1 && (hcr & HCR_APK) == 0) return 2;
   }
   if (el <= 2 && highestEL() == 3) {
     if (T.isPMU(reg) && (sysreg(SR_MDCR_EL3) & MDCR_TPM) != 0) return 3;
+    // SCR_EL3.APK = 0: the key registers at EL1 and EL2.
+    if (isPAuthKey(reg) && (sysreg(SR_SCR_EL3) & SCR_APK) == 0) return 3;
     if (dbg != 0 && (sysreg(SR_MDCR_EL3) & (dbg == MDCR_TDOSA ? MDCR_TDOSA : MDCR_TDA)) != 0) return 3;
     if ((reg == SR_CPACR_EL1 || reg == SR_CPTR_EL2) && (sysreg(SR_CPTR_EL3) & CPTR_TCPAC) != 0) return 3;
     if ((sysreg(SR_SCR_EL3) & SCR_TLOR) != 0 && isLORegister(reg)) return 3;

@@ -37,6 +37,8 @@ export interface VirtBoardOptions {
   // FEAT_VHE when the CPU has EL2 (default true); false hides it from the ID
   // registers and makes it absent, as on a Cortex-A57 (`--no-vhe`).
   vhe?: boolean;
+  // FEAT_PAuth (default PAUTH_DEFAULT; `--pauth`, `--no-pauth`): see CoreOptions.pauth.
+  pauth?: boolean;
   // A bare-metal program (`armvisor run`, hv/machine.ts) rather than a
   // kernel: the CPU implements EL1 up to `el`, the program is entered there
   // from reset and owns every level the CPU has, so there is no host stage 2
@@ -180,7 +182,7 @@ export class VirtBoard {
     const core = await Core.create(options.wasm, {
       ramBase: VIRT_MEMMAP.ram.base, ramSize: ramMiB * 1024 * 1024 + (hostEl2 ? STAGE2_RESERVED : 0),
       highestEL: bareMetal?.el ?? (hostEl2 ? 1 : 2), semihosting: bareMetal?.semihosting ?? false,
-      gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false, hostStage2: hostEl2, vhe: options.vhe,
+      gic: gicVersion === 3 ? 3 : undefined, fp: options.fp ?? false, hostStage2: hostEl2, vhe: options.vhe, pauth: options.pauth,
     });
     return new VirtBoard(core, options);
   }

@@ -10,12 +10,13 @@ import { UserError } from "../errors";
 import { stdoutSink } from "../node/console";
 import { attachConsole } from "../node/terminal";
 import { readCoreWasm } from "../node/core-wasm";
+import { PAUTH_DEFAULT } from "../core/core";
 import { FileDisk } from "../node/file-disk";
 
 export interface BootOptions {
   kernel?: string; initrd?: string; append?: string; memory?: number; smp: number; drive: string[];
   gic: 2 | 3; dtb?: string; clock: "icount" | "host"; stats?: boolean; jit: boolean; maxInsns?: bigint; fp?: boolean;
-  virtualization?: boolean; module?: string[]; vhe?: boolean;
+  virtualization?: boolean; module?: string[]; vhe?: boolean; pauth?: boolean;
 }
 
 // What `boot linux` and `boot xen` boot: the fetched images; options given
@@ -98,7 +99,7 @@ export async function bootCommand(opts: BootOptions, images?: BootImages): Promi
   const board = await VirtBoard.create({
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource,
     ramMiB: memory, cpus: opts.smp, console: stdoutSink, clock: opts.clock, jit: opts.jit, fp: opts.fp ?? true, drives, gic: opts.gic,
-    virtualization, vhe: opts.vhe ?? true, waitForInput, paceIdle,
+    virtualization, vhe: opts.vhe ?? true, pauth: opts.pauth, waitForInput, paceIdle,
   });
   await board.bootLinux({ kernel, kernelName: kernelPath, initrd, initrdName: initrdPath, append: opts.append ?? images?.append ?? DEFAULT_APPEND, dtb, modules });
   const console = attachConsole((b) => { board.pushInput(b); wake?.(true); wake = undefined; }, () => { board.vm.requestQuit(); wake?.(false); }, {
@@ -151,6 +152,8 @@ export function registerBoot(program: Command, setStatus: (s: number) => void, g
     .option("--dtb <file>", "use this device tree instead of the generated one")
     .option("--virtualization", "the guest owns EL2: enter the kernel at EL2 (a hypervisor such as KVM keeps it), PSCI by SMC")
     .option("--no-vhe", "without FEAT_VHE (ID_AA64MMFR1_EL1.VH = 0, as a Cortex-A57): KVM runs in nVHE mode")
+    .option("--pauth", `with FEAT_PAuth, QARMA5${PAUTH_DEFAULT ? " (the default)" : ""}: a kernel with CONFIG_ARM64_PTR_AUTH signs its return addresses`)
+    .option("--no-pauth", `without FEAT_PAuth (ID_AA64ISAR1_EL1.APA = GPA = 0)${PAUTH_DEFAULT ? "" : " (the default)"}`)
     .option("--module <file[,cmdline]>", "a boot module for a hypervisor, described under /chosen as Xen expects: the first is the dom0 kernel " +
       "(with its command line), the second its ramdisk (repeatable; --append is then the hypervisor's command line)",
     (v: string, acc: string[]) => [...acc, v], [] as string[])

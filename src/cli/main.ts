@@ -1,6 +1,7 @@
 // The armvisor command line.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { Machine } from "../hv/machine";
+import { PAUTH_DEFAULT } from "../core/core";
 import { loadElf, isElf } from "../loader/elf";
 import { loadRaw, RAW_DEFAULT_LOAD } from "../loader/raw";
 import { UserError } from "../errors";
@@ -31,7 +32,7 @@ function parseMiB(v: string): number {
 }
 
 interface RunOptions {
-  el: 1 | 2 | 3; memory: number; entry?: bigint; maxInsns?: bigint; stats?: boolean; raw?: boolean; load?: bigint; semihosting: boolean; jit: boolean; fp?: boolean; gic: 2 | 3; vhe: boolean;
+  el: 1 | 2 | 3; memory: number; entry?: bigint; maxInsns?: bigint; stats?: boolean; raw?: boolean; load?: bigint; semihosting: boolean; jit: boolean; fp?: boolean; gic: 2 | 3; vhe: boolean; pauth?: boolean;
 }
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
@@ -43,7 +44,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const machine = await Machine.create({
     // --stats runs the stats build of the core, which also counts TLB hits.
     wasm: readCoreWasm(opts.stats ? "stats" : "release") as BufferSource, ramMiB: opts.memory, el: opts.el, console: stdoutSink, semihosting: opts.semihosting, jit: opts.jit,
-    fp: opts.fp ?? true, gic: opts.gic, vhe: opts.vhe,
+    fp: opts.fp ?? true, gic: opts.gic, vhe: opts.vhe, pauth: opts.pauth,
   });
   machine.load(image, opts.entry);
   const detach = attachStdin((b) => machine.pushInput(b));
@@ -85,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--no-jit", "interpret only: do not compile hot code pages to WebAssembly")
     .option("--no-fp", "without FP/AdvSIMD: every SIMD&FP instruction UNDEFINED, ID_AA64PFR0_EL1.FP = AdvSIMD = 0xF")
     .option("--no-vhe", "with --el 2 or 3, without FEAT_VHE and so without FEAT_NV/NV2 (ID_AA64MMFR1_EL1.VH = 0, ID_AA64MMFR2_EL1.NV = 0)")
+    .option("--pauth", `with FEAT_PAuth, QARMA5 (ID_AA64ISAR1_EL1.APA = GPA = 1)${PAUTH_DEFAULT ? " (the default)" : ""}`)
+    .option("--no-pauth", `without FEAT_PAuth: the hint-space PAC instructions are NOPs, the others UNDEFINED${PAUTH_DEFAULT ? "" : " (the default)"}`)
     .addOption(new Option("--gic <version>", "interrupt controller: 3 (GICv3, system-register CPU interface) or 2").default(3).argParser(parseGic))
     .configureOutput({ outputError: (str, write) => write(`armvisor: ${str.replace(/^error: /, "")}`) })
     .action(async (file: string, opts: RunOptions) => { status = await runCommand(file, opts); });

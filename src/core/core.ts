@@ -18,6 +18,9 @@ export interface CoreExports {
   timerUpdate(): void;
   jitReadSlow: (...args: never[]) => number;
   jitWriteSlow: (...args: never[]) => number;
+  jitPAC: (...args: never[]) => number;
+  jitBranchAuth: (...args: never[]) => number;
+  pauthComputePAC(data: bigint, modifier: bigint, key0: bigint, key1: bigint): bigint;
 }
 
 export interface CoreOptions {
@@ -46,7 +49,19 @@ export interface CoreOptions {
   // max): ESB, DISR_EL1, ERRIDR_EL1.NUM = 0, HCR_EL2.{TERR, TEA},
   // SCR_EL3.TERR, VDISR_EL2/VSESR_EL2, ID_AA64PFR0_EL1.RAS = 1; false hides it.
   ras?: boolean;
+  // FEAT_PAuth with QARMA5 (CONFIG_PAUTH; default PAUTH_DEFAULT): the
+  // PAC/AUT/XPAC instructions, the key registers, HCR_EL2.{API, APK},
+  // SCR_EL3.{API, APK}. false: the hint-space PAC instructions are NOPs, the
+  // others UNDEFINED.
+  pauth?: boolean;
 }
+
+// Whether the CPU has FEAT_PAuth when nothing says (CoreOptions.pauth, the
+// CLI's --pauth / --no-pauth). Off: a kernel built with return-address
+// signing (Debian's) then boots without it, which is faster (PACIASP and
+// AUTIASP in every non-leaf function cost a QARMA5 computation or a memo
+// lookup each: `npm run bench -- boot --pauth` against `--no-pauth`).
+export const PAUTH_DEFAULT = false;
 
 // One core instance: one linear memory holding one vCPU and guest RAM.
 export class Core {
@@ -97,6 +112,7 @@ export class Core {
     core.setU32(ABI.CONFIG_NO_VHE, options.vhe === false ? 1 : 0);
     core.setU32(ABI.CONFIG_NV, options.nv === false ? 0 : 1);
     core.setU32(ABI.CONFIG_RAS, options.ras === false ? 0 : 1);
+    core.setU32(ABI.CONFIG_PAUTH, options.pauth ?? PAUTH_DEFAULT ? 1 : 0);
     exports.init();
     return core;
   }

@@ -24,6 +24,7 @@ export interface MachineOptions {
   fp?: boolean;            // FP/AdvSIMD (default true): see CoreOptions.fp
   gic?: 2 | 3;             // the interrupt controller (default 3, with the ICC_*/ICH_* system registers)
   vhe?: boolean;           // FEAT_VHE, and with it FEAT_NV/NV2, when the program has EL2 (default true)
+  pauth?: boolean;         // FEAT_PAuth with QARMA5 (default PAUTH_DEFAULT, src/core/core.ts)
 }
 
 // How a run ended: the VM's results, a reset having restarted the program.
@@ -44,7 +45,7 @@ export class Machine {
     const board = await VirtBoard.create({
       wasm: options.wasm, ramMiB: options.ramMiB, console: options.console, gic: options.gic ?? 3,
       bareMetal: { el: options.el, semihosting: options.semihosting ?? true },
-      fp: options.fp ?? true, jit: options.jit ?? true, vhe: options.vhe ?? true,
+      fp: options.fp ?? true, jit: options.jit ?? true, vhe: options.vhe ?? true, pauth: options.pauth,
       // One program's hot loops: compile them early, and at once (as a benchmark wants).
       jitHeat: ABI.JIT_HEAT_THRESHOLD, jitBackground: false,
     });

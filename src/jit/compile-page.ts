@@ -19,13 +19,15 @@ const L_CTX = 11, L_VA = 12, L_A = 13, L_B = 14, L_R = 15, L_BASE = 16, L_V2 = 1
 const L_T0 = 18, L_T1 = 19, L_T2 = 20, L_T3 = 21; // i64 scratch (multiply-high, carry-in)
 const LOCALS = [{ count: 7, type: I32 }, { count: 7, type: I64 }, { count: 4, type: I64 }];
 
-// Imported core functions.
-const F_READ_SLOW = 0, F_WRITE_SLOW = 1;
-const T_RUN = 0, T_READ = 1, T_WRITE = 2;
+// Imported core functions. pac and branchAuth (FEAT_PAuth, exec/pauth.ts)
+// take the entry's address and return 0 when an exception was taken.
+const F_READ_SLOW = 0, F_WRITE_SLOW = 1, F_PAC = 2, F_BRANCH_AUTH = 3;
+const T_RUN = 0, T_READ = 1, T_WRITE = 2, T_ENTRY = 3;
 const TYPES = [
   { params: [I32, I64, I64, I64], results: [I32] },
   { params: [I64, I32, I32, I32], results: [I32] },
   { params: [I64, I32, I64, I32, I32], results: [I32] },
+  { params: [I32], results: [I32] },
 ];
 
 interface Entry { op: number; a: number; b: number; c: number; d: number; f: number; imm: bigint }
@@ -540,6 +542,20 @@ class PageCompiler {
         this.pc(this.i); this.i64(4n); this.op(Op.i64_add); this.set(L_A); this.setX(30, L_A);
         this.pc(this.i); this.i64(imm); this.op(Op.i64_add); this.set(L_R); this.leaveTo(L_R); return true;
       case O.OP_BR: rx(b); this.set(L_R); this.untagged(); this.leaveTo(L_R); return true;
+      // FEAT_PAuth: PAC*, AUT*, XPAC* (the hint forms in every signed
+      // function's prologue and epilogue) run in the core without leaving
+      // the compiled code; so does the authentication of BRA*, BLRA*, RETA*.
+      case O.OP_PAC:
+        if (d === O.PAC_STRIP) { this.callEntry(F_PAC); return true; }
+        // A disabled key (SCTLR_ELx.EnXX = 0, JIT_PAC_KEYS) leaves the pointer alone: no call.
+        this.i32(0); this.mem(Op.i32_load, 2, ABI.JIT_PAC_KEYS); this.i32(1 << c); this.op(Op.i32_and);
+        this.op(Op.if, 0x40); this.callEntry(F_PAC); this.op(Op.end);
+        return true;
+      case O.OP_BRA:
+        this.callEntry(F_BRANCH_AUTH);
+        this.i32(0); this.mem(Op.i64_load, 3, ABI.JIT_NEXTPC); this.set(L_R); this.untagged();
+        if (a) { this.pc(this.i); this.i64(4n); this.op(Op.i64_add); this.set(L_A); this.setX(30, L_A); }
+        this.leaveTo(L_R); return true;
       case O.OP_BLR:
         rx(b); this.set(L_R); this.untagged(); this.pc(this.i); this.i64(4n); this.op(Op.i64_add); this.set(L_A); this.setX(30, L_A);
         this.leaveTo(L_R); return true;
@@ -627,6 +643,12 @@ class PageCompiler {
     this.op(Op.if, 0x40); this.toInterpreter(this.i); this.op(Op.end);
   }
 
+  // Calls the core function f on this entry; leaves if it took an exception.
+  private callEntry(f: number): void {
+    this.i32(this.slotBase + this.i * 16); this.op(Op.call); this.c.u32(f);
+    this.op(Op.i32_eqz); this.op(Op.if, 0x40); this.fault(); this.op(Op.end);
+  }
+
   // ADD/SUB/ADDS/SUBS on L_A, L_B -> L_R (zero-extended at 32 bits).
   private addSub(sf: number, sub: number, s: number): void {
     if (sub) { this.get(L_B); this.i64(-1n); this.op(Op.i64_xor); this.set(L_B); }
@@ -661,7 +683,8 @@ class PageCompiler {
     c.byte(Op.end); // loop
     this.i32(ABI.JIT_LEAVE); // unreachable; the function's result
     if (this.compiled === 0) return undefined;
-    return buildModule(TYPES, [{ name: "readSlow", type: T_READ }, { name: "writeSlow", type: T_WRITE }], T_RUN, LOCALS, c);
+    return buildModule(TYPES, [{ name: "readSlow", type: T_READ }, { name: "writeSlow", type: T_WRITE },
+      { name: "pac", type: T_ENTRY }, { name: "branchAuth", type: T_ENTRY }], T_RUN, LOCALS, c);
   }
 
   get translatedCount(): number { return this.compiled; }

@@ -57,7 +57,10 @@ export class Jit {
   private install(slot: number, module: WebAssembly.Module, translated: number): void {
     const core = this.core;
     const instance = new WebAssembly.Instance(module, {
-      env: { memory: core.memory, readSlow: core.exports.jitReadSlow, writeSlow: core.exports.jitWriteSlow },
+      env: {
+        memory: core.memory, readSlow: core.exports.jitReadSlow, writeSlow: core.exports.jitWriteSlow,
+        pac: core.exports.jitPAC, branchAuth: core.exports.jitBranchAuth,
+      },
     });
     core.table.set(slot + 1, instance.exports.run as never);
     core.setU32(ABI.CODE_SLOT_JIT + slot * 4, 1);

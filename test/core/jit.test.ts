@@ -540,3 +540,62 @@ describe("JIT: context and special accesses in hot code", () => {
   });
 });
 
+
+// FEAT_PAuth in compiled code: PACIASP/AUTIASP (the core does the work,
+// reached by a call from the compiled function), BLRAA/RETAA (the core
+// authenticates, the compiled code branches), a key disabled by
+// SCTLR_EL1.EnIB (skipped without a call), and a failed RETAA at the last
+// iteration; the interpreter must give the same state.
+describe("FEAT_PAuth in compiled code", () => {
+  const SRC = `
+      .arch armv8.3-a
+      mrs x7, sctlr_el1
+      orr x7, x7, #(1 << 31)     // EnIA (EnIB stays 0)
+      msr sctlr_el1, x7
+      isb
+      mov x0, #0
+      mov x5, #0
+      mov x6, #0
+      adr x11, f
+      pacia x11, x12             // BLRAA's target, signed with modifier x12
+    1:
+      adr x30, 1b
+      paciasp
+      add x5, x5, x30
+      autiasp
+      add x5, x5, x30
+      pacibsp                    // EnIB = 0: x30 unchanged
+      add x5, x5, x30
+      blraa x11, x12
+      add x0, x0, #1
+      cmp x0, #300
+      b.ne 1b
+      bl g                       // RETAA with a corrupted PAC: Instruction Abort
+      hvc #0
+    f:
+      paciasp
+      add x6, x6, x30
+      retaa
+    g:
+      paciasp
+      eor x30, x30, #(1 << 50)
+      retaa
+  `;
+  const setup = (core: Parameters<typeof jitOf>[0]) => {
+    core.setSysreg(ABI.SR_APIAKEYLO_EL1, 0x0123_4567_89ab_cdefn);
+    core.setSysreg(ABI.SR_APIAKEYLO_EL1 + 1, 0xfedc_ba98_7654_3210n);
+    core.setSysreg(ABI.SR_TCR_EL1, 25n);
+  };
+  it("the same state as the interpreter, the loop page compiled, the bad RETAA an Instruction Abort (Address size, MMU off) at the corrupted address", async () => {
+    const j = await runSnippet(SRC, { jit: true, pauth: true, regs: { 12: 0x77n }, setup, maxInsns: 1_000_000n });
+    const i = await runSnippet(SRC, { jit: false, pauth: true, regs: { 12: 0x77n }, setup, maxInsns: 1_000_000n });
+    expect(compiled(j.core)).toBeGreaterThan(0);
+    for (const n of [0, 5, 6, 11, 30]) expect(hex(j.core.x(n)), `x${n}`).toBe(hex(i.core.x(n)));
+    expect(j.core.x(0)).toBe(300n);
+    const tj = takenEL1(j.core, j.exit), ti = takenEL1(i.core, i.exit);
+    expect(tj.ec).toBe(0x21);                     // Instruction Abort from the current EL
+    expect(tj.iss & 0x3f).toBe(0x00);             // the MMU is off: Address size fault, level 0
+    expect(tj.elr >> 61n).toBe(1n);               // the error code of key A in bits 62:61
+    expect(hex(tj.elr)).toBe(hex(ti.elr));
+  });
+});

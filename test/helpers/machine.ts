@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Core, ABI } from "../../src/core/core";
+import { Core, ABI, PAUTH_DEFAULT } from "../../src/core/core";
 import { Vcpu } from "../../src/hv/vcpu";
 import { Jit } from "../../src/jit/jit";
 import type { VcpuExit } from "../../src/hv/exit";
@@ -50,12 +50,13 @@ function coreWasm(): Uint8Array<ArrayBuffer> {
   return wasm;
 }
 
-// One core per highest EL (the CONFIG block fixes it) and JIT setting, shared by a test file.
-export function getCore(highestEL: 1 | 2 | 3, jit = JIT_BY_DEFAULT): Promise<Core> {
-  const key = `${highestEL}/${jit}`;
+// One core per highest EL (the CONFIG block fixes it), JIT setting and
+// FEAT_PAuth setting (default PAUTH_DEFAULT), shared by a test file.
+export function getCore(highestEL: 1 | 2 | 3, jit = JIT_BY_DEFAULT, pauth = PAUTH_DEFAULT): Promise<Core> {
+  const key = `${highestEL}/${jit}/${pauth}`;
   let c = cores.get(key);
   if (!c) {
-    c = Core.create(coreWasm(), { ramBase: RAM_BASE, ramSize: RAM_SIZE, highestEL, semihosting: true }).then((core) => {
+    c = Core.create(coreWasm(), { ramBase: RAM_BASE, ramSize: RAM_SIZE, highestEL, semihosting: true, pauth }).then((core) => {
       if (jit) jits.set(core, new Jit(core));
       return core;
     });
@@ -89,6 +90,7 @@ export interface SnippetOptions {
   setup?: (core: Core) => void;
   maxInsns?: bigint;
   jit?: boolean;          // enable the host JIT (default: ARMVISOR_TEST_JIT=1)
+  pauth?: boolean;        // FEAT_PAuth (default PAUTH_DEFAULT)
 }
 
 export interface Loaded {
@@ -102,7 +104,7 @@ export async function loadSnippet(source: string, opts: SnippetOptions = {}): Pr
   const el = opts.el ?? 1;
   const highestEL = opts.highestEL ?? (Math.max(el, 1) as 1 | 2 | 3);
   const code = assemble(vectorTable(highestEL) + source, CODE_BASE);
-  const core = await getCore(highestEL, opts.jit ?? JIT_BY_DEFAULT);
+  const core = await getCore(highestEL, opts.jit ?? JIT_BY_DEFAULT, opts.pauth ?? PAUTH_DEFAULT);
   core.exports.reset(el);
   core.writeRam(RAM_BASE, ZERO);
   core.writeRam(CODE_BASE, code);

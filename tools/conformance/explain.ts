@@ -8,7 +8,8 @@
 // feature. `cortex-a57` is Armv8.0 with CRC32, FP/AdvSIMD and that crypto
 // and nothing later, so it is the reference for everything armvisor has from
 // v8.0, SIMD&FP included; the v8.1/v8.2 additions armvisor implements (LSE,
-// PAN, UAO) are compared against `max`. (The sweep runs with
+// PAN, UAO) and FEAT_PAuth (QARMA5, the Armv8.3 scheme: PAC*, AUT*, XPAC*,
+// PACGA, BRA*, BLRA*, RETA*, ERETA*, LDRAA/LDRAB) are compared against `max`. (The sweep runs with
 // CPACR_EL1.FPEN = 0: an implemented SIMD&FP encoding takes the access trap,
 // EC 0x07, on both; only UNDEFINED ones take EC 0x00.)
 export const REFERENCE_FOR: Record<"v80" | "v8x", string> = { v80: "cortex-a57", v8x: "max" };
@@ -38,13 +39,15 @@ export function classify(x: number): Class {
       return { name: o2 ? "load-acquire/store-release" : "exclusive", ref: "v80" };
     }
     if ((op & 0x3b) === 0x38 && bits(x, 21, 21) === 1 && bits(x, 11, 10) === 0) return { name: "atomic memory operation", ref: "v8x" };
-    if ((op & 0x3b) === 0x38 && bits(x, 21, 21) === 1 && bits(x, 11, 10) !== 2) return { name: "LDRAA/LDRAB (PAuth) or unallocated", ref: "v80" };
+    if (bits(x, 31, 30) === 3 && op === 0x38 && bits(x, 21, 21) === 1 && bits(x, 10, 10) === 1) return { name: "LDRAA/LDRAB (PAuth)", ref: "v8x" };
+    if ((op & 0x3b) === 0x38 && bits(x, 21, 21) === 1 && bits(x, 11, 10) !== 2) return { name: "unallocated (LDRAA/LDRAB space)", ref: "v80" };
     if ((op & 0x3b) === 0x19) return { name: "LDAPUR/STLUR (RCpc2) or MTE tag load/store", ref: "v80" };
     return { name: "load/store", ref: "v80" };
   }
   if ((op0 & 7) === 5) { // data processing register
     if (bits(x, 28, 28) === 1 && bits(x, 24, 21) === 0 && bits(x, 15, 10) !== 0) return { name: "RMIF/SETF (FlagM)", ref: "v80" };
-    if (bits(x, 30, 30) === 1 && bits(x, 28, 21) === 0xd6) return { name: bits(x, 20, 16) === 1 ? "PAuth (data-processing 1 source)" : "data-processing (1 source)", ref: "v80" };
+    if (bits(x, 30, 30) === 1 && bits(x, 28, 21) === 0xd6) return bits(x, 20, 16) === 1 ? { name: "PAuth (data-processing 1 source)", ref: "v8x" } : { name: "data-processing (1 source)", ref: "v80" };
+    if (((x & 0xffe0fc00) >>> 0) === 0x9ac03000) return { name: "PACGA (PAuth)", ref: "v8x" };
     return { name: "data-processing (register)", ref: "v80" };
   }
   if ((op0 & 0xe) === 8) return { name: bits(x, 25, 23) === 3 ? "add/sub with tags (MTE)" : "data-processing (immediate)", ref: "v80" };
@@ -64,7 +67,7 @@ export function classify(x: number): Class {
     const pan = (op1 === 0 && crn === 4 && crm === 2 && (op2 === 3 || op2 === 4));
     return { name: `${l ? "MRS" : "MSR"} ${regName(o0, op1, crn, crm, op2)}`, ref: pan ? "v8x" : "v80" };
   }
-  if (((x & 0xfe000000) >>> 0) === 0xd6000000) return { name: "branch (register)", ref: "v80" };
+  if (((x & 0xfe000000) >>> 0) === 0xd6000000) return bits(x, 15, 11) === 1 ? { name: "branch (register, PAuth)", ref: "v8x" } : { name: "branch (register)", ref: "v80" };
   if (((x & 0xff000000) >>> 0) === 0xd4000000) return { name: "exception generation", ref: "v80" };
   if (((x & 0x7c000000) >>> 0) === 0x14000000) return { name: "B/BL", ref: "v80" };
   if (((x & 0xff000000) >>> 0) === 0x54000000) return { name: bits(x, 4, 4) ? "BC.cond (HBC)" : "B.cond", ref: "v80" };

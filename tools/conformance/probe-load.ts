@@ -5,6 +5,7 @@ import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "./targets";
+import * as ABI from "../../assembly/abi";
 
 export interface Probe {
   decodeProbe(insn: number): number;
@@ -13,7 +14,6 @@ export interface Probe {
 }
 
 const CODE_SLOTS = 1024;
-const CONFIG_FP = 0x1200 + 0x1c; // assembly/abi.ts CONFIG_FP
 
 export function instantiateProbe(wasm: Uint8Array, source: string): Probe {
   const mod = new WebAssembly.Module(wasm as BufferSource);
@@ -29,11 +29,13 @@ export function instantiateProbe(wasm: Uint8Array, source: string): Probe {
   const inst = new WebAssembly.Instance(mod, { env: env as WebAssembly.ModuleImports });
   const x = inst.exports as Record<string, unknown>;
   if (!memory) memory = x.memory as WebAssembly.Memory;
-  // Decode as the sweep's armvisor runs: with FP/AdvSIMD (CONFIG_FP = 1).
-  // core.wasm reads its CONFIG block in init(); the stand-alone probe has configureFp().
+  // Decode as the sweep's armvisor runs (targets.ts runArmvisor): with
+  // FP/AdvSIMD (CONFIG_FP = 1), FEAT_PAuth (CONFIG_PAUTH = 1) and FEAT_RAS (CONFIG_RAS = 1, the
+  // default). core.wasm reads its CONFIG
+  // block in init(); the stand-alone probe has configureFp() (which sets both).
   if (typeof x.configureFp === "function") (x.configureFp as (on: number) => void)(1);
   else if (typeof x.init === "function") {
-    new DataView(memory!.buffer).setUint32(CONFIG_FP, 1, true);
+    for (const field of [ABI.CONFIG_FP, ABI.CONFIG_PAUTH, ABI.CONFIG_RAS]) new DataView(memory!.buffer).setUint32(field, 1, true);
     (x.init as () => void)();
   }
   const decodeProbe = x.decodeProbe as (i: number) => number;

@@ -57,7 +57,8 @@ export async function runArmvisor(table: Uint8Array, opts: { semihosting?: boole
   const t0 = performance.now();
   const chunks: Uint8Array[] = [];
   const machine = await Machine.create({
-    wasm: coreWasm() as BufferSource, ramMiB: 128, el: 1, semihosting: opts.semihosting ?? true, fp: true,
+    // With FEAT_PAuth, so that the sweep compares its classes against max (explain.ts).
+    wasm: coreWasm() as BufferSource, ramMiB: 128, el: 1, semihosting: opts.semihosting ?? true, fp: true, pauth: true,
     console: { write: (b: Uint8Array) => { chunks.push(b.slice()); } },
   });
   machine.load(loadElf(harnessElf(), "harness.elf"));

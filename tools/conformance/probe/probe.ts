@@ -2,7 +2,7 @@
 // `decodeProbe`, used by the sweep until build/core.wasm exports it itself.
 // Compiled from the same assembly/ sources as the core.
 import { decodeInstruction, NO_NEXT } from "../../../assembly/decode/decoder";
-import { CODE_BASE, CONFIG_FP } from "../../../assembly/abi";
+import { CODE_BASE, CONFIG_FP, CONFIG_PAUTH } from "../../../assembly/abi";
 import { loadConfig } from "../../../assembly/cpu/config";
 import { OP_UNDEF, OP_DECODE, OP_COUNT } from "../../../assembly/decode/ops";
 
@@ -37,5 +37,6 @@ export function decodeProbeRange(start: u32, count: u32, hist: usize, groups: us
 
 export function opCount(): u32 { return <u32>OP_COUNT; }
 
-// Decode with FP/AdvSIMD (CONFIG_FP) on or off, as the core does after loadConfig().
-export function configureFp(on: u32): void { store<u32>(CONFIG_FP, on); loadConfig(); }
+// Decode with FP/AdvSIMD (CONFIG_FP) on or off, as the core does after
+// loadConfig(); with FEAT_PAuth (CONFIG_PAUTH), as the sweep runs armvisor.
+export function configureFp(on: u32): void { store<u32>(CONFIG_FP, on); store<u32>(CONFIG_PAUTH, 1); loadConfig(); }
