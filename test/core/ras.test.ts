@@ -116,3 +116,39 @@ describe("ESB and a pending physical SError (AArch64.ESBOperation)", () => {
     expect(core.x(2)).toBe(0x11n);
   });
 });
+
+// The core option `ras: false` (CONFIG_RAS = 0) hides the feature whole: the
+// ID field reads 0, ESB is the NOP hint it is without FEAT_RAS, the RAS
+// registers are UNDEFINED and HCR_EL2.TERR is RES0.
+describe("without FEAT_RAS (CONFIG_RAS = 0)", () => {
+  async function atEL2(body: string, lines = 0) {
+    const { core, vcpu } = await loadSnippet(body + "\n  smc #0", {
+      el: 2, highestEL: 2,
+      setup: (c) => { c.setU32(ABI.CONFIG_RAS, 0); c.setSysreg(ABI.SR_HCR_EL2, HCR_RW); c.setU32(ABI.PSTATE_DAIF, 0x3c0); },
+    });
+    core.setU32(ABI.CONTROL_LINES, lines);
+    try {
+      const imm = smcImm(runLoaded(core, vcpu).exit);
+      return { core, imm, lines: core.u32(ABI.CONTROL_LINES) };
+    } finally {
+      core.setU32(ABI.CONTROL_LINES, 0);
+      core.setU32(ABI.CONFIG_RAS, 1);
+    }
+  }
+
+  it("ID_AA64PFR0_EL1.RAS reads 0 and HCR_EL2.TERR/TEA are RES0", async () => {
+    const r = await atEL2("mrs x0, id_aa64pfr0_el1\n  mov x1, #3\n  lsl x1, x1, #36\n  orr x1, x1, #(1 << 31)\n  msr hcr_el2, x1\n  mrs x3, hcr_el2");
+    expect((r.core.x(0) >> 28n) & 0xfn).toBe(0n);
+    expect((r.core.x(3) >> 36n) & 3n).toBe(0n);
+  });
+
+  it("ESB is a NOP: a pending masked SError stays pending, DISR_EL1 does not exist (UNDEFINED)", async () => {
+    const r = await atEL2("hint #16\n  mov x5, #1", ABI.LINE_SERROR);
+    expect(r.imm).toBe(0);
+    expect(r.core.x(5)).toBe(1n);
+    expect(r.lines & ABI.LINE_SERROR).toBe(ABI.LINE_SERROR);          // not consumed (an ESB with RAS defers it into DISR_EL1)
+    const d = await atEL2("mrs x2, s3_0_c12_c1_1");                   // DISR_EL1
+    expect(d.imm).toBe(0x104);                                        // EL2's synchronous vector
+    expect(d.core.sysreg(ABI.SR_ESR_EL2) >> 26n).toBe(0n);            // EC 0x00: UNDEFINED
+  });
+});
