@@ -29,60 +29,23 @@ jb_el1: .skip 112          /* (EL1 never abandons a call: it passes returns on) 
  * At EL2 or EL3: ERET to fn in the mode spsr gives, with x0 = arg and x30 =
  * stub (ret_hvc, ret_smc or ret_svc), so that fn returns into a call that
  * comes back here. The stacks of the lower ELs are reset first. Returns
- * fn's x0 (passed in x1 by the stub).
+ * fn's x0 (passed in x1 by the stub). LOWER_CALL (lower.h) at the caller's EL.
  */
     .globl  lower_call
     .type   lower_call, %function
 lower_call:
     mrs     x9, CurrentEL
     cmp     x9, #(3 << 2)
-    b.eq    3f
-    adrp    x9, jb_el2
-    add     x9, x9, :lo12:jb_el2
-    b       4f
-3:  adrp    x9, jb_el3
-    add     x9, x9, :lo12:jb_el3
-4:  JB_SAVE x9, x10
-    adrp    x10, el1_stack_top
-    add     x10, x10, :lo12:el1_stack_top
-    msr     sp_el1, x10
-    adrp    x10, el0_stack_top
-    add     x10, x10, :lo12:el0_stack_top
-    msr     sp_el0, x10
-    mrs     x9, CurrentEL
-    cmp     x9, #(3 << 2)
-    b.ne    5f
-    adrp    x10, el2_stack_top
-    add     x10, x10, :lo12:el2_stack_top
-    msr     sp_el2, x10
-    msr     elr_el3, x0
-    msr     spsr_el3, x1
-    b       6f
-5:  msr     elr_el2, x0
-    msr     spsr_el2, x1
-6:  mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
+    b.eq    lower_call_el3
+    b       lower_call_el2
     .size   lower_call, . - lower_call
+    LOWER_CALL lower_call_el2, 2, jb_el2, sp1=el1_stack_top, sp0=el0_stack_top
+    LOWER_CALL lower_call_el3, 3, jb_el3, sp2=el2_stack_top, sp1=el1_stack_top, sp0=el0_stack_top
 
-/* Return stubs: the called function's result travels in x1; x0 = 0 (not a PSCI call). */
-    .globl  ret_hvc, ret_smc, ret_svc
-ret_hvc:
-    mov     x1, x0
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
-ret_smc:
-    mov     x1, x0
-    mov     x0, xzr
-    smc     #RET_IMM
-    b       .
-ret_svc:
-    mov     x1, x0
-    mov     x0, xzr
-    svc     #RET_IMM
-    b       .
+/* Return stubs (lower.h): the called function's result travels in x1; x0 = 0 (not a PSCI call). */
+    RET_STUB ret_hvc, hvc
+    RET_STUB ret_smc, smc
+    RET_STUB ret_svc, svc
 /* For when SMC is disabled (SCR_EL3.SMD): a WFI that SCR_EL3.TWI traps to EL3. */
     .globl  ret_wfi, ret_wfi_i
 ret_wfi:
@@ -96,30 +59,11 @@ ret_wfi_i:
  * Probes. p_NAME is a function (x0 = argument, returns x0); p_NAME_i labels
  * the instruction under test, the ELR a trap must report. The register
  * numbers matter: they are the Rt reported in the ISS.
- *   MRSP name, reg, rt    Xt = SENT, then MRS: returns SENT if it did not execute.
- *   MSRP name, reg, rt    MSR reg, X0 (through Xt).
+ *   MRSP name, reg, rt    Xt = SENT, then MRS: returns SENT if it did not execute (lower.h).
+ *   MSRP name, reg, rt    MSR reg, X0 (through Xt) (lower.h).
  *   SYSP name, op, rt     a SYS operation on X0 (through Xt): "dc cvac" etc.
  *   OPP  name, insn...    an instruction without operand; returns SENT.
  */
-    .macro MRSP name, reg, rt
-    .globl  p_\name, p_\name\()_i
-p_\name:
-    mov     x\rt, #SENT
-p_\name\()_i:
-    mrs     x\rt, \reg
-    mov     x0, x\rt
-    ret
-    .endm
-
-    .macro MSRP name, reg, rt
-    .globl  p_\name, p_\name\()_i
-p_\name:
-    mov     x\rt, x0
-p_\name\()_i:
-    msr     \reg, x\rt
-    ret
-    .endm
-
     .macro SYSP name, op, rt
     .globl  p_\name, p_\name\()_i
 p_\name:

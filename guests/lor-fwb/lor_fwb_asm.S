@@ -1,5 +1,5 @@
 /*
- * lor-fwb: vector tables for EL2 and EL1, the lower-EL call (as guests/nv's)
+ * lor-fwb: vector tables for EL2 and EL1, the lower-EL call (lower.h)
  * and the probes: one instruction each at a known address (p_NAME_i),
  * preceded by what the probe returns if the instruction is skipped or its
  * exception abandons the call. An exception at EL1 is passed on to EL2 by
@@ -19,38 +19,10 @@ lower_stack: .skip 4096
 lower_stack_top:
 
     .text
-/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see guests/vhe. EL1 and EL0 share one stack. */
-    .globl  lower_call
-    .type   lower_call, %function
-lower_call:
-    adrp    x9, jb
-    add     x9, x9, :lo12:jb
-    JB_SAVE x9, x10
-    adrp    x10, lower_stack_top
-    add     x10, x10, :lo12:lower_stack_top
-    msr     sp_el1, x10
-    msr     sp_el0, x10
-    msr     elr_el2, x0
-    msr     spsr_el2, x1
-    mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
-    .size   lower_call, . - lower_call
-
-    .globl  ret_hvc
-ret_hvc:
-    mov     x1, x0
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
-
-    .globl  ret_svc
-ret_svc:
-    mov     x1, x0
-    mov     x0, xzr
-    svc     #RET_IMM
-    b       .
+/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see lower.h. EL1 and EL0 share one stack. */
+    LOWER_CALL lower_call, 2, jb, sp1=lower_stack_top, sp0=lower_stack_top
+    RET_STUB ret_hvc, hvc
+    RET_STUB ret_svc, svc
 
     /* FEAT_LOR registers (S3_0_C10_C4_<op2>) */
     PROBE lorsa, SENT, mrs x0, lorsa_el1

@@ -1,5 +1,5 @@
 /*
- * nv: vector tables for EL2 and EL1, the lower-EL call (as guests/vhe's)
+ * nv: vector tables for EL2 and EL1, the lower-EL call (lower.h)
  * and the probes: one instruction each at a known address (p_NAME_i),
  * preceded by what the probe returns if the instruction is skipped or its
  * exception abandons the call. An exception at EL1 is passed on to EL2 by
@@ -19,31 +19,9 @@ el1_stack: .skip 4096
 el1_stack_top:
 
     .text
-/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see guests/vhe. */
-    .globl  lower_call
-    .type   lower_call, %function
-lower_call:
-    adrp    x9, jb
-    add     x9, x9, :lo12:jb
-    JB_SAVE x9, x10
-    adrp    x10, el1_stack_top
-    add     x10, x10, :lo12:el1_stack_top
-    msr     sp_el1, x10
-    msr     elr_el2, x0
-    msr     spsr_el2, x1
-    mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
-    .size   lower_call, . - lower_call
-
-    .globl  ret_hvc
-ret_hvc:
-    mov     x1, x0
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
-
+/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see lower.h. */
+    LOWER_CALL lower_call, 2, jb, sp1=el1_stack_top
+    RET_STUB ret_hvc, hvc
 
     PROBE currentel, SENT, mrs x0, CurrentEL
     PROBE hcr_el2, SENT, mrs x0, hcr_el2

@@ -1,5 +1,5 @@
 /*
- * pauth: vector tables for EL2 and EL1, the lower-EL call (as guests/nv's),
+ * pauth: vector tables for EL2 and EL1, the lower-EL calls (lower.h),
  * a call at EL2 that an exception abandons (el2_call), and the code the
  * checks run: BRAA/BLRAA/RETAA/LDRAA routines and the EL1 probes.
  */
@@ -22,23 +22,8 @@ el1_stack: .skip 4096
 el1_stack_top:
 
     .text
-/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see guests/vhe. */
-    .globl  lower_call
-    .type   lower_call, %function
-lower_call:
-    adrp    x9, jb
-    add     x9, x9, :lo12:jb
-    JB_SAVE x9, x10
-    adrp    x10, el1_stack_top
-    add     x10, x10, :lo12:el1_stack_top
-    msr     sp_el1, x10
-    msr     elr_el2, x0
-    msr     spsr_el2, x1
-    mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
-    .size   lower_call, . - lower_call
+/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see lower.h. */
+    LOWER_CALL lower_call, 2, jb, sp1=el1_stack_top
 
 /* u64 lower_call_eretaa(u64 fn, u64 spsr, u64 arg, u64 stub, u64 corrupt):
  * lower_call by ERETAA: ELR_EL2 = fn signed with key IA and SP as the
@@ -64,36 +49,9 @@ lower_call_eretaa:
     .size   lower_call_eretaa, . - lower_call_eretaa
 
 /* u64 lower_call3(u64 fn, u64 spsr, u64 arg, u64 stub): lower_call at EL3 (its own jump buffer, EL2's stack). */
-    .globl  lower_call3
-    .type   lower_call3, %function
-lower_call3:
-    adrp    x9, jb3
-    add     x9, x9, :lo12:jb3
-    JB_SAVE x9, x10
-    adrp    x10, el2_stack_top
-    add     x10, x10, :lo12:el2_stack_top
-    msr     sp_el2, x10
-    msr     elr_el3, x0
-    msr     spsr_el3, x1
-    mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
-    .size   lower_call3, . - lower_call3
-
-    .globl  ret_smc
-ret_smc:
-    mov     x1, x0
-    mov     x0, xzr
-    smc     #RET_IMM
-    b       .
-
-    .globl  ret_hvc
-ret_hvc:
-    mov     x1, x0
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
+    LOWER_CALL lower_call3, 3, jb3, sp2=el2_stack_top
+    RET_STUB ret_smc, smc
+    RET_STUB ret_hvc, hvc
 
 /* u64 el2_call(fn, a0, a1): fn(a0, a1) at EL2; TRAPPED when an exception
  * taken to EL2 abandons it (the handler returns 1: the jump buffer). */

@@ -1,5 +1,5 @@
 /*
- * pmu: vector tables for EL2 and EL1, the lower-EL call (as guests/nv's), the
+ * pmu: vector tables for EL2 and EL1, the lower-EL calls (lower.h), the
  * straight-line sequences whose instruction counts the checks know, and the
  * probes: one instruction each at p_NAME_i, preceded by what the probe
  * returns (SENT) if the instruction is skipped.
@@ -25,66 +25,17 @@ el0_stack: .skip 4096
 el0_stack_top:
 
     .text
-/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see guests/vhe. */
-    .globl  lower_call
-    .type   lower_call, %function
-lower_call:
-    adrp    x9, jb
-    add     x9, x9, :lo12:jb
-    JB_SAVE x9, x10
-    adrp    x10, el1_stack_top
-    add     x10, x10, :lo12:el1_stack_top
-    msr     sp_el1, x10
-    adrp    x10, el0_stack_top
-    add     x10, x10, :lo12:el0_stack_top
-    msr     sp_el0, x10
-    msr     elr_el2, x0
-    msr     spsr_el2, x1
-    mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
-    .size   lower_call, . - lower_call
+/* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see lower.h. */
+    LOWER_CALL lower_call, 2, jb, sp1=el1_stack_top, sp0=el0_stack_top
 
 /* u64 lower_call3(u64 fn, u64 spsr, u64 arg, u64 stub): the same from EL3
  * (to EL2 or EL1, returning by ret_smc), with its own jump buffer and EL2 stack. */
-    .globl  lower_call3
-    .type   lower_call3, %function
-lower_call3:
-    adrp    x9, jb3
-    add     x9, x9, :lo12:jb3
-    JB_SAVE x9, x10
-    adrp    x10, el2_stack_top
-    add     x10, x10, :lo12:el2_stack_top
-    msr     sp_el2, x10
-    adrp    x10, el1_stack_top
-    add     x10, x10, :lo12:el1_stack_top
-    msr     sp_el1, x10
-    msr     elr_el3, x0
-    msr     spsr_el3, x1
-    mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
-    .size   lower_call3, . - lower_call3
+    LOWER_CALL lower_call3, 3, jb3, sp2=el2_stack_top, sp1=el1_stack_top
 
-/* Return stubs (3 instructions each): the result travels in x1. */
-    .globl  ret_hvc, ret_svc, ret_smc
-ret_smc:
-    mov     x1, x0
-    mov     x0, xzr
-    smc     #RET_IMM
-    b       .
-ret_hvc:
-    mov     x1, x0
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
-ret_svc:
-    mov     x1, x0
-    mov     x0, xzr
-    svc     #RET_IMM
-    b       .
+/* Return stubs (3 instructions each: the instruction counts depend on it): the result travels in x1. */
+    RET_STUB ret_smc, smc
+    RET_STUB ret_hvc, hvc
+    RET_STUB ret_svc, svc
 
     .macro NOPS100 name, reg
     .globl  \name
@@ -140,38 +91,21 @@ el0_svc5:
     svc     #5
     ret
 
-/* Probes (the Rt numbers are those the syndromes report; caller-saved registers only). */
-    .macro MRSP name, reg, rt
-    .globl  p_\name, p_\name\()_i
-p_\name:
-    mov     x\rt, #SENT
-p_\name\()_i:
-    mrs     x\rt, \reg
-    mov     x0, x\rt
-    ret
-    .endm
-    .macro MSRP name, reg, rt
-    .globl  p_\name, p_\name\()_i
-p_\name:
-    mov     x\rt, x0
-p_\name\()_i:
-    msr     \reg, x\rt
-    mov     x0, xzr
-    ret
-    .endm
+/* Probes (lower.h; the Rt numbers are those the syndromes report; caller-saved
+ * registers only). The MSR probes return 0. */
     MRSP pmcr_r, pmcr_el0, 5
-    MSRP pmcr_w, pmcr_el0, 6
+    MSRP pmcr_w, pmcr_el0, 6, 1
     MRSP pmccntr_r, pmccntr_el0, 7
-    MSRP pmccntr_w, pmccntr_el0, 8
-    MSRP pmuserenr_w, pmuserenr_el0, 9
+    MSRP pmccntr_w, pmccntr_el0, 8, 1
+    MSRP pmuserenr_w, pmuserenr_el0, 9, 1
     MRSP pmuserenr_r, pmuserenr_el0, 10
     MRSP pmevcntr0_r, pmevcntr0_el0, 11
     MRSP pmevcntr2_r, pmevcntr2_el0, 12
     MRSP pmxevcntr_r, pmxevcntr_el0, 13
     MRSP pmcntenset_r, pmcntenset_el0, 14
-    MSRP pmselr_w, pmselr_el0, 15
-    MSRP pmswinc_w, pmswinc_el0, 16
+    MSRP pmselr_w, pmselr_el0, 15, 1
+    MSRP pmswinc_w, pmswinc_el0, 16, 1
     MRSP pmintenset_r, pmintenset_el1, 17
-    MSRP pmceid0_w, S3_3_C9_C12_6, 3
+    MSRP pmceid0_w, S3_3_C9_C12_6, 3, 1
     MRSP pmswinc_r, S3_3_C9_C12_4, 4
     MRSP pmevcntr4_r, S3_3_C14_C8_4, 2

@@ -26,71 +26,23 @@ el2_stack_top:
 
     .text
 /* u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): at EL2 or EL3, ERET
- * to fn in the mode spsr gives with x0 = arg, x30 = stub; returns fn's x0. */
+ * to fn in the mode spsr gives with x0 = arg, x30 = stub; returns fn's x0.
+ * LOWER_CALL (lower.h) at the caller's EL. */
     .globl  lower_call
     .type   lower_call, %function
 lower_call:
     mrs     x9, CurrentEL
     cmp     x9, #(3 << 2)
-    b.eq    3f
-    adrp    x9, jb_el2
-    add     x9, x9, :lo12:jb_el2
-    b       4f
-3:  adrp    x9, jb_el3
-    add     x9, x9, :lo12:jb_el3
-4:  JB_SAVE x9, x10
-    adrp    x10, el1_stack_top
-    add     x10, x10, :lo12:el1_stack_top
-    msr     sp_el1, x10
-    mrs     x9, CurrentEL
-    cmp     x9, #(3 << 2)
-    b.ne    5f
-    adrp    x10, el2_stack_top
-    add     x10, x10, :lo12:el2_stack_top
-    msr     sp_el2, x10
-    msr     elr_el3, x0
-    msr     spsr_el3, x1
-    b       6f
-5:  msr     elr_el2, x0
-    msr     spsr_el2, x1
-6:  mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
+    b.eq    lower_call_el3
+    b       lower_call_el2
     .size   lower_call, . - lower_call
+    LOWER_CALL lower_call_el2, 2, jb_el2, sp1=el1_stack_top
+    LOWER_CALL lower_call_el3, 3, jb_el3, sp2=el2_stack_top, sp1=el1_stack_top
 
-    .globl  ret_hvc, ret_smc
-ret_hvc:
-    mov     x1, x0
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
-ret_smc:
-    mov     x1, x0
-    mov     x0, xzr
-    smc     #RET_IMM
-    b       .
+    RET_STUB ret_hvc, hvc
+    RET_STUB ret_smc, smc
 
-/* MRSP: Xrt = SENT, then MRS (returns SENT if it did not execute);
- * MSRP: MSR reg, X0 through Xrt. p_NAME_i is the instruction. */
-    .macro MRSP name, reg, rt
-    .globl  p_\name, p_\name\()_i
-p_\name:
-    mov     x\rt, #SENT
-p_\name\()_i:
-    mrs     x\rt, \reg
-    mov     x0, x\rt
-    ret
-    .endm
-    .macro MSRP name, reg, rt
-    .globl  p_\name, p_\name\()_i
-p_\name:
-    mov     x\rt, x0
-p_\name\()_i:
-    msr     \reg, x\rt
-    ret
-    .endm
-
+/* Probes: MRSP, MSRP (lower.h). */
     MRSP erridr, erridr_el1, 3
     MSRP wr_errselr, errselr_el1, 4
     MRSP erxfr, erxfr_el1, 5

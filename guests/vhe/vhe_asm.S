@@ -37,39 +37,14 @@ el0_stack_top:
 
     .text
 /*
- * u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub)
- * At EL2: ERET to fn in the mode spsr gives, with x0 = arg and x30 = stub
- * (ret_hvc from EL1, ret_svc from the host's EL0), so that fn returns into
- * a call that comes back here. SP_EL1 and SP_EL0 are reset first. Returns
- * fn's x0 (passed in x1 by the stub), or TRAPPED.
+ * u64 lower_call(u64 fn, u64 spsr, u64 arg, u64 stub): see lower.h. At EL2,
+ * x30 = ret_hvc from EL1, ret_svc from the host's EL0; SP_EL1 and SP_EL0
+ * are reset first.
  */
-    .globl  lower_call
-    .type   lower_call, %function
-lower_call:
-    adrp    x9, jb
-    add     x9, x9, :lo12:jb
-    JB_SAVE x9, x10
-    adrp    x10, el1_stack_top
-    add     x10, x10, :lo12:el1_stack_top
-    msr     sp_el1, x10
-    adrp    x10, el0_stack_top
-    add     x10, x10, :lo12:el0_stack_top
-    msr     sp_el0, x10
-    msr     elr_el2, x0
-    msr     spsr_el2, x1
-    mov     x0, x2
-    mov     x30, x3
-    isb
-    eret
-    .size   lower_call, . - lower_call
+    LOWER_CALL lower_call, 2, jb, sp1=el1_stack_top, sp0=el0_stack_top
 
 /* The EL1 return stub: the called function's result travels in x1. */
-    .globl  ret_hvc
-ret_hvc:
-    mov     x1, x0
-    mov     x0, xzr
-    hvc     #RET_IMM
-    b       .
+    RET_STUB ret_hvc, hvc
 
 /* ---- probes run at EL2 (and EL1) ---- */
 
@@ -89,12 +64,7 @@ ret_hvc:
     .balign PAGE_SIZE
     .globl  el0_code
 el0_code:
-    .globl  ret_svc
-ret_svc:
-    mov     x1, x0
-    mov     x0, xzr
-    svc     #RET_IMM
-    b       .
+    RET_STUB ret_svc, svc
 
     PROBE e0_svc, 0, svc #0x42
     PROBE e0_undef, SENT, mrs x0, sctlr_el1
